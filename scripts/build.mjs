@@ -1,0 +1,60 @@
+// Bundles the page (client/app → dist/public) and the gateway CLI (server → dist/sockgate.js)
+// with esbuild. `--if-needed` skips the work when every output is newer than every source.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const r = (...p) => path.join(root, ...p);
+const sources = ['client', 'server', 'shared', 'bench', 'scripts', 'package.json'];
+const outputs = [r('dist/sockgate.js'), r('dist/public/app.js'), r('dist/public/index.html')];
+
+function newest(p) {
+  if (!fs.existsSync(p)) return 0;
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
+}
+
+if (process.argv.includes('--if-needed')) {
+  const built = Math.min(...outputs.map((o) => (fs.existsSync(o) ? fs.statSync(o).mtimeMs : 0)));
+  if (built > Math.max(...sources.map((s) => newest(r(s))))) process.exit(0);
+}
+
+const started = Date.now();
+fs.mkdirSync(r('dist/public'), { recursive: true });
+fs.copyFileSync(r('client/app/index.html'), r('dist/public/index.html'));
+for (const asset of fs.readdirSync(r('client/app')).filter((f) => /\.(svg|png|ico|css)$/.test(f))) {
+  fs.copyFileSync(r('client/app', asset), r('dist/public', asset));
+}
+
+const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none' };
+const jobs = [
+  build({
+    ...common,
+    entryPoints: [r('client/app/main.ts')],
+    outfile: r('dist/public/app.js'),
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    tsconfig: r('client/tsconfig.json'),
+  }),
+  build({
+    ...common,
+    entryPoints: [r('server/cli.ts')],
+    outfile: r('dist/sockgate.js'),
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+  }),
+];
+if (fs.existsSync(r('bench/run.ts'))) {
+  jobs.push(
+    build({ ...common, entryPoints: [r('bench/run.ts')], outfile: r('dist/bench.js'), format: 'esm', platform: 'node', target: 'node20', packages: 'external' }),
+  );
+}
+await Promise.all(jobs);
+console.error(`sockgate: built dist/ in ${Date.now() - started} ms`);

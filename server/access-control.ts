@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
+
+/** Name of the cookie that carries the token after the page is first opened with `?token=`. */
+export const TOKEN_COOKIE = 'sockgate_token';
+
+/** A fresh random token: 24 bytes, URL-safe. */
+export function randomToken(): string {
+  return crypto.randomBytes(24).toString('base64url');
+}
+
+/** Compares in time independent of where the strings differ (HMAC first, so lengths leak nothing either). */
+export function tokensEqual(given: string, expected: string): boolean {
+  const key = crypto.randomBytes(32);
+  const a = crypto.createHmac('sha256', key).update(given).digest();
+  const b = crypto.createHmac('sha256', key).update(expected).digest();
+  return crypto.timingSafeEqual(a, b);
+}
+
+/** The token a request presents: `?token=`, `Authorization: Bearer`, or the cookie. */
+export function presentedToken(req: IncomingMessage): string | undefined {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const q = url.searchParams.get('token');
+  if (q) return q;
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
+  const cookie = req.headers.cookie;
+  if (cookie) {
+    for (const part of cookie.split(';')) {
+      const [k, ...v] = part.trim().split('=');
+      if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
+    }
+  }
+  return undefined;
+}
+
+export const isLoopbackHost = (host: string) =>
+  host === 'localhost' || host === '::1' || /^127\./.test(host) || host === '[::1]';
+
+/**
+ * Checks who may talk to the gateway: the Host header (defeats DNS rebinding: a loopback
+ * gateway answers only to loopback names), the Origin (same origin or `--allow-origin`),
+ * and the token.
+ */
+export class AccessControl {
+  private readonly allowedOrigins: Set<string>;
+  private allowedHosts = new Set<string>();
+
+  constructor(
+    readonly token: string,
+    readonly bindHost: string,
+    extraOrigins: readonly string[],
+  ) {
+    this.allowedOrigins = new Set(extraOrigins.map((o) => o.replace(/\/+$/, '').toLowerCase()));
+  }
+
+  /** Called once the port is known: the Host values this gateway answers to. */
+  setPort(port: number): void {
+    const names = new Set<string>([this.bindHost, 'localhost', '127.0.0.1', '[::1]']);
+    if (net.isIPv6(this.bindHost)) names.add(`[${this.bindHost}]`);
+    this.allowedHosts = new Set([...names].flatMap((n) => [`${n}:${port}`.toLowerCase(), ...(port === 80 ? [n] : [])]));
+  }
+
+  /**
+   * True when the Host header is acceptable. A gateway bound to a non-loopback address is
+   * reached by many names (LAN IPs, host names), so only loopback binds are this strict.
+   */
+  hostAllowed(req: IncomingMessage): boolean {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!isLoopbackHost(this.bindHost)) return host.length > 0;
+    return this.allowedHosts.has(host);
+  }
+
+  /** No Origin (non-browser clients) passes here; they still need the token. */
+  originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    const o = origin.toLowerCase();
+    if (this.allowedOrigins.has(o) || this.allowedOrigins.has('*')) return true;
+    try {
+      return new URL(o).host === (req.headers.host ?? '').toLowerCase() && /^https?:$/.test(new URL(o).protocol);
+    } catch {
+      return false;
+    }
+  }
+
+  tokenValid(req: IncomingMessage): boolean {
+    if (this.token === '') return true;
+    const given = presentedToken(req);
+    return given !== undefined && tokensEqual(given, this.token);
+  }
+}

@@ -1,0 +1,42 @@
+import { ConfigError, HELP, parseCommandLine } from './config.js';
+import { startGateway } from './gateway.js';
+
+/** `sockgate [flags]`: starts the gateway, prints the page URL, stops cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseCommandLine(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`sockgate: ${err.message}\nRun "sockgate --help" for the options.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (options.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  let gateway;
+  try {
+    gateway = await startGateway(options);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const hint = e.code === 'EADDRINUSE' ? ' (port in use: pick another with --port, or --port 0 for any free port)' : '';
+    process.stderr.write(`sockgate: cannot start: ${e.message}${hint}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`sockgate ready: ${gateway.url}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`sockgate: ${signal}, closing every socket and page\n`);
+    gateway.close(`gateway stopped (${signal})`).then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();

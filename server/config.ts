@@ -1,0 +1,190 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { GatewayLimits } from '../shared/protocol.js';
+import type { LookupFn } from './target-policy.js';
+
+/** Default port: unused by the course programs (2425, 7088, 7788, 8001, 8080, 8888, 8898, 9904, 9999). */
+export const DEFAULT_PORT = 8750;
+
+/** Every limit, its default, and the CLI flag that changes it (also documented in docs/SECURITY.md). */
+export const DEFAULT_LIMITS: GatewayLimits & { pages: number; udpBytesPerSecond: number } = {
+  socketsPerPage: 256,
+  pages: 32,
+  receiveWindow: 1 << 20,
+  sendWindow: 1 << 20,
+  controlMessageBytes: 16 * 1024,
+  frameBytes: (1 << 20) + 64,
+  connectTimeoutMs: 10_000,
+  idleTimeoutMs: 0,
+  udpDatagramsPerSecond: 1000,
+  udpBytesPerSecond: 8 << 20,
+};
+export type Limits = typeof DEFAULT_LIMITS;
+
+const LIMIT_FLAGS: Record<string, keyof Limits> = {
+  'max-sockets': 'socketsPerPage',
+  'max-pages': 'pages',
+  'receive-window': 'receiveWindow',
+  'send-window': 'sendWindow',
+  'max-control-bytes': 'controlMessageBytes',
+  'max-frame-bytes': 'frameBytes',
+  'connect-timeout': 'connectTimeoutMs',
+  'idle-timeout': 'idleTimeoutMs',
+  'udp-rate': 'udpDatagramsPerSecond',
+  'udp-bytes-rate': 'udpBytesPerSecond',
+};
+
+export interface GatewayOptions {
+  host?: string;
+  port?: number;
+  /** Access token; a random one is made when absent. `''` disables it (loopback only). */
+  token?: string;
+  allow?: string[];
+  deny?: string[];
+  /** Extra origins allowed to open the WebSocket besides the gateway's own. */
+  allowOrigins?: string[];
+  limits?: Partial<Limits>;
+  /** Start the built-in lab services on loopback. */
+  labs?: boolean;
+  /** Heartbeat ping interval (ms); a page missing two pings is dropped. */
+  heartbeatMs?: number;
+  /** Audit log sink; default: one line per event on stderr. `null` silences it. */
+  audit?: ((line: string) => void) | null;
+  /** Replaces the system resolver (tests use it to stage DNS answers). */
+  lookup?: LookupFn;
+  /** Directory with the built page (index.html, app.js). */
+  publicDir?: string;
+}
+
+export const HELP = `sockgate — real TCP and UDP sockets for a browser tab
+
+Usage: sockgate [options]        (or: npm start -- [options])
+
+  --host ADDR            address to serve on (default 127.0.0.1). Anything other than
+                         loopback requires a token.
+  --port N               port (default ${DEFAULT_PORT}; 0 = any free port)
+  --token T              access token (default: random per start). --token '' disables it,
+                         loopback only.
+  --allow RULE           allow targets: CIDR[:port|:lo-hi], [IPv6]/len:port, or a keyword
+                         (any, loopback, private, multicast, broadcast). Repeatable.
+  --deny RULE            deny targets, same forms; deny rules win over allow rules.
+  --config FILE          JSON file: {"host","port","token","allow":[],"deny":[],
+                         "allowOrigins":[],"limits":{...},"labs":true}
+  --allow-origin ORIGIN  also accept WebSocket upgrades from this page origin. Repeatable.
+  --labs                 start the built-in lab services on loopback
+  --max-sockets N        sockets per page (default ${DEFAULT_LIMITS.socketsPerPage})
+  --max-pages N          pages per gateway (default ${DEFAULT_LIMITS.pages})
+  --receive-window B     bytes in flight to the page per socket (default ${DEFAULT_LIMITS.receiveWindow})
+  --send-window B        bytes in flight from the page per socket (default ${DEFAULT_LIMITS.sendWindow})
+  --max-control-bytes B  largest control message (default ${DEFAULT_LIMITS.controlMessageBytes})
+  --max-frame-bytes B    largest binary frame (default ${DEFAULT_LIMITS.frameBytes})
+  --connect-timeout MS   TCP connect timeout (default ${DEFAULT_LIMITS.connectTimeoutMs})
+  --idle-timeout MS      close sockets idle this long; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs})
+  --udp-rate N           datagrams per second per UDP socket (default ${DEFAULT_LIMITS.udpDatagramsPerSecond})
+  --udp-bytes-rate B     bytes per second per UDP socket (default ${DEFAULT_LIMITS.udpBytesPerSecond})
+  --quiet                no audit log on stderr
+  --help                 this text
+
+Default policy: loopback, private LAN (RFC 1918, link-local, ULA), multicast and broadcast
+allowed; cloud metadata (169.254.169.254) and everything public denied; listening below
+port 1024 denied. Rules apply to resolved addresses.
+`;
+
+/** Thrown for a bad command line or config file; the CLI prints it with the help hint. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function toNumber(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new ConfigError(`--${flag} expects a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+/** Parses the command line (and a `--config` file it names) into gateway options. */
+export function parseCommandLine(argv: string[]): GatewayOptions & { help?: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        token: { type: 'string' },
+        allow: { type: 'string', multiple: true },
+        deny: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        labs: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((k) => [k, { type: 'string' as const }])),
+      },
+    });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const v = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  const fromFile: GatewayOptions = typeof v.config === 'string' ? loadConfigFile(v.config) : {};
+  const limits: Partial<Limits> = { ...fromFile.limits };
+  for (const [flag, key] of Object.entries(LIMIT_FLAGS)) {
+    if (typeof v[flag] === 'string') limits[key] = toNumber(flag, v[flag] as string);
+  }
+  const options: GatewayOptions & { help?: boolean } = {
+    ...fromFile,
+    host: (v.host as string | undefined) ?? fromFile.host,
+    port: typeof v.port === 'string' ? toNumber('port', v.port) : fromFile.port,
+    token: (v.token as string | undefined) ?? fromFile.token,
+    allow: [...(fromFile.allow ?? []), ...((v.allow as string[] | undefined) ?? [])],
+    deny: [...(fromFile.deny ?? []), ...((v.deny as string[] | undefined) ?? [])],
+    allowOrigins: [...(fromFile.allowOrigins ?? []), ...((v['allow-origin'] as string[] | undefined) ?? [])],
+    labs: Boolean(v.labs ?? fromFile.labs),
+    limits,
+    help: Boolean(v.help),
+  };
+  if (v.quiet) options.audit = null;
+  if (options.port !== undefined && options.port > 65535) throw new ConfigError(`--port must be 0–65535, got ${options.port}`);
+  return options;
+}
+
+const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs']);
+
+/** Reads and validates a JSON config file; unknown keys are errors so typos do not pass silently. */
+export function loadConfigFile(path: string): GatewayOptions {
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`config file ${path} must hold a JSON object`);
+  const obj = data as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!CONFIG_KEYS.has(key)) throw new ConfigError(`config file ${path}: unknown key "${key}" (known: ${[...CONFIG_KEYS].join(', ')})`);
+  }
+  const strings = (key: string) => {
+    const val = obj[key];
+    if (val === undefined) return undefined;
+    if (!Array.isArray(val) || !val.every((x) => typeof x === 'string')) throw new ConfigError(`config file ${path}: "${key}" must be an array of strings`);
+    return val as string[];
+  };
+  const limits = obj.limits as Record<string, unknown> | undefined;
+  if (limits !== undefined) {
+    if (!limits || typeof limits !== 'object') throw new ConfigError(`config file ${path}: "limits" must be an object`);
+    for (const [k, val] of Object.entries(limits)) {
+      if (!(k in DEFAULT_LIMITS)) throw new ConfigError(`config file ${path}: unknown limit "${k}" (known: ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
+      if (typeof val !== 'number' || !Number.isInteger(val) || val < 0) throw new ConfigError(`config file ${path}: limit "${k}" must be a non-negative integer`);
+    }
+  }
+  return {
+    host: obj.host as string | undefined,
+    port: obj.port as number | undefined,
+    token: obj.token as string | undefined,
+    allow: strings('allow'),
+    deny: strings('deny'),
+    allowOrigins: strings('allowOrigins'),
+    limits: limits as Partial<Limits> | undefined,
+    labs: obj.labs as boolean | undefined,
+  };
+}

@@ -1,0 +1,232 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { ErrorCode } from '../shared/protocol.js';
+import { GatewayError } from './gateway-error.js';
+
+type IP = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** What the page wants to do with an address; listening and binding have their own port rule. */
+export type Operation = 'connect' | 'listen' | 'bind' | 'send' | 'join';
+
+/** One allow/deny rule: an address range (or keyword) and an optional port range. */
+export interface PolicyRule {
+  action: 'allow' | 'deny';
+  /** How the rule reads to a user, e.g. `--deny 127.0.0.0/8:22` or `default: public internet`. */
+  label: string;
+  match: (ip: IP, ctx: MatchContext) => boolean;
+  ports?: readonly [number, number];
+}
+
+interface MatchContext {
+  broadcastAddresses: ReadonlySet<string>;
+}
+
+export interface Decision {
+  allowed: boolean;
+  rule: string;
+}
+
+export type LookupFn = (host: string, family: 0 | 4 | 6) => Promise<string[]>;
+
+/** The system resolver (getaddrinfo), all answers, in resolver order. */
+export const systemLookup: LookupFn = async (host, family) => {
+  const answers = await dns.promises.lookup(host, { all: true, family, verbatim: true });
+  return answers.map((a) => a.address);
+};
+
+const KEYWORDS: Record<string, (ip: IP, ctx: MatchContext) => boolean> = {
+  any: () => true,
+  '*': () => true,
+  loopback: (ip) => ip.range() === 'loopback',
+  private: (ip) => ['private', 'uniqueLocal'].includes(ip.range()),
+  multicast: (ip) => ip.range() === 'multicast',
+  broadcast: (ip, ctx) => ip.kind() === 'ipv4' && (ip.range() === 'broadcast' || ctx.broadcastAddresses.has(ip.toString())),
+};
+
+/**
+ * Parses `CIDR[:port|:lo-hi]`, a bare address, or a keyword (`any`, `loopback`, `private`,
+ * `multicast`, `broadcast`), with IPv6 written `[addr]/len:port` when a port follows.
+ */
+export function parseRule(action: 'allow' | 'deny', text: string, source: string): PolicyRule {
+  const fail = (why: string) => new GatewayError(ErrorCode.BadOption, `bad ${source} rule "${text}": ${why}`);
+  let spec = text.trim();
+  let portText: string | undefined;
+  if (spec.startsWith('[')) {
+    const close = spec.indexOf(']');
+    if (close < 0) throw fail('missing "]"');
+    const after = spec.slice(close + 1);
+    const m = /^(\/\d+)?(?::(.+))?$/.exec(after);
+    if (!m) throw fail('expected [IPv6]/len:port');
+    portText = m[2];
+    spec = spec.slice(1, close) + (m[1] ?? '');
+  } else if (spec.split(':').length === 2) {
+    [spec, portText] = spec.split(':') as [string, string];
+  }
+  let ports: [number, number] | undefined;
+  if (portText !== undefined) {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(portText);
+    if (!m) throw fail(`bad port "${portText}"`);
+    const lo = Number(m[1]);
+    const hi = Number(m[2] ?? m[1]);
+    if (lo > 65535 || hi > 65535 || lo > hi) throw fail(`bad port range "${portText}"`);
+    ports = [lo, hi];
+  }
+  const label = `${source === 'default' ? 'default' : `${source} ${action}`} ${text}`;
+  const keyword = KEYWORDS[spec.toLowerCase()];
+  if (keyword) return { action, label, match: keyword, ports };
+  let range: [IP, number];
+  try {
+    range = spec.includes('/') ? ipaddr.parseCIDR(spec) : ((a) => [a, a.kind() === 'ipv4' ? 32 : 128] as [IP, number])(ipaddr.parse(spec));
+  } catch {
+    throw fail('not an address, CIDR range or keyword');
+  }
+  const [base, bits] = range;
+  return {
+    action,
+    label,
+    ports,
+    match: (ip) => ip.kind() === base.kind() && ip.match(base as never, bits),
+  };
+}
+
+const DEFAULT_RULES: PolicyRule[] = [
+  parseRule('deny', '169.254.169.254/32', 'default'), // cloud metadata
+  parseRule('deny', 'fd00:ec2::254/128', 'default'), // AWS metadata over IPv6
+  parseRule('allow', '127.0.0.0/8', 'default'),
+  parseRule('allow', '::1/128', 'default'),
+  parseRule('allow', '10.0.0.0/8', 'default'),
+  parseRule('allow', '172.16.0.0/12', 'default'),
+  parseRule('allow', '192.168.0.0/16', 'default'),
+  parseRule('allow', '169.254.0.0/16', 'default'),
+  parseRule('allow', 'fc00::/7', 'default'),
+  parseRule('allow', 'fe80::/10', 'default'),
+  parseRule('allow', '224.0.0.0/4', 'default'),
+  parseRule('allow', '255.255.255.255/32', 'default'),
+  parseRule('allow', 'ff01::/16', 'default'),
+  parseRule('allow', 'ff02::/16', 'default'),
+  parseRule('allow', 'ff05::/16', 'default'),
+];
+
+/**
+ * Reduces every way of writing an IPv4 address inside IPv6 (mapped `::ffff:a.b.c.d`,
+ * compatible `::a.b.c.d`, NAT64 `64:ff9b::/96`) to the IPv4 address, so rules see one form.
+ */
+export function canonicalAddress(text: string): IP {
+  const ip = ipaddr.parse(text.replace(/%.*$/, ''));
+  if (ip.kind() === 'ipv6') {
+    const v6 = ip as ipaddr.IPv6;
+    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
+    const p = v6.parts;
+    const compat = p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0 && (p[6]! !== 0 || p[7]! > 1);
+    if (compat || v6.range() === 'rfc6052') {
+      return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
+    }
+  }
+  return ip;
+}
+
+export interface TargetPolicyOptions {
+  allow?: readonly string[];
+  deny?: readonly string[];
+  /** Where user rules came from, for messages (`--allow`, `config`). */
+  lookup?: LookupFn;
+  /** Directed broadcast addresses of this host's interfaces, for the `broadcast` keyword. */
+  broadcastAddresses?: Iterable<string>;
+}
+
+/** A resolved, checked target: connect to `address`, never to the name again. */
+export interface ResolvedTarget {
+  address: string;
+  family: 4 | 6;
+  decision: Decision;
+}
+
+/**
+ * Decides which addresses and ports a page may reach. Names are resolved first and every
+ * answer is checked; the caller then uses the checked address, so an answer that changes
+ * between check and connect (DNS rebinding) cannot slip through.
+ */
+export class TargetPolicy {
+  private readonly userRules: PolicyRule[];
+  private readonly lookup: LookupFn;
+  private readonly ctx: MatchContext;
+
+  constructor(options: TargetPolicyOptions = {}) {
+    this.userRules = [
+      ...(options.deny ?? []).map((r) => parseRule('deny', r, '--deny')),
+      ...(options.allow ?? []).map((r) => parseRule('allow', r, '--allow')),
+    ];
+    this.lookup = options.lookup ?? systemLookup;
+    this.ctx = { broadcastAddresses: new Set(options.broadcastAddresses ?? []) };
+  }
+
+  /** The rules in evaluation order, as users read them. */
+  describe(): string[] {
+    return [...this.userRules.map((r) => r.label), 'default deny: privileged listen ports (< 1024)', ...DEFAULT_RULES.map((r) => r.label), 'default deny: everything else (public internet)'];
+  }
+
+  /** Checks one literal address (already resolved). */
+  check(address: string, port: number, op: Operation): Decision {
+    let ip: IP;
+    try {
+      ip = canonicalAddress(address);
+    } catch {
+      return { allowed: false, rule: `not an IP address: ${address}` };
+    }
+    const unspecified = ip.range() === 'unspecified';
+    if (unspecified && (op === 'connect' || op === 'send' || op === 'join')) {
+      return { allowed: false, rule: 'builtin: the unspecified address (0.0.0.0, ::) is not a target' };
+    }
+    const inPorts = (r: PolicyRule) => !r.ports || (port >= r.ports[0] && port <= r.ports[1]);
+    for (const rule of this.userRules) {
+      if (rule.match(ip, this.ctx) && inPorts(rule)) return { allowed: rule.action === 'allow', rule: rule.label };
+    }
+    if ((op === 'listen' || op === 'bind') && port > 0 && port < 1024) {
+      return { allowed: false, rule: 'default deny: privileged port (< 1024) — add --allow ADDRESS:PORT to permit' };
+    }
+    if (unspecified) return { allowed: true, rule: 'default allow: all interfaces' };
+    for (const rule of DEFAULT_RULES) {
+      if (rule.match(ip, this.ctx) && inPorts(rule)) return { allowed: rule.action === 'allow', rule: rule.label };
+    }
+    return { allowed: false, rule: 'default deny: public internet (add --allow CIDR to permit)' };
+  }
+
+  /**
+   * Resolves `host` and checks every answer; throws DENIED naming the rule if any answer is
+   * denied, DNS_FAILURE if the name does not resolve. Returns the first allowed address.
+   */
+  async resolve(host: string, port: number, op: Operation, family: 0 | 4 | 6 = 0): Promise<ResolvedTarget> {
+    const name = normaliseHost(host);
+    let answers: string[];
+    if (net.isIP(name)) {
+      answers = [name];
+    } else {
+      try {
+        answers = await this.lookup(name, family);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new GatewayError(ErrorCode.DnsFailure, `cannot resolve "${host}": ${e.code ?? e.message}`, { osCode: e.code });
+      }
+      if (answers.length === 0) throw new GatewayError(ErrorCode.DnsFailure, `"${host}" has no addresses`);
+    }
+    let first: ResolvedTarget | undefined;
+    for (const address of answers) {
+      const decision = this.check(address, port, op);
+      if (!decision.allowed) {
+        const shown = address === name ? address : `${host} → ${address}`;
+        throw new GatewayError(ErrorCode.Denied, `${op} to ${shown} port ${port} denied by ${decision.rule}`, { rule: decision.rule });
+      }
+      first ??= { address, family: net.isIPv6(address) ? 6 : 4, decision };
+    }
+    return first!;
+  }
+}
+
+/** Strips IPv6 brackets and one trailing dot; keeps a zone id (`fe80::1%eth0`). */
+export function normaliseHost(host: string): string {
+  let h = host.trim();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  if (h.endsWith('.') && !net.isIP(h)) h = h.slice(0, -1);
+  return h;
+}

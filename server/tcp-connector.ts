@@ -1,0 +1,66 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { ErrorCode, type TlsOptions } from '../shared/protocol.js';
+import { GatewayError, toGatewayError } from './gateway-error.js';
+import type { TargetPolicy } from './target-policy.js';
+
+export interface ConnectRequest {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  noDelay?: boolean;
+  keepAliveDelay?: number;
+  tls?: TlsOptions;
+  family?: 0 | 4 | 6;
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolves and checks the target, then connects to the checked address (never the name
+ * again, so DNS rebinding cannot redirect it). Resolves once the connection (and the TLS
+ * handshake, when asked) is up; rejects with a GatewayError carrying a stable code.
+ */
+export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Promise<net.Socket> {
+  const target = await policy.resolve(req.host, req.port, 'connect', req.family ?? 0);
+  const base = {
+    host: target.address,
+    port: req.port,
+    family: target.family,
+    allowHalfOpen: true,
+    noDelay: req.noDelay ?? false,
+    keepAlive: (req.keepAliveDelay ?? 0) > 0,
+    keepAliveInitialDelay: req.keepAliveDelay ?? 0,
+  };
+  const socket = req.tls
+    ? tls.connect({
+        ...base,
+        servername: req.tls.servername ?? (net.isIP(req.host.replace(/^\[|\]$/g, '')) ? undefined : req.host.replace(/\.$/, '')),
+        rejectUnauthorized: !req.tls.insecure,
+      })
+    : net.connect(base);
+  return new Promise<net.Socket>((resolve, reject) => {
+    const fail = (err: unknown) => {
+      cleanup();
+      socket.destroy();
+      reject(toGatewayError(err));
+    };
+    const timer = setTimeout(
+      () => fail(new GatewayError(ErrorCode.TimedOut, `connect to ${req.host}:${req.port} timed out after ${req.timeoutMs} ms`, { osCode: 'ETIMEDOUT' })),
+      req.timeoutMs,
+    );
+    const onAbort = () => fail(new GatewayError(ErrorCode.Shutdown, 'connect abandoned: the page closed the socket'));
+    const onReady = () => {
+      cleanup();
+      resolve(socket);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      socket.off('error', fail);
+      socket.off(req.tls ? 'secureConnect' : 'connect', onReady);
+      req.signal?.removeEventListener('abort', onAbort);
+    };
+    socket.once('error', fail);
+    socket.once(req.tls ? 'secureConnect' : 'connect', onReady);
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

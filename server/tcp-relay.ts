@@ -1,0 +1,166 @@
+import type net from 'node:net';
+import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../shared/protocol.js';
+import { GatewayError, toGatewayError } from './gateway-error.js';
+import type { PageLink, Relay } from './relay.js';
+
+/** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
+const CLOSE_FLUSH_MS = 2000;
+/** A cork the page asked for is released after this long even if fewer writes came. */
+const CORK_MAX_MS = 2000;
+
+/**
+ * Relays one TCP connection (dialled by the page or accepted by its server) to the page.
+ * Each kernel read becomes exactly one Chunk frame. Reading pauses while the page has no
+ * credit; the page's writes are bounded by its send window and acknowledged once written.
+ */
+export class TcpRelay implements Relay {
+  readonly kind = 'tcp' as const;
+  bytesIn = 0;
+  bytesOut = 0;
+  lastActivity = Date.now();
+  private seq = 0;
+  private credit: number;
+  /** Page bytes accepted but not yet acknowledged (written to the kernel). */
+  private inFlight = 0;
+  private ended = false;
+  private closing = false;
+  private corkLeft = 0;
+  private corkTimer: NodeJS.Timeout | undefined;
+  private error: ErrorCode | undefined;
+  private closeRef: number | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly socket: net.Socket,
+    private readonly page: PageLink,
+    initialCredit: number,
+  ) {
+    this.credit = Math.min(initialCredit, page.limits.receiveWindow);
+    socket.on('data', this.onData);
+    socket.on('end', () => page.send({ t: 'eof', id }));
+    socket.on('error', (err) => {
+      const e = toGatewayError(err);
+      this.error ??= e.code;
+      page.sendError(e, { id, fatal: true });
+    });
+    socket.on('close', () => this.onClose());
+    if (this.credit <= 0) socket.pause();
+    else socket.resume();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    const frame = Buffer.allocUnsafe(CHUNK_HEADER + chunk.length);
+    writeChunkHeader(frame, this.id, this.seq++, Date.now());
+    chunk.copy(frame, CHUNK_HEADER);
+    this.bytesIn += chunk.length;
+    this.lastActivity = Date.now();
+    this.credit -= chunk.length;
+    this.page.sendFrame(frame);
+    if (this.credit <= 0) this.socket.pause();
+  };
+
+  /** The page granted more receive credit. */
+  grant(bytes: number): void {
+    const window = this.page.limits.receiveWindow;
+    if (this.credit + bytes > window) {
+      // Never let a page talk the gateway into buffering more than one window for it.
+      this.page.sendError(new GatewayError(ErrorCode.FlowViolation, `credit of ${bytes} would exceed the receive window of ${window} bytes; clamped`), { id: this.id });
+      this.credit = window;
+    } else {
+      this.credit += bytes;
+    }
+    if (this.credit > 0 && this.socket.isPaused() && !this.page.congested) this.socket.resume();
+  }
+
+  /** Resumes reading after page-wide congestion cleared, if this socket has credit. */
+  unblock(): void {
+    if (this.credit > 0 && this.socket.isPaused()) this.socket.resume();
+  }
+
+  block(): void {
+    this.socket.pause();
+  }
+
+  write(payload: Uint8Array): void {
+    if (this.ended || this.closing) {
+      throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: write after ${this.ended ? 'end' : 'close'}; ${payload.length} bytes dropped`);
+    }
+    const n = payload.byteLength;
+    if (this.inFlight + n > this.page.limits.sendWindow) {
+      throw new GatewayError(
+        ErrorCode.FlowViolation,
+        `socket ${this.id}: ${n} bytes sent with only ${this.page.limits.sendWindow - this.inFlight} bytes of send credit; socket closed`,
+      );
+    }
+    this.inFlight += n;
+    this.bytesOut += n;
+    this.lastActivity = Date.now();
+    this.socket.write(payload, () => {
+      this.inFlight -= n;
+      this.page.ack(this, n);
+    });
+    if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
+  }
+
+  sendTo(): void {
+    throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is TCP: SendTo frames are for UDP sockets`);
+  }
+
+  set(msg: SetMsg): void {
+    if (msg.broadcast !== undefined || msg.multicastTTL !== undefined || msg.multicastLoopback !== undefined) {
+      throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is TCP: broadcast and multicast options are for UDP sockets`);
+    }
+    if (msg.noDelay !== undefined) this.socket.setNoDelay(msg.noDelay);
+    if (msg.keepAliveDelay !== undefined) this.socket.setKeepAlive(msg.keepAliveDelay > 0, msg.keepAliveDelay);
+    if (msg.corkWrites !== undefined) {
+      this.uncork();
+      if (msg.corkWrites > 0) {
+        this.corkLeft = msg.corkWrites;
+        this.socket.cork();
+        this.corkTimer = setTimeout(() => this.uncork(), CORK_MAX_MS);
+      }
+    }
+  }
+
+  private uncork(): void {
+    clearTimeout(this.corkTimer);
+    this.corkTimer = undefined;
+    if (this.socket.writableCorked) this.socket.uncork();
+    this.corkLeft = 0;
+  }
+
+  /** Half-close: FIN after the queued bytes; reading goes on. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.uncork();
+    this.socket.end();
+  }
+
+  close(ref?: number, reset = false): void {
+    this.closeRef = ref;
+    if (this.closing) return;
+    this.closing = true;
+    this.uncork();
+    if (reset) {
+      this.socket.resetAndDestroy();
+      return;
+    }
+    // Flush what the page already sent, then FIN; never wait on a peer that does not read.
+    const timer = setTimeout(() => this.socket.destroy(), CLOSE_FLUSH_MS);
+    timer.unref();
+    this.socket.once('close', () => clearTimeout(timer));
+    if (this.socket.writableFinished || this.socket.destroyed) this.socket.destroy();
+    else this.socket.end(() => this.socket.destroy());
+  }
+
+  destroy(code?: ErrorCode): void {
+    this.error ??= code;
+    this.socket.destroy();
+  }
+
+  private onClose(): void {
+    this.uncork();
+    this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
+  }
+}

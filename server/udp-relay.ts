@@ -1,0 +1,283 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
+import { GatewayError, toGatewayError } from './gateway-error.js';
+import type { PageLink, Relay } from './relay.js';
+
+interface Outgoing {
+  host: string;
+  port: number;
+  payload: Uint8Array;
+}
+
+/**
+ * A UDP socket of a page. Datagrams keep their source address; those arriving when the
+ * page has no credit are dropped and counted (UDP may lose them anyway, but the gateway
+ * never queues without bound). Sends are paced by a token bucket so a loop in a page
+ * cannot flood the LAN, and every destination is checked against the policy.
+ */
+export class UdpRelay implements Relay {
+  readonly kind = 'udp' as const;
+  bytesIn = 0;
+  bytesOut = 0;
+  lastActivity = Date.now();
+  dropped = 0;
+  private seq = 0;
+  private credit: number;
+  private inFlight = 0;
+  private readonly queue: Outgoing[] = [];
+  private sending = false;
+  private tokens: number;
+  private byteTokens: number;
+  private refillAt = Date.now();
+  private paceTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private closeRef: number | undefined;
+  private error: ErrorCode | undefined;
+  private readonly groups = new Set<string>();
+  /** Connected mode: the only peer, already resolved and checked. */
+  private remote: { address: string; port: number } | undefined;
+  private family: 4 | 6 = 4;
+
+  private constructor(
+    readonly id: number,
+    readonly socket: dgram.Socket,
+    private readonly page: PageLink,
+    credit: number,
+  ) {
+    this.credit = Math.min(credit, page.limits.receiveWindow);
+    this.tokens = page.limits.udpDatagramsPerSecond;
+    this.byteTokens = page.limits.udpBytesPerSecond;
+  }
+
+  /** Creates, binds and configures the socket; resolves once it is bound. */
+  static async bind(id: number, page: PageLink, msg: UdpBindMsg): Promise<UdpRelay> {
+    const family: 0 | 4 | 6 = msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0;
+    const remote =
+      msg.remoteHost !== undefined
+        ? await page.policy.resolve(msg.remoteHost, msg.remotePort ?? 0, 'send', family)
+        : undefined;
+    if (msg.remoteHost !== undefined && !msg.remotePort) throw new GatewayError(ErrorCode.BadOption, 'udp.bind: "remotePort" is required with "remoteHost"');
+    const localHost = msg.host ?? (remote?.family === 6 ? '::' : '0.0.0.0');
+    const local = await page.policy.resolve(localHost, msg.port ?? 0, 'bind');
+    if (remote && remote.family !== local.family) {
+      throw new GatewayError(ErrorCode.BadOption, `udp.bind: local address ${local.address} and remote ${remote.address} are of different families`);
+    }
+    const socket = dgram.createSocket({
+      type: local.family === 6 ? 'udp6' : 'udp4',
+      reuseAddr: msg.reuseAddr ?? false,
+      ipv6Only: msg.ipv6Only ?? false,
+      recvBufferSize: msg.receiveBufferSize,
+      sendBufferSize: msg.sendBufferSize,
+    });
+    const relay = new UdpRelay(id, socket, page, msg.credit ?? page.limits.receiveWindow);
+    relay.family = local.family;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind({ address: local.address, port: msg.port ?? 0, exclusive: !msg.reuseAddr }, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+      if (remote) {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('error', reject);
+          socket.connect(msg.remotePort!, remote.address, () => {
+            socket.off('error', reject);
+            resolve();
+          });
+        });
+        relay.remote = { address: remote.address, port: msg.remotePort! };
+      }
+      relay.set({ t: 'set', id, broadcast: msg.broadcast, multicastTTL: msg.multicastTTL, multicastLoopback: msg.multicastLoopback });
+      if (msg.multicastInterface) socket.setMulticastInterface(msg.multicastInterface);
+    } catch (err) {
+      socket.close();
+      throw toGatewayError(err);
+    }
+    socket.on('message', relay.onMessage);
+    socket.on('error', (err) => relay.page.sendError(toGatewayError(err), { id }));
+    socket.on('close', () => relay.onClose());
+    return relay;
+  }
+
+  private readonly onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
+    this.lastActivity = Date.now();
+    if (this.credit < msg.length || this.page.congested) {
+      this.dropped++;
+      return;
+    }
+    this.credit -= msg.length;
+    this.bytesIn += msg.length;
+    this.page.sendFrame(encodeDatagram(this.id, this.seq++, Date.now(), rinfo.address, rinfo.port, msg));
+  };
+
+  remoteAddress(): { address: string; port: number } | undefined {
+    return this.remote;
+  }
+
+  grant(bytes: number): void {
+    this.credit = Math.min(this.credit + bytes, this.page.limits.receiveWindow);
+  }
+
+  block(): void {}
+  unblock(): void {}
+
+  /** Data frame: only for a connected socket. */
+  write(payload: Uint8Array): void {
+    if (!this.remote) {
+      throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is an unconnected UDP socket: use SendTo frames with a destination`);
+    }
+    this.sendTo(this.remote.address, this.remote.port, payload);
+  }
+
+  sendTo(host: string, port: number, payload: Uint8Array): void {
+    if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: send after close`);
+    const n = payload.byteLength;
+    if (this.inFlight + n > this.page.limits.sendWindow) {
+      throw new GatewayError(ErrorCode.FlowViolation, `socket ${this.id}: ${n} bytes sent with only ${this.page.limits.sendWindow - this.inFlight} bytes of send credit; socket closed`);
+    }
+    const reject = (err: GatewayError) => {
+      this.page.sendError(err, { id: this.id });
+      this.page.ack(this, n); // the page spent credit on it; give it back
+    };
+    if (this.remote && (host !== this.remote.address || port !== this.remote.port)) {
+      return reject(new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is connected to ${this.remote.address}:${this.remote.port}; datagram to ${host}:${port} not sent`));
+    }
+    if (n > MAX_UDP_PAYLOAD) {
+      return reject(new GatewayError(ErrorCode.TooBig, `datagram of ${n} bytes is over the UDP limit of ${MAX_UDP_PAYLOAD} bytes; not sent`));
+    }
+    if (port === 0) return reject(new GatewayError(ErrorCode.BadOption, 'datagram destination port 0 is not valid; not sent'));
+    this.inFlight += n;
+    this.queue.push({ host, port, payload });
+    this.pump();
+  }
+
+  /** Sends queued datagrams in order, as fast as the token bucket allows. */
+  private pump(): void {
+    if (this.sending || this.closed) return;
+    while (this.queue.length > 0) {
+      const { udpDatagramsPerSecond: rate, udpBytesPerSecond: byteRate } = this.page.limits;
+      const now = Date.now();
+      const elapsed = (now - this.refillAt) / 1000;
+      this.refillAt = now;
+      this.tokens = Math.min(rate, this.tokens + elapsed * rate);
+      this.byteTokens = Math.min(byteRate, this.byteTokens + elapsed * byteRate);
+      const next = this.queue[0]!;
+      if (this.tokens < 1 || this.byteTokens < next.payload.byteLength) {
+        if (!this.paceTimer) {
+          const waitMs = Math.max(1, Math.ceil(Math.max((1 - this.tokens) / rate, (next.payload.byteLength - this.byteTokens) / byteRate) * 1000));
+          this.paceTimer = setTimeout(() => {
+            this.paceTimer = undefined;
+            this.pump();
+          }, waitMs);
+        }
+        return;
+      }
+      this.queue.shift();
+      this.tokens -= 1;
+      this.byteTokens -= next.payload.byteLength;
+      if (net.isIP(next.host)) {
+        this.transmit(next, next.host);
+      } else {
+        // A name: resolve and check before sending; keep order by holding the queue meanwhile.
+        this.sending = true;
+        this.page.policy
+          .resolve(next.host, next.port, 'send', this.family)
+          .then((t) => this.transmit(next, t.address), (err) => this.failed(next, err))
+          .finally(() => {
+            this.sending = false;
+            this.pump();
+          });
+        return;
+      }
+    }
+  }
+
+  private transmit(d: Outgoing, address: string): void {
+    const decision = this.page.policy.check(address, d.port, 'send');
+    if (!decision.allowed) {
+      this.failed(d, new GatewayError(ErrorCode.Denied, `send to ${d.host === address ? address : `${d.host} → ${address}`} port ${d.port} denied by ${decision.rule}`, { rule: decision.rule }));
+      return;
+    }
+    const n = d.payload.byteLength;
+    const done = (err: Error | null) => {
+      if (err) this.failed(d, err, false);
+      else {
+        this.bytesOut += n;
+        this.inFlight -= n;
+        this.page.ack(this, n);
+      }
+    };
+    this.lastActivity = Date.now();
+    try {
+      if (this.remote) this.socket.send(d.payload, done);
+      else this.socket.send(d.payload, d.port, address, done);
+    } catch (err) {
+      this.failed(d, err);
+    }
+  }
+
+  private failed(d: Outgoing, err: unknown, audited = true): void {
+    const e = toGatewayError(err);
+    const hint = e.code === ErrorCode.Permission ? ' (sending to a broadcast address needs broadcast: true)' : '';
+    if (e.code === ErrorCode.Denied && audited) this.page.audit('deny', { socket: this.id, op: 'send', target: `${d.host}:${d.port}`, rule: e.extra.rule });
+    this.page.sendError(new GatewayError(e.code, `datagram to ${d.host}:${d.port} not sent: ${e.message}${hint}`, e.extra), { id: this.id });
+    this.inFlight -= d.payload.byteLength;
+    this.page.ack(this, d.payload.byteLength);
+  }
+
+  set(msg: SetMsg): void {
+    if (msg.noDelay !== undefined || msg.keepAliveDelay !== undefined || msg.corkWrites !== undefined) {
+      throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is UDP: noDelay, keepAliveDelay and corkWrites are TCP options`);
+    }
+    try {
+      if (msg.broadcast !== undefined) this.socket.setBroadcast(msg.broadcast);
+      if (msg.multicastTTL !== undefined) this.socket.setMulticastTTL(msg.multicastTTL);
+      if (msg.multicastLoopback !== undefined) this.socket.setMulticastLoopback(msg.multicastLoopback);
+    } catch (err) {
+      throw toGatewayError(err);
+    }
+  }
+
+  /** Joins or leaves a multicast group after checking the group against the policy. */
+  async membership(join: boolean, group: string, iface?: string): Promise<void> {
+    const target = await this.page.policy.resolve(group, 0, 'join');
+    if (!/^(22[4-9]|23\d)\./.test(target.address) && !target.address.toLowerCase().startsWith('ff')) {
+      throw new GatewayError(ErrorCode.BadOption, `${group} is not a multicast address`);
+    }
+    try {
+      if (join) this.socket.addMembership(target.address, iface);
+      else this.socket.dropMembership(target.address, iface);
+    } catch (err) {
+      throw toGatewayError(err);
+    }
+    const key = `${target.address}|${iface ?? ''}`;
+    if (join) this.groups.add(key);
+    else this.groups.delete(key);
+  }
+
+  end(): void {
+    throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is UDP: there is no half-close`);
+  }
+
+  close(ref?: number): void {
+    this.closeRef = ref;
+    this.destroy();
+  }
+
+  destroy(code?: ErrorCode): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.error ??= code;
+    clearTimeout(this.paceTimer);
+    this.socket.close();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    clearTimeout(this.paceTimer);
+    this.page.relayClosed(this, { ref: this.closeRef, error: this.error, dropped: this.dropped });
+  }
+}

@@ -1,0 +1,91 @@
+import type net from 'node:net';
+import type { WebSocket } from 'ws';
+import { CloseCode, ErrorCode } from '../shared/protocol.js';
+import type { Limits } from './config.js';
+import { GatewayError, toGatewayError } from './gateway-error.js';
+import { connectTcp } from './tcp-connector.js';
+import type { TargetPolicy } from './target-policy.js';
+
+/** Parses `HOST:PORT` or `[IPv6]:PORT` from `?target=`. */
+export function parseTarget(target: string | null): { host: string; port: number } {
+  const m = target ? /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(target) : null;
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port < 1 || port > 65535) {
+    throw new GatewayError(ErrorCode.BadOption, `target must be HOST:PORT or [IPv6]:PORT, got ${JSON.stringify(target ?? '')}`);
+  }
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+/** A WebSocket reason is at most 123 bytes. */
+const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString().replace(/\uFFFD$/, '');
+
+/**
+ * websockify-compatible relay: one WebSocket is one TCP connection, raw bytes in binary
+ * frames both ways. Bounded both ways: TCP reads stop while the WebSocket has a receive
+ * window queued; WebSocket reads stop while the TCP socket has a send window queued.
+ */
+export function relayWebsockify(
+  ws: WebSocket,
+  target: { host: string; port: number },
+  ctx: { policy: TargetPolicy; limits: Limits; audit: (event: string, fields: Record<string, string | number | undefined>) => void; label: string },
+): void {
+  let tcp: net.Socket | undefined;
+  let bytesIn = 0;
+  let bytesOut = 0;
+  const pending: Buffer[] = [];
+  const abort = new AbortController();
+  const where = `${target.host}:${target.port}`;
+
+  ws.on('message', (data: Buffer, isBinary) => {
+    if (!isBinary) data = Buffer.from(data); // websockify accepts text frames as bytes too
+    if (!tcp) return void pending.push(data);
+    writeTcp(data);
+  });
+  ws.on('close', () => {
+    abort.abort();
+    if (tcp && !tcp.destroyed) {
+      tcp.end();
+      setTimeout(() => tcp?.destroy(), 2000).unref();
+    }
+  });
+  ws.on('error', () => tcp?.destroy());
+
+  function writeTcp(data: Buffer): void {
+    bytesOut += data.length;
+    if (!tcp!.write(data) && tcp!.writableLength >= ctx.limits.sendWindow) {
+      ws.pause();
+      tcp!.once('drain', () => ws.resume());
+    }
+  }
+
+  connectTcp(ctx.policy, { host: target.host, port: target.port, timeoutMs: ctx.limits.connectTimeoutMs, signal: abort.signal })
+    .then((socket) => {
+      tcp = socket;
+      ctx.audit('open', { page: ctx.label, kind: 'websockify', remote: where });
+      if (ws.readyState !== ws.OPEN) return void socket.destroy();
+      for (const data of pending.splice(0)) writeTcp(data);
+      const raw = (ws as unknown as { _socket: net.Socket })._socket;
+      socket.on('data', (chunk) => {
+        bytesIn += chunk.length;
+        ws.send(chunk, { binary: true });
+        if (ws.bufferedAmount >= ctx.limits.receiveWindow) {
+          socket.pause();
+          raw.once('drain', () => socket.resume());
+        }
+      });
+      socket.on('end', () => ws.close(CloseCode.Normal, 'Target closed'));
+      socket.on('error', (err) => {
+        const e = toGatewayError(err);
+        ws.close(CloseCode.TargetFailed, reason(`${e.code}: ${e.message}`));
+      });
+      socket.on('close', () => {
+        if (ws.readyState === ws.OPEN) ws.close(CloseCode.Normal, 'Target closed');
+        ctx.audit('close', { page: ctx.label, kind: 'websockify', remote: where, in: bytesIn, out: bytesOut });
+      });
+    })
+    .catch((err) => {
+      const e = toGatewayError(err);
+      ctx.audit(e.code === ErrorCode.Denied ? 'deny' : 'open-failed', { page: ctx.label, kind: 'websockify', target: where, code: e.code, rule: e.extra.rule });
+      if (ws.readyState === ws.OPEN) ws.close(CloseCode.TargetFailed, reason(`${e.code}: ${e.message}`));
+    });
+}
