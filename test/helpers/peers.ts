@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import net from 'node:net';
 
 /** A TCP echo server on 127.0.0.1, port 0. */
@@ -50,5 +51,5 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what
 
 /** Open file descriptors of this process (Linux). */
 export function openFds(): number {
-  return require('node:fs').readdirSync('/proc/self/fd').length;
+  return fs.readdirSync('/proc/self/fd').length;
 }
