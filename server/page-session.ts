@@ -115,7 +115,9 @@ export class PageSession implements PageLink {
   private readonly flushAcks = (): void => {
     this.ackScheduled = false;
     for (const [relay, bytes] of this.acks) {
-      if (this.relays.get(relay.id) === relay) this.sendFrame(encodeCounter(Frame.Ack, relay.id, bytes));
+      if (this.relays.get(relay.id) !== relay) continue;
+      relay.sendCredit?.returned(bytes);
+      this.sendFrame(encodeCounter(Frame.Ack, relay.id, bytes));
     }
     this.acks.clear();
   };

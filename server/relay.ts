@@ -1,6 +1,7 @@
 import type { ErrorCode, ServerMessage, SetMsg } from '../shared/protocol.js';
 import type { Limits } from './config.js';
 import type { GatewayError } from './gateway-error.js';
+import type { SendCredit } from './send-credit.js';
 import type { TargetPolicy } from './target-policy.js';
 
 /** What a relay needs from the page session that owns it. */
@@ -25,6 +26,8 @@ export interface Relay {
   bytesIn: number;
   bytesOut: number;
   lastActivity: number;
+  /** Listeners take no writes and have none. */
+  readonly sendCredit?: SendCredit;
   grant(bytes: number): void;
   block(): void;
   unblock(): void;

@@ -2,6 +2,7 @@ import type net from 'node:net';
 import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
+import { SendCredit } from './send-credit.js';
 
 /** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
 const CLOSE_FLUSH_MS = 2000;
@@ -20,8 +21,7 @@ export class TcpRelay implements Relay {
   lastActivity = Date.now();
   private seq = 0;
   private credit: number;
-  /** Page bytes accepted but not yet acknowledged (written to the kernel). */
-  private inFlight = 0;
+  readonly sendCredit: SendCredit;
   private ended = false;
   private closing = false;
   private corkLeft = 0;
@@ -36,6 +36,7 @@ export class TcpRelay implements Relay {
     initialCredit: number,
   ) {
     this.credit = Math.min(initialCredit, page.limits.receiveWindow);
+    this.sendCredit = new SendCredit(id, page.limits.sendWindow);
     socket.on('data', this.onData);
     socket.on('end', () => page.send({ t: 'eof', id }));
     socket.on('error', (err) => {
@@ -86,19 +87,10 @@ export class TcpRelay implements Relay {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: write after ${this.ended ? 'end' : 'close'}; ${payload.length} bytes dropped`);
     }
     const n = payload.byteLength;
-    if (this.inFlight + n > this.page.limits.sendWindow) {
-      throw new GatewayError(
-        ErrorCode.FlowViolation,
-        `socket ${this.id}: ${n} bytes sent with only ${this.page.limits.sendWindow - this.inFlight} bytes of send credit; socket closed`,
-      );
-    }
-    this.inFlight += n;
+    this.sendCredit.spend(n);
     this.bytesOut += n;
     this.lastActivity = Date.now();
-    this.socket.write(payload, () => {
-      this.inFlight -= n;
-      this.page.ack(this, n);
-    });
+    this.socket.write(payload, () => this.page.ack(this, n));
     if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
   }
 

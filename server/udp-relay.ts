@@ -3,6 +3,7 @@ import net from 'node:net';
 import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
+import { SendCredit } from './send-credit.js';
 
 interface Outgoing {
   host: string;
@@ -24,7 +25,7 @@ export class UdpRelay implements Relay {
   dropped = 0;
   private seq = 0;
   private credit: number;
-  private inFlight = 0;
+  readonly sendCredit: SendCredit;
   private readonly queue: Outgoing[] = [];
   private sending = false;
   private tokens: number;
@@ -48,6 +49,7 @@ export class UdpRelay implements Relay {
     this.credit = Math.min(credit, page.limits.receiveWindow);
     this.tokens = page.limits.udpDatagramsPerSecond;
     this.byteTokens = page.limits.udpBytesPerSecond;
+    this.sendCredit = new SendCredit(id, page.limits.sendWindow);
   }
 
   /** Creates, binds and configures the socket; resolves once it is bound. */
@@ -135,9 +137,7 @@ export class UdpRelay implements Relay {
   sendTo(host: string, port: number, payload: Uint8Array): void {
     if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: send after close`);
     const n = payload.byteLength;
-    if (this.inFlight + n > this.page.limits.sendWindow) {
-      throw new GatewayError(ErrorCode.FlowViolation, `socket ${this.id}: ${n} bytes sent with only ${this.page.limits.sendWindow - this.inFlight} bytes of send credit; socket closed`);
-    }
+    this.sendCredit.spend(n);
     const reject = (err: GatewayError) => {
       this.page.sendError(err, { id: this.id });
       this.page.ack(this, n); // the page spent credit on it; give it back
@@ -149,7 +149,6 @@ export class UdpRelay implements Relay {
       return reject(new GatewayError(ErrorCode.TooBig, `datagram of ${n} bytes is over the UDP limit of ${MAX_UDP_PAYLOAD} bytes; not sent`));
     }
     if (port === 0) return reject(new GatewayError(ErrorCode.BadOption, 'datagram destination port 0 is not valid; not sent'));
-    this.inFlight += n;
     this.queue.push({ host, port, payload });
     this.pump();
   }
@@ -206,7 +205,6 @@ export class UdpRelay implements Relay {
       if (err) this.failed(d, err, false);
       else {
         this.bytesOut += n;
-        this.inFlight -= n;
         this.page.ack(this, n);
       }
     };
@@ -224,7 +222,6 @@ export class UdpRelay implements Relay {
     const hint = e.code === ErrorCode.Permission ? ' (sending to a broadcast address needs broadcast: true)' : '';
     if (e.code === ErrorCode.Denied && audited) this.page.audit('deny', { socket: this.id, op: 'send', target: `${d.host}:${d.port}`, rule: e.extra.rule });
     this.page.sendError(new GatewayError(e.code, `datagram to ${d.host}:${d.port} not sent: ${e.message}${hint}`, e.extra), { id: this.id });
-    this.inFlight -= d.payload.byteLength;
     this.page.ack(this, d.payload.byteLength);
   }
 
