@@ -72,7 +72,7 @@ export function parseRule(action: 'allow' | 'deny', text: string, source: string
     if (lo > 65535 || hi > 65535 || lo > hi) throw fail(`bad port range "${portText}"`);
     ports = [lo, hi];
   }
-  const label = `${source === 'default' ? 'default' : `${source} ${action}`} ${text}`;
+  const label = source === 'default' ? `default ${action} ${text}` : `${source} ${text}`;
   const keyword = KEYWORDS[spec.toLowerCase()];
   if (keyword) return { action, label, match: keyword, ports };
   let range: [IP, number];
