@@ -57,7 +57,11 @@ const SCHEMAS: Record<ClientMessage['t'], Schema> = {
     multicastTTL: { type: 'uint' },
     multicastLoopback: { type: 'bool' },
     corkWrites: { type: 'uint' },
+    manualRecv: { type: 'bool' },
+    readDelayMs: { type: 'uint' },
+    readSize: { type: 'uint' },
   },
+  recv: { id, ref, max: { type: 'uint', required: true } },
   end: { id, ref },
   close: { id, ref, reset: { type: 'bool' } },
 };

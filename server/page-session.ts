@@ -217,9 +217,19 @@ export class PageSession implements PageLink {
         }
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: msg.t });
       }
-      case 'set':
-        this.relay(msg.id).set(msg);
+      case 'set': {
+        const relay = this.relay(msg.id);
+        if ((msg.manualRecv !== undefined || msg.readDelayMs !== undefined || msg.readSize !== undefined) && !(relay instanceof TcpRelay)) {
+          throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: manualRecv, readDelayMs and readSize are TCP receive options`);
+        }
+        relay.set(msg);
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'set' });
+      }
+      case 'recv': {
+        const relay = this.relay(msg.id);
+        if (!(relay instanceof TcpRelay)) throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: recv reads a TCP stream`);
+        return relay.recv(msg.max, msg.ref);
+      }
       case 'end':
         this.relay(msg.id).end();
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'end' });

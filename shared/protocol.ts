@@ -181,6 +181,23 @@ export interface SetMsg extends Req {
   multicastLoopback?: boolean;
   /** Cork the socket for the next N page writes, then flush them as one (sticky-packet lab). */
   corkWrites?: number;
+  /** TCP: stop reading on its own; the page pulls bytes with `recv` messages, like Python's `recv(n)` (sticky-packet lab). */
+  manualRecv?: boolean;
+  /** TCP: read at most once per this many ms, taking everything waiting (up to `readSize`) as one chunk; 0 = off (sticky-packet lab). */
+  readDelayMs?: number;
+  /** TCP: the most bytes one delayed read takes (the `n` of a slow reader's `recv(n)`); default 65536. */
+  readSize?: number;
+}
+
+/**
+ * TCP in manual mode (`set` `manualRecv: true`): read at most `max` bytes of what has arrived,
+ * exactly like Python's `recv(max)` — waits until at least one byte (or FIN) is there. The bytes
+ * come as one ordinary Chunk frame, then `ok` with op `recv` (`bytes` 0 means the peer sent FIN).
+ */
+export interface RecvMsg extends Req {
+  t: 'recv';
+  id: number;
+  max: number;
 }
 
 /** Half-close: no more writes from the page; the gateway sends FIN after queued data. */
@@ -203,7 +220,8 @@ export type ClientMessage =
   | UdpMembershipMsg
   | SetMsg
   | EndMsg
-  | CloseMsg;
+  | CloseMsg
+  | RecvMsg;
 
 // ---- gateway → page control messages --------------------------------------------------
 
@@ -247,6 +265,10 @@ export interface OkMsg {
   id: number;
   ref?: number;
   op: string;
+  /** op `recv`: bytes delivered in the Chunk just before this message (0: the peer sent FIN). */
+  bytes?: number;
+  /** op `recv`: bytes the gateway has already read from the kernel and still holds for later `recv`s. */
+  buffered?: number;
 }
 
 export interface ClosedMsg {
