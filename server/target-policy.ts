@@ -197,7 +197,10 @@ export class TargetPolicy {
    * denied, DNS_FAILURE if the name does not resolve. Returns the first allowed address.
    */
   async resolve(host: string, port: number, op: Operation, family: 0 | 4 | 6 = 0): Promise<ResolvedTarget> {
-    const name = normaliseHost(host);
+    let name = normaliseHost(host);
+    // inet_aton spellings (2130706433, 0x7f.1, 0177.0.0.1, 127.1) are addresses, not names:
+    // read them here rather than trusting whichever resolver is plugged in to parse them.
+    if (!net.isIP(name) && ipaddr.IPv4.isValid(name)) name = ipaddr.IPv4.parse(name).toString();
     let answers: string[];
     if (net.isIP(name)) {
       answers = [name];
