@@ -1,0 +1,73 @@
+/**
+ * The bench's far ends, each run in its own process so their CPU is not the client's:
+ * the TCP/UDP peer (echo, sink, source, UDP echo) and the wisp-js server.
+ */
+import dgram from 'node:dgram';
+import http from 'node:http';
+import net from 'node:net';
+
+/** Ports the peer process listens on (all on 127.0.0.1). */
+export interface PeerPorts {
+  /** Echoes every byte back. */
+  echo: number;
+  /** Swallows bytes; when a chunk contains the sentinel byte it answers with the byte count (8 ASCII digits + \n). */
+  sink: number;
+  /** Writes 64 KiB chunks as fast as the connection takes them. */
+  source: number;
+  /** Echoes every datagram to its sender. */
+  udp: number;
+}
+
+/** The byte that ends a small-message run; every other message byte is 'a'. */
+export const SINK_SENTINEL = 0x7a;
+
+const listen = (server: net.Server) =>
+  new Promise<number>((resolve) => server.listen({ host: '127.0.0.1', port: 0, backlog: 4096 }, () => resolve((server.address() as net.AddressInfo).port)));
+
+/** Runs the TCP/UDP peer and prints its ports as one JSON line. */
+export async function runPeer(): Promise<void> {
+  const echo = net.createServer({ noDelay: true }, (s) => {
+    s.on('error', () => s.destroy());
+    s.pipe(s);
+  });
+  const sink = net.createServer({ noDelay: true }, (s) => {
+    let count = 0;
+    s.on('error', () => s.destroy());
+    s.on('data', (chunk: Buffer) => {
+      count += chunk.length;
+      if (chunk.indexOf(SINK_SENTINEL) !== -1) {
+        s.write(String(count).padStart(12, '0') + '\n');
+        count = 0;
+      }
+    });
+  });
+  const block = Buffer.alloc(64 * 1024, 0x62);
+  const source = net.createServer({ noDelay: true }, (s) => {
+    s.on('error', () => s.destroy());
+    let open = true;
+    s.on('close', () => (open = false));
+    const pump = () => {
+      while (open && s.write(block));
+      if (open) s.once('drain', pump);
+    };
+    pump();
+  });
+  const udp = dgram.createSocket('udp4');
+  udp.on('message', (msg, rinfo) => udp.send(msg, rinfo.port, rinfo.address));
+  await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  udp.setRecvBufferSize(4 << 20);
+  udp.setSendBufferSize(4 << 20);
+  const ports: PeerPorts = { echo: await listen(echo), sink: await listen(sink), source: await listen(source), udp: udp.address().port };
+  process.stdout.write(JSON.stringify(ports) + '\n');
+}
+
+/** Runs the wisp-js server (loopback allowed) and prints its port. */
+export async function runWispServer(): Promise<void> {
+  const { server: wisp, logging } = await import('@mercuryworkshop/wisp-js/server');
+  logging.set_level(logging.NONE);
+  wisp.options.allow_loopback_ips = true;
+  wisp.options.allow_private_ips = true;
+  const server = http.createServer((_req, res) => res.end('wisp'));
+  server.on('upgrade', (req, socket, head) => wisp.routeRequest(req, socket, head));
+  server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: (server.address() as net.AddressInfo).port }) + '\n'));
+}

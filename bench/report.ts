@@ -1,0 +1,164 @@
+/**
+ * Turns raw samples into medians with min–max, computes the ratios the project targets, and
+ * renders the Markdown table `npm run bench` prints and bench/README.md carries.
+ */
+
+/** scenario → path → metric → one value per round. */
+export type Samples = Record<string, Record<string, Record<string, number[]>>>;
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export interface Target {
+  name: string;
+  value: number;
+  goal: string;
+  met: boolean;
+}
+
+export interface Results {
+  machine: string;
+  date: string;
+  rounds: number;
+  quick: boolean;
+  durationSec: number;
+  notes: string[];
+  limits: Record<string, number>;
+  scenarios: Record<string, Record<string, Record<string, Stat>>>;
+  page?: Record<string, number | string>;
+  errors: string[];
+  ratios?: Record<string, number>;
+  targets?: Target[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Medians and ranges per scenario, path and metric. */
+export function summarise(samples: Samples): Results['scenarios'] {
+  const out: Results['scenarios'] = {};
+  for (const [scenario, byPath] of Object.entries(samples)) {
+    for (const [path, metrics] of Object.entries(byPath)) {
+      for (const [metric, xs] of Object.entries(metrics)) {
+        ((out[scenario] ??= {})[path] ??= {})[metric] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
+      }
+    }
+  }
+  return out;
+}
+
+const M = {
+  direct: 'direct',
+  sgWs: 'sockgate /websockify',
+  ws: 'websockify',
+  sgMux: 'sockgate mux',
+  sgRaw: 'sockgate mux (raw)',
+  wisp: 'wisp-js',
+};
+
+/** Bytes the stalled-reader scenario may add to the gateway: a receive window, the page's WebSocket high-water mark, and V8's slack. */
+export const STALL_BOUND = (1 << 20) + (4 << 20) + (8 << 20);
+
+/** Ratios from medians, and each target with whether this run met it. */
+export function judge(r: Results): void {
+  const get = (scenario: string, path: string, metric: string) => r.scenarios[scenario]?.[path]?.[metric]?.median ?? NaN;
+  const ratios: Record<string, number> = {};
+  const bulk = (p: string) => get('bulk', p, 'mbps');
+  const p50 = (p: string) => get('rtt', p, 'p50');
+  ratios['bulk sockgate /websockify ÷ websockify'] = bulk(M.sgWs) / bulk(M.ws);
+  ratios['bulk sockgate /websockify ÷ direct'] = bulk(M.sgWs) / bulk(M.direct);
+  ratios['bulk sockgate mux ÷ wisp-js'] = bulk(M.sgMux) / bulk(M.wisp);
+  ratios['bulk sockgate mux ÷ direct'] = bulk(M.sgMux) / bulk(M.direct);
+  ratios['bulk sockgate mux ÷ websockify'] = bulk(M.sgMux) / bulk(M.ws);
+  ratios['bulk16 sockgate mux ÷ wisp-js'] = get('bulk16', M.sgMux, 'mbps') / get('bulk16', M.wisp, 'mbps');
+  ratios['small sockgate mux ÷ wisp-js'] = get('small', M.sgMux, 'msgsPerSec') / get('small', M.wisp, 'msgsPerSec');
+  for (const p of [M.sgWs, M.ws, M.sgMux, M.sgRaw, M.wisp]) ratios[`rtt p50 overhead µs: ${p}`] = p50(p) - p50(M.direct);
+  r.ratios = ratios;
+
+  const targets: Target[] = [];
+  const t = (name: string, value: number, goal: string, met: boolean) => targets.push({ name, value, goal, met: Number.isFinite(value) && met });
+  const a = ratios['bulk sockgate /websockify ÷ websockify']!;
+  t('bulk echo, /websockify endpoint ÷ websockify', a, '≥ 2.5×', a >= 2.5);
+  const b = ratios['bulk sockgate /websockify ÷ direct']!;
+  t('bulk echo, /websockify endpoint ÷ direct TCP', b, '≥ 0.6×', b >= 0.6);
+  const c = ratios['bulk sockgate mux ÷ wisp-js']!;
+  t('bulk echo, multiplexed (library) ÷ wisp-js', c, '≥ 2×', c >= 2);
+  const ovWs = ratios[`rtt p50 overhead µs: ${M.ws}`]!;
+  const ovWisp = ratios[`rtt p50 overhead µs: ${M.wisp}`]!;
+  for (const p of [M.sgWs, M.sgMux]) {
+    const ov = ratios[`rtt p50 overhead µs: ${p}`]!;
+    const half = Math.min(ovWs, ovWisp) / 2;
+    t(`RTT p50 overhead, ${p} (µs) ≤ half of websockify's (${fmt(ovWs)}) and wisp-js's (${fmt(ovWisp)})`, ov, `≤ ${fmt(half)} µs`, ov <= half);
+  }
+  const idle = r.scenarios.idle?.[M.sgMux];
+  if (idle) {
+    t(`idle sockets held (of the attempted count)`, idle.held!.median, '10,000', idle.held!.median >= 10_000);
+    t('gateway memory per idle socket (bytes)', idle.bytesPerSocket!.median, '< 10 KiB', idle.bytesPerSocket!.median < 10 * 1024);
+  }
+  for (const p of [M.sgMux, M.sgWs]) {
+    const g = r.scenarios.stalled?.[p]?.growthBytes?.median;
+    if (g !== undefined) t(`gateway RSS growth, page stops reading for 2 s (${p})`, g, `≤ ${fmt(STALL_BOUND / 2 ** 20)} MiB`, g <= STALL_BOUND);
+  }
+  r.targets = targets;
+}
+
+function fmt(x: number | undefined, digits?: number): string {
+  if (x === undefined || !Number.isFinite(x)) return '—';
+  const d = digits ?? (Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2);
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+const cell = (s: Stat | undefined, scale = 1, digits?: number) =>
+  s ? `${fmt(s.median / scale, digits)} (${fmt(s.min / scale, digits)}–${fmt(s.max / scale, digits)})` : '—';
+
+/** The Markdown the bench prints: figures, ratios, targets. */
+export function renderMarkdown(r: Results): string {
+  judge(r);
+  const paths = [M.direct, M.sgWs, M.ws, M.sgMux, M.sgRaw, M.wisp].filter((p) => Object.values(r.scenarios).some((s) => s[p]));
+  const rows: [string, string, string, number, number?][] = [
+    ['Bulk echo, 64 KiB writes (MB/s)', 'bulk', 'mbps', 1],
+    ['64 B round trip p50 (µs)', 'rtt', 'p50', 1],
+    ['64 B round trip p99 (µs)', 'rtt', 'p99', 1],
+    ['64 B messages/s one way, flow-controlled (k/s)', 'small', 'msgsPerSec', 1000],
+    ['16 sockets bulk on one page (MB/s, total)', 'bulk16', 'mbps', 1],
+    ['UDP 64 B datagrams/s echoed (k/s)', 'udp', 'dgramsPerSec', 1000],
+    ['UDP loss (%)', 'udp', 'lossPct', 1],
+    ['Bridge CPU during bulk (% of one core)', 'bulk', 'bridgeCpuPct', 1, 0],
+    ['Idle TCP sockets held', 'idle', 'held', 1, 0],
+    ['Bridge memory per idle socket (bytes)', 'idle', 'bytesPerSocket', 1, 0],
+    ['Bridge RSS growth, page stops reading 2 s (MiB)', 'stalled', 'growthBytes', 2 ** 20],
+  ];
+  const lines: string[] = [];
+  lines.push(`Machine: ${r.machine}. ${r.date}. ${r.rounds} rounds, interleaved; median (min–max).${r.quick ? ' QUICK RUN — not for comparison.' : ''}`);
+  lines.push('');
+  lines.push(`| | ${paths.join(' | ')} |`);
+  lines.push(`|---|${paths.map(() => '---:').join('|')}|`);
+  for (const [label, scenario, metric, scale, digits] of rows) {
+    if (!r.scenarios[scenario]) continue;
+    lines.push(`| ${label} | ${paths.map((p) => cell(r.scenarios[scenario]?.[p]?.[metric], scale, digits)).join(' | ')} |`);
+  }
+  if (r.page) {
+    lines.push('');
+    lines.push(`Page side (Chromium): ${Object.entries(r.page).map(([k, v]) => `${k} ${typeof v === 'number' ? fmt(v) : v}`).join(', ')}.`);
+  }
+  lines.push('');
+  lines.push('| Ratio (medians) | value |');
+  lines.push('|---|---:|');
+  for (const [k, v] of Object.entries(r.ratios ?? {})) lines.push(`| ${k} | ${fmt(v)} |`);
+  lines.push('');
+  lines.push('| Target | this run | goal | met |');
+  lines.push('|---|---:|---|---|');
+  for (const t of r.targets ?? []) lines.push(`| ${t.name} | ${fmt(t.value)} | ${t.goal} | ${t.met ? 'yes' : '**MISSED**'} |`);
+  lines.push('');
+  lines.push(`Gateway peak RSS over the whole run: ${fmt((r.limits.gatewayPeakRssBytes ?? 0) / 2 ** 20)} MiB. Run took ${r.durationSec} s.`);
+  for (const n of r.notes.filter(Boolean)) lines.push(`Note: ${n}.`);
+  for (const e of r.errors) lines.push(`Error: ${e}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,205 @@
+/**
+ * `npm run bench`: sockgate against direct TCP, websockify and wisp-js, side by side, in one
+ * interleaved run. Starts its own peer, gateway, websockify and wisp-js server on loopback,
+ * repeats every scenario for every path over several rounds (rotating the order), and prints
+ * medians with min–max, the ratios the project targets, and writes bench/results.json.
+ *
+ * Flags: --rounds N, --quick (short runs, for trying changes), --only a,b (scenarios),
+ * --paths a,b (column names), --gateway-node-args "…" (e.g. "--cpu-prof"), --no-write,
+ * --page (only the Chromium page-side figure). Roles used internally: --role peer|wisp.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pageSide } from './page-side.js';
+import { directPath, sockgateLibraryPath, sockgateRawPath, sockgateWebsockifyPath, websockifyPath, wispPath, type BenchPath } from './paths.js';
+import { runPeer, runWispServer, type PeerPorts } from './peers.js';
+import { cpuMsOf, firstLine, freePort, hasCommand, rssOf, start, stopAll, waitForPort } from './processes.js';
+import { renderMarkdown, summarise, type Results, type Samples } from './report.js';
+import { bulkEcho, idleSockets, roundTrip, smallRate, stalledReader, timing, udpRate } from './scenarios.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const { values: args } = parseArgs({
+  options: {
+    role: { type: 'string' },
+    rounds: { type: 'string' },
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    paths: { type: 'string' },
+    'gateway-node-args': { type: 'string' },
+    'no-write': { type: 'boolean' },
+    'idle-count': { type: 'string' },
+    page: { type: 'boolean' },
+  },
+});
+
+if (args.role === 'peer') await runPeer();
+else if (args.role === 'wisp') await runWispServer();
+else await main();
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const rounds = Number(args.rounds ?? (args.quick ? 2 : 5));
+  if (args.quick) Object.assign(timing, { bulkMs: 700, warmMs: 200, smallMs: 500, rttCount: 1000, udpMs: 500 });
+  const only = args.only ? new Set(args.only.split(',')) : undefined;
+  const want = (s: string) => !only || only.has(s);
+  const self = process.argv[1]!;
+  const node = process.execPath;
+  const log = (msg: string) => process.stderr.write(msg + '\n');
+
+  // ---- start the far ends -------------------------------------------------------------
+  const peer = start([node, self, '--role', 'peer']);
+  const ports: PeerPorts = JSON.parse((await firstLine(peer, /^\{.*\}$/))[0]);
+
+  const token = 'bench-' + Math.random().toString(36).slice(2);
+  const idleCount = Number(args['idle-count'] ?? 10_000);
+  const gatewayNodeArgs = (args['gateway-node-args'] ?? '').split(' ').filter(Boolean);
+  const gateway = start(
+    [
+      node,
+      ...gatewayNodeArgs,
+      path.join(root, 'dist/sockgate.js'),
+      '--port', '0', '--token', token, '--quiet',
+      '--max-sockets', String(idleCount + 100),
+      '--udp-rate', '10000000', '--udp-bytes-rate', '4000000000',
+    ],
+    { env: process.env },
+  );
+  const gatewayPort = Number((await firstLine(gateway, /^sockgate ready: http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+
+  const wisp = start([node, self, '--role', 'wisp']);
+  const wispPort = Number(JSON.parse((await firstLine(wisp, /^\{.*\}$/))[0]).port);
+
+  let websockify: BenchPath | undefined;
+  let websockifyNote = '';
+  if (hasCommand('websockify')) {
+    const listen: Partial<Record<keyof PeerPorts, number>> = {};
+    for (const target of ['echo', 'sink'] as const) {
+      const port = await freePort();
+      start(['websockify', `127.0.0.1:${port}`, `127.0.0.1:${ports[target]}`], { stdio: 'ignore' });
+      await waitForPort(port);
+      listen[target] = port;
+    }
+    websockify = websockifyPath(listen);
+    const v = spawnSync('sh', ['-c', "dpkg-query -W -f='${Version}' websockify 2>/dev/null"]).stdout?.toString();
+    websockifyNote = `websockify ${v || '(version unknown)'} (Debian package)`;
+  } else {
+    websockifyNote = 'websockify is not installed (Debian package `websockify`): its column is skipped';
+    log(`bench: ${websockifyNote}`);
+  }
+
+  const all: BenchPath[] = [
+    directPath(ports),
+    sockgateWebsockifyPath(gatewayPort, token, ports, gateway.pid!),
+    ...(websockify ? [websockify] : []),
+    sockgateLibraryPath(gatewayPort, token, ports, gateway.pid!),
+    sockgateRawPath(gatewayPort, token, ports, gateway.pid!),
+    wispPath(wispPort, ports, wisp.pid!),
+  ];
+  const pathFilter = args.paths ? new Set(args.paths.split(',')) : undefined;
+  const paths = all.filter((p) => !pathFilter || pathFilter.has(p.name));
+
+  const samples: Samples = {};
+  const record = (scenario: string, pathName: string, metrics: Record<string, number>) => {
+    const s = (samples[scenario] ??= {});
+    const p = (s[pathName] ??= {});
+    for (const [k, v] of Object.entries(metrics)) (p[k] ??= []).push(v);
+  };
+  const errors: string[] = [];
+  // Peak gateway RSS over the whole run, sampled every 50 ms: flow control must keep it bounded.
+  let gatewayPeakRss = 0;
+  const sampler = setInterval(() => (gatewayPeakRss = Math.max(gatewayPeakRss, rssOf(gateway.pid!))), 50);
+  const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+  const interleaved = async (scenario: string, usable: BenchPath[], run: (p: BenchPath) => Promise<Record<string, number>>) => {
+    if (!want(scenario)) return;
+    log(`bench: ${scenario} (${rounds} rounds × ${usable.length} paths)`);
+    // A throwaway round first so every path is warm (JIT, connection caches) before it counts.
+    for (const p of usable) await run(p).catch(() => {});
+    for (let r = 0; r < rounds; r++) {
+      const order = usable.map((_, i) => usable[(i + r) % usable.length]!);
+      for (const p of order) {
+        gc();
+        const cpu0 = p.bridgePid ? cpuMsOf(p.bridgePid) : 0;
+        const t0 = performance.now();
+        try {
+          const m = await run(p);
+          if (p.bridgePid) m.bridgeCpuPct = (100 * (cpuMsOf(p.bridgePid) - cpu0)) / (performance.now() - t0);
+          record(scenario, p.name, m);
+        } catch (err) {
+          const msg = `${scenario} / ${p.name}: ${(err as Error).message}`;
+          if (!errors.includes(msg)) errors.push(msg);
+          log(`bench: ${msg}`);
+        }
+      }
+    }
+  };
+
+  await interleaved('bulk', paths, (p) => bulkEcho(p, 1));
+  await interleaved('rtt', paths, (p) => roundTrip(p));
+  await interleaved('small', paths, (p) => smallRate(p));
+  await interleaved('bulk16', paths, (p) => bulkEcho(p, 16));
+  await interleaved('udp', paths.filter((p) => !p.noUdp), (p) => udpRate(p));
+
+  if (want('stalled')) {
+    log('bench: stalled reader (flow control bound)');
+    for (const p of paths.filter((x) => x.bridgePid && x.name !== 'sockgate mux (raw)')) {
+      try {
+        const m = await stalledReader(p, rssOf);
+        record('stalled', p.name, m);
+      } catch (err) {
+        errors.push(`stalled / ${p.name}: ${(err as Error).message}`);
+      }
+    }
+  }
+  if (want('idle')) {
+    for (const p of paths.filter((x) => x.name === 'sockgate mux' || x.name === 'wisp-js')) {
+      log(`bench: ${idleCount} idle sockets through ${p.name}`);
+      gc();
+      try {
+        record('idle', p.name, await idleSockets(p, idleCount, rssOf));
+      } catch (err) {
+        errors.push(`idle / ${p.name}: ${(err as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+    }
+  }
+  clearInterval(sampler);
+
+  let page: Record<string, number | string> | undefined;
+  if (want('page') || args.page) {
+    log('bench: page-side chunks per second in Chromium');
+    try {
+      page = await pageSide({ gatewayPort, token, ports, root });
+    } catch (err) {
+      errors.push(`page: ${(err as Error).message}`);
+      log(`bench: page-side figure failed: ${(err as Error).message}`);
+    }
+  }
+
+  await stopAll();
+
+  const results: Results = {
+    machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.type()} ${os.release()}`,
+    date: new Date().toISOString(),
+    rounds,
+    quick: Boolean(args.quick),
+    durationSec: Math.round((Date.now() - started) / 1000),
+    notes: [websockifyNote],
+    limits: { gatewayPeakRssBytes: gatewayPeakRss },
+    scenarios: summarise(samples),
+    page,
+    errors,
+  };
+  const md = renderMarkdown(results);
+  process.stdout.write(md + '\n');
+  if (!args['no-write'] && !args.quick && !only && !pathFilter) {
+    fs.writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+    log('bench: wrote bench/results.json');
+  }
+  process.exit(0);
+}
