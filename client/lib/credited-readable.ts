@@ -1,0 +1,105 @@
+/**
+ * A pull-based ReadableStream whose queue is measured in bytes and which hands credit back to the
+ * gateway only as the consumer takes data off it. The gateway never has more than one window (plus
+ * one read) in flight to this stream, so a page that stops reading holds a bounded queue.
+ */
+import { ReceiveCredit } from './credit.js';
+
+export interface CreditedReadableOptions<T> {
+  /** Receive window in bytes: the stream's highWaterMark and the gateway's maximum credit. */
+  window: number;
+  /** Payload bytes of one item. */
+  size: (item: T) => number;
+  /** Send a Credit frame for `bytes`. */
+  grant: (bytes: number) => void;
+  /** The consumer cancelled the stream. */
+  cancel: (reason: unknown) => void;
+}
+
+/** Owns a ReadableStream and feeds it items from the gateway. */
+export class CreditedReadable<T> {
+  readonly readable: ReadableStream<T>;
+  #controller!: ReadableStreamDefaultController<T>;
+  #credit: ReceiveCredit;
+  #options: CreditedReadableOptions<T>;
+  /** Bytes ever enqueued, and bytes already counted as consumed. */
+  #enqueued = 0;
+  #accounted = 0;
+  #state: 'open' | 'closed' | 'cancelled' | 'errored' = 'open';
+
+  constructor(options: CreditedReadableOptions<T>) {
+    this.#options = options;
+    this.#credit = new ReceiveCredit(options.window);
+    this.readable = new ReadableStream<T>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        pull: () => this.#account(),
+        cancel: (reason) => {
+          if (this.#state !== 'open') return;
+          this.#state = 'cancelled';
+          // Whatever sat in the queue is gone: give it back so the gateway keeps draining the peer.
+          this.#discard(this.#enqueued - this.#accounted);
+          this.#options.cancel(reason);
+        },
+      },
+      { highWaterMark: options.window, size: (item) => options.size(item) },
+    );
+  }
+
+  /** True until the stream is closed, cancelled or errored. */
+  get open(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** Bytes waiting in the queue for the consumer. */
+  get queuedBytes(): number {
+    const desired = this.#state === 'open' ? this.#controller.desiredSize : null;
+    return desired === null ? 0 : this.#options.window - desired;
+  }
+
+  /** An item from the gateway. After a cancel it is dropped and its credit returned at once. */
+  push(item: T): void {
+    const bytes = this.#options.size(item);
+    if (this.#state !== 'open') {
+      if (this.#state === 'cancelled') this.#discard(bytes);
+      return;
+    }
+    this.#enqueued += bytes;
+    this.#controller.enqueue(item);
+  }
+
+  /** The peer will send no more: the consumer reads what is queued, then `done`. */
+  close(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'closed';
+    this.#controller.close();
+  }
+
+  /** The socket failed: pending and future reads reject with `reason`. */
+  error(reason: unknown): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'errored';
+    this.#controller.error(reason);
+  }
+
+  /** Consumed = enqueued − still queued; grant it back in batches. Runs on every pull. */
+  #account(): void {
+    if (this.#state !== 'open') return;
+    const desired = this.#controller.desiredSize;
+    if (desired === null) return;
+    const consumed = this.#enqueued - (this.#options.window - desired);
+    const delta = consumed - this.#accounted;
+    if (delta <= 0) return;
+    this.#accounted = consumed;
+    const grant = this.#credit.consumed(delta);
+    if (grant > 0) this.#options.grant(grant);
+  }
+
+  #discard(bytes: number): void {
+    this.#accounted = this.#enqueued;
+    const grant = this.#credit.consumed(bytes);
+    if (grant > 0) this.#options.grant(grant);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * sockgate's browser socket library: the WICG Direct Sockets API (TCPSocket, TCPServerSocket,
+ * UDPSocket) over a sockgate gateway. Start with `await SocketGateway.connect(…)`.
+ */
+export { SocketGateway } from './socket-gateway.js';
+export type { GatewayCloseEvent, GatewayInterface, GatewayShutdownEvent, SocketGatewayConnectOptions } from './socket-gateway.js';
+export { TCPSocket } from './tcp-socket.js';
+export { TCPServerSocket } from './tcp-server-socket.js';
+export { UDPSocket } from './udp-socket.js';
+export { MulticastController } from './multicast-controller.js';
+export type { MulticastGroupOptions } from './multicast-controller.js';
+export { ClientErrorCode, SocketError } from './socket-error.js';
+export type { SocketErrorCode, SocketErrorName } from './socket-error.js';
+export type { ConnectionCloseInfo, WebSocketConstructor } from './gateway-connection.js';
+export type * from './types.js';
+export { ErrorCode } from '../../shared/protocol.js';
+export type { GatewayLimits } from '../../shared/protocol.js';

@@ -1,0 +1,183 @@
+/**
+ * SocketGateway: the entry point. `await SocketGateway.connect(url, {token, WebSocket})` opens the
+ * page's WebSocket to the gateway and hands back the socket classes bound to it.
+ */
+import type { GatewayLimits } from '../../shared/protocol.js';
+import { GatewayConnection } from './gateway-connection.js';
+import type { ConnectionCloseInfo, WebSocketConstructor } from './gateway-connection.js';
+import { resolveGatewayAddress } from './gateway-url.js';
+import { ClientErrorCode, SocketError } from './socket-error.js';
+import { kSocketClass, TCPServerSocket } from './tcp-server-socket.js';
+import { kConnection, TCPSocket } from './tcp-socket.js';
+import { UDPSocket } from './udp-socket.js';
+
+export interface SocketGatewayConnectOptions {
+  /** The access token; defaults to the url's or the page's `?token=`, else the gateway's cookie. */
+  token?: string;
+  /** The WebSocket class: `globalThis.WebSocket` by default; pass `ws`'s in Node. */
+  WebSocket?: WebSocketConstructor;
+  /** Aborts the connection attempt. */
+  signal?: AbortSignal;
+  /** The fetch used by `interfaces()`; `globalThis.fetch` by default. */
+  fetch?: typeof fetch;
+}
+
+/** One network interface of the gateway's host, from `GET /api/interfaces`. */
+export interface GatewayInterface {
+  name: string;
+  address: string;
+  netmask: string;
+  family: 'IPv4' | 'IPv6';
+  /** Address with prefix length, e.g. `192.168.1.5/24`. */
+  cidr: string | null;
+  /** Directed broadcast address (IPv4; null for IPv6). */
+  broadcast: string | null;
+  internal: boolean;
+  [key: string]: unknown;
+}
+
+/** Event fired when the connection to the gateway closes. */
+export interface GatewayCloseEvent extends Event, ConnectionCloseInfo {
+  error: SocketError;
+}
+
+/** Event fired when the gateway announces it is stopping. */
+export interface GatewayShutdownEvent extends Event {
+  reason: string;
+}
+
+const socketClassNames = ['TCPSocket', 'TCPServerSocket', 'UDPSocket'] as const;
+
+/**
+ * A connection to a sockgate gateway and the Direct Sockets classes bound to it.
+ *
+ * Events: `close` ({@link GatewayCloseEvent}: the WebSocket closed, every socket on it failed with
+ * NetworkError `CONNECTION_LOST`), `shutdown` ({@link GatewayShutdownEvent}), `error` (a gateway
+ * error not about any socket: `event.error`).
+ */
+export class SocketGateway extends EventTarget {
+  /** `new gateway.TCPSocket(remoteAddress, remotePort, options)`. */
+  readonly TCPSocket: typeof TCPSocket;
+  /** `new gateway.TCPServerSocket(localAddress, options)`. */
+  readonly TCPServerSocket: typeof TCPServerSocket;
+  /** `new gateway.UDPSocket(options)`. */
+  readonly UDPSocket: typeof UDPSocket;
+  /** The gateway's HTTP base, `http(s)://host:port`. */
+  readonly url: string;
+  /** Resolves with the close code and reason once the connection has closed. */
+  readonly closed: Promise<ConnectionCloseInfo>;
+  /** Called with the close event, like `WebSocket.onclose`. */
+  onclose: ((event: GatewayCloseEvent) => void) | null = null;
+
+  #conn: GatewayConnection;
+  #token: string | undefined;
+  #fetch: typeof fetch | undefined;
+
+  private constructor(conn: GatewayConnection, httpBase: string, token: string | undefined, fetchImpl: typeof fetch | undefined) {
+    super();
+    this.#conn = conn;
+    this.url = httpBase;
+    this.#token = token;
+    this.#fetch = fetchImpl;
+    this.closed = conn.closed;
+    this.TCPSocket = class extends TCPSocket {
+      static override [kConnection] = conn;
+    };
+    const BoundTCPSocket = this.TCPSocket;
+    this.TCPServerSocket = class extends TCPServerSocket {
+      static override [kConnection] = conn;
+      static override [kSocketClass] = BoundTCPSocket;
+    };
+    this.UDPSocket = class extends UDPSocket {
+      static override [kConnection] = conn;
+    };
+    for (const [cls, name] of [
+      [this.TCPSocket, 'TCPSocket'],
+      [this.TCPServerSocket, 'TCPServerSocket'],
+      [this.UDPSocket, 'UDPSocket'],
+    ] as const) {
+      Object.defineProperty(cls, 'name', { value: name });
+    }
+    for (const type of ['close', 'shutdown', 'error']) {
+      conn.addEventListener(type, (event) => {
+        const copy = Object.assign(new Event(type), pick(event));
+        this.dispatchEvent(copy);
+        if (type === 'close') this.onclose?.(copy as unknown as GatewayCloseEvent);
+      });
+    }
+  }
+
+  /**
+   * Connects to the gateway at `url` (`http(s)://host:port` or `ws(s)://host:port`; in a page the
+   * gateway served, the page's origin). Rejects with a SocketError (`CONNECT_FAILED`, `VERSION`).
+   */
+  static async connect(url?: string | URL, options: SocketGatewayConnectOptions = {}): Promise<SocketGateway> {
+    const address = resolveGatewayAddress(url, options.token);
+    const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!WebSocketClass) throw new TypeError('SocketGateway.connect: no WebSocket class; pass {WebSocket} (e.g. the ws package in Node)');
+    const conn = await GatewayConnection.open(address.wsUrl, WebSocketClass, options.signal);
+    return new SocketGateway(conn, address.httpBase, address.token, options.fetch);
+  }
+
+  /** The gateway's limits from its welcome message. */
+  get limits(): Readonly<GatewayLimits> {
+    return this.#conn.limits;
+  }
+
+  /** Protocol version spoken (1). */
+  get version(): number {
+    return this.#conn.version;
+  }
+
+  /** The gateway's name and version, e.g. `sockgate/0.1.0`. */
+  get gatewayName(): string {
+    return this.#conn.gatewayName;
+  }
+
+  /** True while the WebSocket is open. */
+  get connected(): boolean {
+    return this.#conn.isOpen;
+  }
+
+  /** Lists the gateway host's network interfaces (GET /api/interfaces). */
+  async interfaces(): Promise<GatewayInterface[]> {
+    const fetchImpl = this.#fetch ?? globalThis.fetch;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
+    const response = await fetchImpl(`${this.url}/api/interfaces`, { headers, credentials: 'same-origin' });
+    if (!response.ok) {
+      const name = response.status === 401 || response.status === 403 ? 'NotAllowedError' : 'NetworkError';
+      throw new SocketError(name, ClientErrorCode.Http, `GET /api/interfaces answered ${response.status} ${response.statusText}`);
+    }
+    const body = (await response.json()) as GatewayInterface[] | { interfaces: GatewayInterface[] };
+    return Array.isArray(body) ? body : body.interfaces;
+  }
+
+  /**
+   * Puts TCPSocket, TCPServerSocket and UDPSocket on `target` (globalThis by default) where no
+   * class of that name exists yet (a native implementation wins). Returns the names installed.
+   */
+  install(target: object = globalThis): string[] {
+    const installed: string[] = [];
+    for (const name of socketClassNames) {
+      if (name in target) continue;
+      Object.defineProperty(target, name, { value: this[name], writable: true, configurable: true, enumerable: false });
+      installed.push(name);
+    }
+    return installed;
+  }
+
+  /** Closes the connection; every open socket fails with NetworkError `CONNECTION_LOST`. */
+  async close(): Promise<void> {
+    await this.#conn.close();
+  }
+}
+
+/** The data fields the connection's events carry (copying an Event wholesale would hit read-only `isTrusted`). */
+function pick(event: Event): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['code', 'reason', 'shutdown', 'error', 'message'] as const) {
+    if (key in event) out[key] = (event as unknown as Record<string, unknown>)[key];
+  }
+  return out;
+}

@@ -1,0 +1,215 @@
+/**
+ * TCPServerSocket: listen through the gateway (spec: TCPServerSocket). `opened.readable` yields
+ * one open TCPSocket per accepted connection. The gateway holds each accepted connection paused
+ * (zero credit) until the page takes it off this readable, so a page that never reads its server
+ * never buffers anyone's data.
+ */
+import type { AcceptedMsg, DecodedFrame, OpenedMsg, ServerMessage, TcpListenMsg } from '../../shared/protocol.js';
+import type { GatewayConnection } from './gateway-connection.js';
+import { SocketCore } from './socket-core.js';
+import { checkSignal, kConnection, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
+import type { TCPChunk, TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './types.js';
+import { isIpv6Any, present, toDictionary, toIpLiteral, toUnsignedLong, toUnsignedShort } from './validation.js';
+
+/** Static slot: the TCPSocket class accepted connections are made of. */
+export const kSocketClass = Symbol('sockgate.socketClass');
+
+interface ServerSettings {
+  chunks: boolean;
+  allowHalfOpen: boolean;
+  onChunk: TCPServerSocketExtras['onChunk'];
+  SocketClass: typeof TCPSocket;
+}
+
+/** Validates like Chromium: an IP literal, localPort ≠ 0, backlog ≠ 0, ipv6Only only on `::`. */
+function listenRequest(localAddress: unknown, rawOptions: unknown) {
+  const ip = toIpLiteral(localAddress, 'localAddress');
+  const options = toDictionary<TCPServerSocketOptions>(rawOptions, 'TCPServerSocketOptions');
+  const request: Omit<TcpListenMsg, 'id' | 'ref'> = { t: 'tcp.listen', host: ip.address, port: 0 };
+  if (present(options.localPort)) {
+    request.port = toUnsignedShort(options.localPort, 'localPort');
+    if (request.port === 0) {
+      throw new TypeError('localPort must be greater than zero. Leave this field unassigned to allow the OS to pick a port on its own.');
+    }
+  }
+  if (present(options.backlog)) {
+    request.backlog = toUnsignedLong(options.backlog, 'backlog');
+    if (request.backlog === 0) throw new TypeError('backlog must be greater than zero.');
+  }
+  if (present(options.ipv6Only)) {
+    if (!isIpv6Any(ip)) throw new TypeError('ipv6Only can only be specified when localAddress is [::] or equivalent.');
+    request.ipv6Only = Boolean(options.ipv6Only);
+  }
+  const extras = toDictionary<TCPServerSocketExtras>(options.extras, 'extras');
+  if (present(extras.reuseAddr)) request.reuseAddr = Boolean(extras.reuseAddr);
+  if (present(extras.onChunk) && typeof extras.onChunk !== 'function') throw new TypeError('extras.onChunk must be a function');
+  return { request, signal: checkSignal(extras.signal), extras };
+}
+
+/** The listening socket behind a TCPServerSocket. */
+class TcpServerCore extends SocketCore<TCPServerSocketOpenInfo> {
+  #settings: ServerSettings;
+  #controller!: ReadableStreamDefaultController<TCPSocket>;
+  #readable: ReadableStream<TCPSocket> | undefined;
+  /** Accepted, not yet handed out. */
+  #backlog: TcpSocketCore[] = [];
+  #wantOne: (() => void) | undefined;
+  #readableOpen = true;
+
+  constructor(conn: GatewayConnection, settings: ServerSettings) {
+    super(conn);
+    this.#settings = settings;
+  }
+
+  listen(request: Omit<TcpListenMsg, 'id' | 'ref'>, signal: AbortSignal | undefined): void {
+    this.start(request, signal);
+  }
+
+  protected override onOpened(msg: OpenedMsg): TCPServerSocketOpenInfo {
+    // A server has no write side.
+    this.writeFinished();
+    this.#readable = new ReadableStream<TCPSocket>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+        },
+        // highWaterMark 0: pull runs only when someone reads, and only then is a connection taken.
+        pull: () => {
+          if (this.#handOut()) return;
+          return new Promise<void>((resolve) => {
+            this.#wantOne = () => {
+              if (!this.#handOut()) return;
+              this.#wantOne = undefined;
+              resolve();
+            };
+          });
+        },
+        cancel: () => {
+          this.#readableOpen = false;
+          this.#dropBacklog();
+          this.readFinished();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { readable: this.#readable, localAddress: msg.local.address, localPort: msg.local.port };
+  }
+
+  #handOut(): boolean {
+    const core = this.#backlog.shift();
+    if (!core) return false;
+    core.take();
+    this.#controller.enqueue(core.owner!);
+    return true;
+  }
+
+  protected override onOther(msg: ServerMessage): void {
+    if (msg.t !== 'accepted') return;
+    this.#accept(msg);
+  }
+
+  #accept(msg: AcceptedMsg): void {
+    const settings = this.#settings;
+    let socket: TCPSocket | undefined;
+    const core = new TcpSocketCore(this.conn, {
+      chunks: settings.chunks,
+      allowHalfOpen: settings.allowHalfOpen,
+      onChunk: settings.onChunk ? (chunk: TCPChunk) => settings.onChunk!(chunk, socket!) : undefined,
+    });
+    core.adopt(msg);
+    socket = wrapAcceptedSocket(settings.SocketClass, core);
+    if (!this.#readableOpen || this.state !== 'open') {
+      // Nobody will take it: let the gateway close it.
+      socket.close().catch(() => {});
+      return;
+    }
+    this.stats.messagesIn++;
+    this.#backlog.push(core);
+    this.#wantOne?.();
+  }
+
+  #dropBacklog(): void {
+    const backlog = this.#backlog;
+    this.#backlog = [];
+    for (const core of backlog) core.close().catch(() => {});
+  }
+
+  override onFrame(_frame: DecodedFrame): void {}
+
+  protected override endStreams(error: unknown): void {
+    this.#readableOpen = false;
+    if (this.#readable) {
+      if (error === undefined) {
+        try {
+          this.#controller.close();
+        } catch {
+          // already closed
+        }
+      } else {
+        this.#controller.error(error);
+      }
+    }
+    // Accepted sockets never handed out die with the server; handed-out ones live on.
+    if (error === undefined) this.#dropBacklog();
+    else this.#backlog = [];
+  }
+
+  protected override locked(): boolean {
+    return Boolean(this.#readable?.locked);
+  }
+
+  protected override shutStreams(reason: unknown): void {
+    if (this.#readable && this.#readableOpen) this.#readable.cancel(reason).catch(() => {});
+    else this.readFinished();
+  }
+}
+
+/**
+ * A listening TCP socket on the gateway's host (spec: TCPServerSocket). Use the class bound to a
+ * gateway, `gateway.TCPServerSocket`.
+ */
+export class TCPServerSocket {
+  static [kConnection]: GatewayConnection | undefined;
+  /** The TCPSocket class accepted connections are created as (the gateway's bound class). */
+  static [kSocketClass]: typeof TCPSocket = TCPSocket;
+
+  #core: TcpServerCore;
+
+  constructor(localAddress: string, options: TCPServerSocketOptions = {}) {
+    const Class = new.target as typeof TCPServerSocket;
+    const conn = Class[kConnection];
+    if (!conn) throw new TypeError('TCPServerSocket is not bound to a gateway: use the TCPServerSocket of SocketGateway.connect()');
+    const { request, signal, extras } = listenRequest(localAddress, options);
+    this.#core = new TcpServerCore(conn, {
+      chunks: Boolean(extras.chunks),
+      allowHalfOpen: extras.allowHalfOpen === undefined ? true : Boolean(extras.allowHalfOpen),
+      onChunk: extras.onChunk,
+      SocketClass: Class[kSocketClass],
+    });
+    this.#core.listen(request, signal);
+  }
+
+  /** Resolves with the readable of accepted sockets and the bound address. */
+  get opened(): Promise<TCPServerSocketOpenInfo> {
+    return this.#core.opened;
+  }
+
+  /** Resolves when the server is closed; rejects if it failed. */
+  get closed(): Promise<void> {
+    return this.#core.closed;
+  }
+
+  /** Stops listening. Rejects with InvalidStateError while opening or while the readable is locked. */
+  close(): Promise<void> {
+    return this.#core.close();
+  }
+
+  /** Non-spec: the gateway's socket id. */
+  get id(): number {
+    return this.#core.id;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'TCPServerSocket';
+  }
+}

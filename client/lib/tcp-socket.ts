@@ -1,0 +1,318 @@
+/**
+ * TCPSocket: the Direct Sockets TCP client over the gateway. Spec surface: the constructor,
+ * `opened`, `closed`, `close()`. Extras (documented as non-spec): `set()`, `stats`, and the
+ * `extras` option bag.
+ */
+import { DATA_HEADER, encodeCounter, encodeData, Frame } from '../../shared/protocol.js';
+import type { AcceptedMsg, DecodedFrame, OpenedMsg, TcpConnectMsg } from '../../shared/protocol.js';
+import { CreditedReadable } from './credited-readable.js';
+import { SendCredit } from './credit.js';
+import type { GatewayConnection } from './gateway-connection.js';
+import { SocketCore } from './socket-core.js';
+import type { TCPChunk, TCPSetOptions, TCPSocketExtras, TCPSocketOpenInfo, TCPSocketOptions, SocketStats } from './types.js';
+import {
+  present,
+  toBytes,
+  toDictionary,
+  toDomString,
+  toEnum,
+  toUnsignedLong,
+  toUnsignedShort,
+} from './validation.js';
+
+/** Static slot holding the gateway a bound class opens its sockets on. */
+export const kConnection = Symbol('sockgate.connection');
+/** Constructor argument marking an accepted connection (never visible to users). */
+const kAccepted = Symbol('sockgate.accepted');
+
+interface TcpSettings {
+  chunks: boolean;
+  allowHalfOpen: boolean;
+  onChunk: ((chunk: TCPChunk) => void) | undefined;
+}
+
+/** Validates TCPSocketOptions like Chromium does and builds the `tcp.connect` request. */
+function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions: unknown) {
+  const host = toDomString(remoteAddress, 'remoteAddress');
+  const port = toUnsignedShort(remotePort, 'remotePort');
+  const options = toDictionary<TCPSocketOptions>(rawOptions, 'TCPSocketOptions');
+  const request: Omit<TcpConnectMsg, 'id' | 'ref'> = { t: 'tcp.connect', host, port };
+  request.noDelay = Boolean(options.noDelay);
+  if (present(options.keepAliveDelay)) {
+    const delay = toUnsignedLong(options.keepAliveDelay, 'keepAliveDelay');
+    if (delay < 1000) throw new TypeError('keepAliveDelay must be no less than 1,000 milliseconds.');
+    request.keepAliveDelay = delay;
+  }
+  if (present(options.sendBufferSize)) {
+    request.sendBufferSize = toUnsignedLong(options.sendBufferSize, 'sendBufferSize');
+    if (request.sendBufferSize === 0) throw new TypeError('sendBufferSize must be greater than zero.');
+  }
+  if (present(options.receiveBufferSize)) {
+    request.receiveBufferSize = toUnsignedLong(options.receiveBufferSize, 'receiveBufferSize');
+    if (request.receiveBufferSize === 0) throw new TypeError('receiveBufferSize must be greater than zero.');
+  }
+  if (present(options.dnsQueryType)) request.dnsQueryType = toEnum(options.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']);
+
+  const extras = toDictionary<TCPSocketExtras>(options.extras, 'extras');
+  if (present(extras.connectTimeout)) request.timeoutMs = toUnsignedLong(extras.connectTimeout, 'extras.connectTimeout');
+  const secure = present(extras.secureTransport) ? toEnum(extras.secureTransport, 'extras.secureTransport', ['on', 'off']) : 'off';
+  if (secure === 'on') {
+    request.tls = {};
+    if (present(extras.serverName)) request.tls.servername = toDomString(extras.serverName, 'extras.serverName');
+    if (extras.allowSelfSigned) request.tls.insecure = true;
+  } else if (present(extras.serverName) || present(extras.allowSelfSigned)) {
+    throw new TypeError("extras.serverName and extras.allowSelfSigned need extras.secureTransport: 'on'");
+  }
+  const signal = checkSignal(extras.signal);
+  if (present(extras.onChunk) && typeof extras.onChunk !== 'function') throw new TypeError('extras.onChunk must be a function');
+  const settings: TcpSettings = {
+    chunks: Boolean(extras.chunks),
+    allowHalfOpen: extras.allowHalfOpen === undefined ? true : Boolean(extras.allowHalfOpen),
+    onChunk: extras.onChunk,
+  };
+  return { request, signal, settings };
+}
+
+/** An AbortSignal or a TypeError. */
+export function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (signal === null || typeof signal !== 'object' || typeof (signal as AbortSignal).addEventListener !== 'function' || !('aborted' in signal)) {
+    throw new TypeError('extras.signal must be an AbortSignal');
+  }
+  return signal as AbortSignal;
+}
+
+/** The TCP socket behind a TCPSocket: streams, credit, half-close. */
+export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
+  #settings: TcpSettings;
+  #source: CreditedReadable<Uint8Array | TCPChunk> | undefined;
+  #writable: WritableStream<ArrayBuffer | ArrayBufferView> | undefined;
+  #writableController: WritableStreamDefaultController | undefined;
+  #sendCredit = new SendCredit(0);
+  #sendWindow = 0;
+  #taken = false;
+  /** Set by TCPSocket so onChunk hooks of a server can name the socket. */
+  owner: TCPSocket | undefined;
+
+  constructor(conn: GatewayConnection, settings: TcpSettings) {
+    super(conn);
+    this.#settings = settings;
+  }
+
+  /** Opens a client connection. */
+  connect(request: Omit<TcpConnectMsg, 'id' | 'ref'>, signal: AbortSignal | undefined): void {
+    this.start({ ...request, credit: this.conn.limits.receiveWindow }, signal);
+  }
+
+  /** Adopts a connection the gateway accepted; it stays paused (zero credit) until {@link take}. */
+  adopt(msg: AcceptedMsg): void {
+    const info = this.#build(msg.sendWindow, msg.local, msg.remote);
+    this.openNow(msg.id, info);
+  }
+
+  /** The user got hold of an accepted socket: grant its first window so data starts to flow. */
+  take(): void {
+    if (this.#taken) return;
+    this.#taken = true;
+    this.#grant(this.conn.limits.receiveWindow);
+  }
+
+  protected override onOpened(msg: OpenedMsg): TCPSocketOpenInfo {
+    this.#taken = true;
+    return this.#build(msg.sendWindow, msg.local, msg.remote ?? { address: '', port: 0 });
+  }
+
+  #build(sendWindow: number, local: { address: string; port: number }, remote: { address: string; port: number }): TCPSocketOpenInfo {
+    this.#sendWindow = sendWindow;
+    this.#sendCredit = new SendCredit(sendWindow);
+    const source = new CreditedReadable<Uint8Array | TCPChunk>({
+      window: this.conn.limits.receiveWindow,
+      size: (item) => (item instanceof Uint8Array ? item.byteLength : item.data.byteLength),
+      grant: (bytes) => this.#grant(bytes),
+      cancel: () => this.readFinished(),
+    });
+    this.#source = source;
+    this.#writable = new WritableStream<ArrayBuffer | ArrayBufferView>(
+      {
+        start: (controller) => {
+          this.#writableController = controller;
+        },
+        write: (chunk, controller) => this.#write(chunk, controller),
+        close: () => this.#endWrites(),
+        abort: () => {
+          this.#sendEnd();
+          this.writeFinished();
+        },
+      },
+      { highWaterMark: 1 },
+    );
+    return {
+      readable: source.readable as ReadableStream<Uint8Array> | ReadableStream<TCPChunk>,
+      writable: this.#writable,
+      remoteAddress: remote.address,
+      remotePort: remote.port,
+      localAddress: local.address,
+      localPort: local.port,
+    };
+  }
+
+  async #write(chunk: ArrayBuffer | ArrayBufferView, controller: WritableStreamDefaultController): Promise<void> {
+    let bytes: Uint8Array;
+    try {
+      bytes = toBytes(chunk, 'TCPSocket: a written chunk');
+    } catch (err) {
+      this.#sendEnd();
+      this.writeFinished(err);
+      throw err;
+    }
+    // Frames stay under the gateway's frame limit and never ask for more than the whole window.
+    const max = Math.max(1, Math.min(this.conn.limits.frameBytes - DATA_HEADER, this.#sendWindow));
+    for (let offset = 0; offset < bytes.byteLength; offset += max) {
+      const piece = bytes.subarray(offset, Math.min(offset + max, bytes.byteLength));
+      await this.#sendCredit.acquire(piece.byteLength, controller.signal);
+      this.conn.sendFrame(encodeData(this.id, piece));
+      this.stats.bytesOut += piece.byteLength;
+    }
+    this.stats.messagesOut++;
+  }
+
+  async #endWrites(): Promise<void> {
+    try {
+      await this.conn.request({ t: 'end', id: this.id });
+    } catch (err) {
+      this.writeFinished(err);
+      throw err;
+    }
+    this.writeFinished();
+  }
+
+  #sendEnd(): void {
+    if (this.state !== 'open' || !this.conn.isOpen) return;
+    try {
+      this.conn.send({ t: 'end', id: this.id });
+    } catch {
+      // the connection is going away; its loss is reported separately
+    }
+  }
+
+  #grant(bytes: number): void {
+    if (bytes <= 0 || !this.conn.isOpen || (this.state !== 'open' && this.state !== 'closing')) return;
+    this.conn.sendFrame(encodeCounter(Frame.Credit, this.id, bytes));
+  }
+
+  override onFrame(frame: DecodedFrame): void {
+    if (frame.kind === Frame.Chunk) {
+      this.stats.bytesIn += frame.payload.byteLength;
+      this.stats.messagesIn++;
+      const data = frame.payload.slice();
+      const chunk: TCPChunk = { data, seq: frame.seq, time: frame.time };
+      this.#settings.onChunk?.(chunk);
+      this.#source?.push(this.#settings.chunks ? chunk : data);
+    } else if (frame.kind === Frame.Ack) {
+      this.#sendCredit.release(frame.bytes);
+    }
+  }
+
+  protected override onEof(): void {
+    this.#source?.close();
+    this.readFinished();
+    if (!this.#settings.allowHalfOpen && !this.writeDone) {
+      this.#sendEnd();
+      this.#sendCredit.fail(this.closedByGateway());
+      this.#writableController?.error(this.closedByGateway());
+      this.writeFinished();
+    }
+  }
+
+  protected override endStreams(error: unknown): void {
+    this.#sendCredit.fail(error ?? this.closedByGateway());
+    if (error === undefined) {
+      this.#source?.close();
+      if (!this.writeDone) this.#writableController?.error(this.closedByGateway());
+    } else {
+      this.#source?.error(error);
+      this.#writableController?.error(error);
+    }
+  }
+
+  protected override locked(): boolean {
+    return Boolean(this.#source?.readable.locked || this.#writable?.locked);
+  }
+
+  protected override shutStreams(reason: unknown): void {
+    const readable = this.#source?.readable;
+    if (readable && this.#source!.open) readable.cancel(reason).catch(() => {});
+    else this.readFinished();
+    if (this.#writable && !this.writeDone) this.#writable.abort(reason).catch(() => {});
+    else this.writeFinished();
+  }
+}
+
+/**
+ * A TCP connection through the gateway (spec: TCPSocket). Use the class bound to a gateway,
+ * `gateway.TCPSocket`; the base class cannot open sockets on its own.
+ */
+export class TCPSocket {
+  /** Set on the subclasses SocketGateway binds to a connection. */
+  static [kConnection]: GatewayConnection | undefined;
+
+  #core: TcpSocketCore;
+
+  constructor(remoteAddress: string, remotePort: number, options: TCPSocketOptions = {}) {
+    if ((remoteAddress as unknown) === kAccepted) {
+      this.#core = remotePort as unknown as TcpSocketCore;
+      this.#core.owner = this;
+      return;
+    }
+    const conn = (new.target as typeof TCPSocket)[kConnection];
+    if (!conn) throw new TypeError('TCPSocket is not bound to a gateway: use the TCPSocket of SocketGateway.connect()');
+    const { request, signal, settings } = connectRequest(remoteAddress, remotePort, options);
+    this.#core = new TcpSocketCore(conn, settings);
+    this.#core.owner = this;
+    this.#core.connect(request, signal);
+  }
+
+  /** Resolves with the streams and addresses once connected; rejects with a SocketError. */
+  get opened(): Promise<TCPSocketOpenInfo> {
+    return this.#core.opened;
+  }
+
+  /** Resolves when both the readable and the writable are done; rejects on a connection error. */
+  get closed(): Promise<void> {
+    return this.#core.closed;
+  }
+
+  /** Closes both directions. Rejects with InvalidStateError while opening or while a stream is locked. */
+  close(): Promise<void> {
+    return this.#core.close();
+  }
+
+  /** Non-spec: change noDelay, keepAliveDelay or corkWrites on the open socket. */
+  set(options: TCPSetOptions): Promise<void> {
+    const o = toDictionary<TCPSetOptions>(options, 'options');
+    const fields: Record<string, unknown> = {};
+    if (present(o.noDelay)) fields.noDelay = Boolean(o.noDelay);
+    if (present(o.keepAliveDelay)) fields.keepAliveDelay = toUnsignedLong(o.keepAliveDelay, 'keepAliveDelay');
+    if (present(o.corkWrites)) fields.corkWrites = toUnsignedLong(o.corkWrites, 'corkWrites');
+    return this.#core.set(fields);
+  }
+
+  /** Non-spec: byte and message counters. */
+  get stats(): SocketStats {
+    return this.#core.snapshot();
+  }
+
+  /** Non-spec: the gateway's socket id (accepted connections have ids ≥ 0x80000000). */
+  get id(): number {
+    return this.#core.id;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'TCPSocket';
+  }
+}
+
+/** Wraps an accepted connection's core in a TCPSocket of class `Class` (internal; not exported from index). */
+export function wrapAcceptedSocket(Class: typeof TCPSocket, core: TcpSocketCore): TCPSocket {
+  return new Class(kAccepted as unknown as string, core as unknown as number);
+}

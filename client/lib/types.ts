@@ -1,0 +1,197 @@
+/**
+ * Public option and result shapes. The spec members follow the WICG Direct Sockets IDL
+ * (TCPSocketOptions, TCPServerSocketOptions, UDPSocketOptions, *OpenInfo, UDPMessage); whatever
+ * sockgate adds lives in an `extras` bag so spec code never sees it by accident.
+ */
+import type { MulticastController } from './multicast-controller.js';
+import type { TCPSocket } from './tcp-socket.js';
+
+export type SocketDnsQueryType = 'ipv4' | 'ipv6';
+
+// ---- TCPSocket -----------------------------------------------------------------------------
+
+/** Spec: TCPSocketOptions. */
+export interface TCPSocketOptions {
+  /** TCP_NODELAY (disable Nagle). Default false. */
+  noDelay?: boolean;
+  /** Enables keep-alive with this initial delay in ms; at least 1000. */
+  keepAliveDelay?: number;
+  /** SO_SNDBUF request in bytes (> 0). */
+  sendBufferSize?: number;
+  /** SO_RCVBUF request in bytes (> 0). */
+  receiveBufferSize?: number;
+  /** Resolve the name to A (`ipv4`) or AAAA (`ipv6`) records only. */
+  dnsQueryType?: SocketDnsQueryType;
+  /** Non-spec options only sockgate understands. */
+  extras?: TCPSocketExtras;
+}
+
+/** One TCP read as the gateway's kernel returned it (extras.chunks). */
+export interface TCPChunk {
+  data: Uint8Array;
+  /** Per-socket read counter from 0, from the gateway. */
+  seq: number;
+  /** When the gateway read it, ms since the epoch (gateway clock). */
+  time: number;
+}
+
+/** Non-spec TCP options (sockgate extras). */
+export interface TCPSocketExtras {
+  /** Aborts the open: `opened` and `closed` reject with the signal's reason and the attempt is dropped. */
+  signal?: AbortSignal;
+  /** Connect timeout in ms, enforced by the gateway (TIMED_OUT). Default: the gateway's. */
+  connectTimeout?: number;
+  /** `'on'` wraps the connection in TLS (the gateway does the handshake). Default `'off'`. */
+  secureTransport?: 'on' | 'off';
+  /** TLS SNI and certificate name; defaults to the remote address. */
+  serverName?: string;
+  /** Accept self-signed or otherwise unverifiable certificates (labs only). */
+  allowSelfSigned?: boolean;
+  /**
+   * Keep the write side open after the peer's FIN (the spec's behaviour, default true). With
+   * false the library ends the write side as soon as the peer ends its side.
+   */
+  allowHalfOpen?: boolean;
+  /** The readable yields {@link TCPChunk}s (`{data, seq, time}`) instead of bare Uint8Arrays. */
+  chunks?: boolean;
+  /** Called for each TCP read as it arrives, before the consumer reads it. */
+  onChunk?: (chunk: TCPChunk) => void;
+}
+
+/** Spec: TCPSocketOpenInfo. `readable` yields Uint8Array (or TCPChunk with extras.chunks). */
+export interface TCPSocketOpenInfo {
+  readable: ReadableStream<Uint8Array> | ReadableStream<TCPChunk>;
+  writable: WritableStream<ArrayBuffer | ArrayBufferView>;
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+}
+
+/** Non-spec: options `socket.set()` can change on an open TCP socket. */
+export interface TCPSetOptions {
+  noDelay?: boolean;
+  /** ms; 0 turns keep-alive off. */
+  keepAliveDelay?: number;
+  /** Cork the next N writes and flush them as one (sticky-packet lab). */
+  corkWrites?: number;
+}
+
+// ---- TCPServerSocket -------------------------------------------------------------------------
+
+/** Spec: TCPServerSocketOptions. */
+export interface TCPServerSocketOptions {
+  /** Port to listen on (1–65535); omit for an ephemeral one. */
+  localPort?: number;
+  /** Accept queue length (> 0). */
+  backlog?: number;
+  /** Only with localAddress `::`: refuse IPv4-mapped connections. */
+  ipv6Only?: boolean;
+  extras?: TCPServerSocketExtras;
+}
+
+/** Non-spec server options (sockgate extras). */
+export interface TCPServerSocketExtras {
+  signal?: AbortSignal;
+  /** SO_REUSEADDR, so a restarted lab server can listen again during TIME_WAIT. */
+  reuseAddr?: boolean;
+  /** Accepted sockets' readables yield {@link TCPChunk}s. */
+  chunks?: boolean;
+  /** Called for each TCP read of any accepted socket as it arrives. */
+  onChunk?: (chunk: TCPChunk, socket: TCPSocket) => void;
+  /** allowHalfOpen for accepted sockets (default true). */
+  allowHalfOpen?: boolean;
+}
+
+/** Spec: TCPServerSocketOpenInfo. */
+export interface TCPServerSocketOpenInfo {
+  /** Accepted connections, one TCPSocket each, already open. */
+  readable: ReadableStream<TCPSocket>;
+  localAddress: string;
+  localPort: number;
+}
+
+// ---- UDPSocket -------------------------------------------------------------------------------
+
+/** Spec: UDPSocketOptions. Give remoteAddress+remotePort (connected) or localAddress (bound). */
+export interface UDPSocketOptions {
+  remoteAddress?: string;
+  remotePort?: number;
+  localAddress?: string;
+  localPort?: number;
+  dnsQueryType?: SocketDnsQueryType;
+  sendBufferSize?: number;
+  receiveBufferSize?: number;
+  /** Only with localAddress `::`. */
+  ipv6Only?: boolean;
+  /** SO_REUSEADDR, so several sockets can bind the same group port. */
+  multicastAllowAddressSharing?: boolean;
+  /** IP_MULTICAST_TTL (0–255). */
+  multicastTimeToLive?: number;
+  /** IP_MULTICAST_LOOP. */
+  multicastLoopback?: boolean;
+  extras?: UDPSocketExtras;
+}
+
+/** Non-spec UDP options (sockgate extras). */
+export interface UDPSocketExtras {
+  signal?: AbortSignal;
+  /** SO_BROADCAST: allow sending to broadcast addresses. */
+  broadcast?: boolean;
+  /** IP_MULTICAST_IF: the local address multicast leaves from (e.g. `127.0.0.1`). */
+  multicastInterface?: string;
+  /** Received UDPMessages also carry the gateway's `seq` and `time`. */
+  chunks?: boolean;
+}
+
+/** Spec: UDPMessage. On read, remoteAddress/remotePort are set in bound mode only. */
+export interface UDPMessage {
+  data: ArrayBuffer | ArrayBufferView;
+  remoteAddress?: string;
+  remotePort?: number;
+  dnsQueryType?: SocketDnsQueryType;
+}
+
+/** A received datagram: `data` is always a Uint8Array. `seq`/`time` with extras.chunks. */
+export interface UDPReceivedMessage {
+  data: Uint8Array;
+  remoteAddress?: string;
+  remotePort?: number;
+  seq?: number;
+  time?: number;
+}
+
+/** Spec: UDPSocketOpenInfo. */
+export interface UDPSocketOpenInfo {
+  readable: ReadableStream<UDPReceivedMessage>;
+  writable: WritableStream<UDPMessage>;
+  remoteAddress?: string;
+  remotePort?: number;
+  localAddress: string;
+  localPort: number;
+  /** Bound mode only. */
+  multicastController?: MulticastController;
+}
+
+/** Non-spec: options `socket.set()` can change on an open UDP socket. */
+export interface UDPSetOptions {
+  broadcast?: boolean;
+  multicastTimeToLive?: number;
+  multicastLoopback?: boolean;
+}
+
+// ---- shared ------------------------------------------------------------------------------------
+
+/** Non-spec: traffic counters of one socket, as seen by the page. */
+export interface SocketStats {
+  /** Payload bytes received (TCP chunks, UDP datagrams). */
+  bytesIn: number;
+  /** Payload bytes sent to the gateway. */
+  bytesOut: number;
+  /** TCP reads or UDP datagrams received. */
+  messagesIn: number;
+  /** Writes (TCP) or datagrams (UDP) sent. */
+  messagesOut: number;
+  /** UDP datagrams the gateway dropped because the page had no credit (known once closed). */
+  dropped: number;
+}

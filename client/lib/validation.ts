@@ -1,0 +1,112 @@
+/**
+ * WebIDL-style argument conversion for the socket constructors: the same TypeErrors a native
+ * Direct Sockets implementation throws for a bad dictionary, an out-of-range `[EnforceRange]`
+ * integer, an unknown enum value or an address that is not an IP literal.
+ */
+import { MAX_UDP_PAYLOAD } from '../../shared/protocol.js';
+
+/** A dictionary argument: `undefined`/`null` mean `{}`, anything else must be an object. */
+export function toDictionary<T extends object>(value: unknown, what: string): Partial<T> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' && typeof value !== 'function') {
+    throw new TypeError(`${what} must be an object, got ${typeof value}`);
+  }
+  return value as Partial<T>;
+}
+
+function enforceRange(value: unknown, name: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new TypeError(`${name} must be a finite number, got ${String(value)}`);
+  const int = Math.trunc(n);
+  if (int < 0 || int > max) throw new TypeError(`${name} must be between 0 and ${max}, got ${String(value)}`);
+  return int;
+}
+
+/** `[EnforceRange] unsigned short` (ports). */
+export function toUnsignedShort(value: unknown, name: string): number {
+  return enforceRange(value, name, 0xffff);
+}
+
+/** `[EnforceRange] unsigned long` (buffer sizes, delays, backlog). */
+export function toUnsignedLong(value: unknown, name: string): number {
+  return enforceRange(value, name, 0xffff_ffff);
+}
+
+/** `[EnforceRange] octet` (multicast TTL). */
+export function toOctet(value: unknown, name: string): number {
+  return enforceRange(value, name, 0xff);
+}
+
+/** `DOMString`: symbols throw, everything else is stringified, as WebIDL does. */
+export function toDomString(value: unknown, name: string): string {
+  if (typeof value === 'symbol') throw new TypeError(`${name} must be a string`);
+  return String(value);
+}
+
+/** A WebIDL enum: the value must be one of `allowed`. */
+export function toEnum<const T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
+  const s = toDomString(value, name);
+  if (!(allowed as readonly string[]).includes(s)) {
+    throw new TypeError(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${s}'`);
+  }
+  return s as T;
+}
+
+/** Present in the WebIDL sense: the member exists and is not undefined. */
+export function present<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+export interface IpLiteral {
+  family: 'IPv4' | 'IPv6';
+  /** Canonical text: dotted quad, or compressed lower-case IPv6 without brackets. */
+  address: string;
+}
+
+const ipv4Pattern = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * Parses an IP literal the way Chromium's `IPAddress::FromIPLiteral` does: strict dotted-quad
+ * IPv4 (no `0x7f.1` or `2130706433`) or IPv6 (normalised by the URL parser). Names are not literals.
+ */
+export function parseIpLiteral(text: string): IpLiteral | null {
+  if (ipv4Pattern.test(text)) return { family: 'IPv4', address: text };
+  if (!text.includes(':') || /[^0-9a-fA-F:.]/.test(text)) return null;
+  try {
+    const host = new URL(`http://[${text}]/`).hostname;
+    return { family: 'IPv6', address: host.slice(1, -1) };
+  } catch {
+    return null;
+  }
+}
+
+/** An IP literal or a TypeError naming the member. */
+export function toIpLiteral(value: unknown, name: string): IpLiteral {
+  const s = toDomString(value, name);
+  const ip = parseIpLiteral(s);
+  if (!ip) throw new TypeError(`${name} must be a valid IP address, got '${s}'`);
+  return ip;
+}
+
+/** True for 0.0.0.0-style "any" addresses: `::` (and its spellings) only, as Chromium checks for ipv6Only. */
+export function isIpv6Any(ip: IpLiteral): boolean {
+  return ip.family === 'IPv6' && ip.address === '::';
+}
+
+const toStringTag = Object.prototype.toString;
+
+/** A BufferSource as bytes (a view, not a copy), or a TypeError. Works across realms. */
+export function toBytes(chunk: unknown, what: string): Uint8Array {
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const tag = toStringTag.call(chunk);
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(chunk as ArrayBuffer);
+  throw new TypeError(`${what} must be an ArrayBuffer or ArrayBufferView, got ${chunk === null ? 'null' : typeof chunk}`);
+}
+
+/** Checks a datagram's size against the largest UDP payload; an empty one is a TypeError too (as in Chromium). */
+export function checkDatagramSize(bytes: Uint8Array): void {
+  if (bytes.byteLength === 0) throw new TypeError("UDPMessage: 'data' field must not be empty.");
+  if (bytes.byteLength > MAX_UDP_PAYLOAD) {
+    throw new TypeError(`UDPMessage: 'data' is ${bytes.byteLength} bytes; a UDP datagram carries at most ${MAX_UDP_PAYLOAD}`);
+  }
+}

@@ -1,0 +1,668 @@
+/**
+ * The library's behaviour suite, written once and run twice: in Node through `ws`
+ * (library.node.test.ts) and in Chromium through the page's own WebSocket
+ * (library.browser.test.ts). It only uses the public API; every peer it talks to is a real
+ * socket on loopback that the Node side opens on request (see SuitePeers).
+ */
+import { TCPSocket as UnboundTCPSocket } from '../../client/lib/index.js';
+import type { SocketGateway, SocketGatewayConnectOptions, TCPChunk, TCPSocket, UDPReceivedMessage } from '../../client/lib/index.js';
+import {
+  below,
+  bytes,
+  checksum,
+  deepEqual,
+  equal,
+  ok,
+  pattern,
+  readBytes,
+  readToEnd,
+  rejects,
+  sleep,
+  text,
+  throws,
+  until,
+  within,
+} from './suite-assert.js';
+
+/** Loopback peers the Node side provides. Arguments and results are plain JSON. */
+export interface SuitePeers {
+  /** TCP echo server on 127.0.0.1; its port. */
+  echoServer(): Promise<number>;
+  /** A loopback port nothing listens on. */
+  closedPort(): Promise<number>;
+  /** Reads until the page's FIN, answers the upper-cased text, then ends. */
+  upperOnFinServer(): Promise<number>;
+  /** Sends `greeting`, ends its side at once, and records what arrives until the page's FIN. */
+  finFirstServer(greeting: string): Promise<number>;
+  /** What a finFirstServer on `port` received, once the page has ended. */
+  finFirstReceived(port: number): Promise<string>;
+  /** Accepts and does not read until told. */
+  stallServer(): Promise<number>;
+  stallStartReading(port: number): Promise<void>;
+  /** Writes `total` pattern bytes to whoever connects, then ends. */
+  floodServer(total: number): Promise<number>;
+  /** Bytes a floodServer handed to the kernel so far. */
+  floodProgress(port: number): Promise<number>;
+  /** Resets the connection (RST) as soon as the page sends anything. */
+  resetServer(): Promise<number>;
+  /** Connects to `port`, writes `text`, half-closes, returns everything received until FIN. */
+  tcpExchange(port: number, text: string): Promise<string>;
+  /** A UDP socket on 127.0.0.1 that records datagrams; its port. */
+  udpPeer(): Promise<number>;
+  udpSend(fromPort: number, toPort: number, text: string): Promise<void>;
+  /** Waits for `count` datagrams on a udpPeer and returns them. */
+  udpReceived(port: number, count: number): Promise<Array<{ text: string; address: string; port: number }>>;
+  /** Memory in use by the Node process (gateway), bytes. */
+  memory(): Promise<number>;
+  /** Sockets the gateway holds for all pages. */
+  gatewaySockets(): Promise<number>;
+}
+
+export interface SuiteContext {
+  /** Connects to the gateway under test (the Node runner passes url, token and `ws`). */
+  connect(options?: SocketGatewayConnectOptions): Promise<SocketGateway>;
+  peers: SuitePeers;
+  /** 'node' or 'browser', for the few places that differ (memory of the page). */
+  runtime: 'node' | 'browser';
+}
+
+export interface SuiteCase {
+  name: string;
+  run(ctx: SuiteContext): Promise<void>;
+}
+
+/** Runs `body` with a fresh gateway connection and closes it afterwards. */
+async function withGateway(ctx: SuiteContext, body: (gw: SocketGateway) => Promise<void>): Promise<void> {
+  const gw = await ctx.connect();
+  try {
+    await body(gw);
+  } finally {
+    await gw.close();
+  }
+}
+
+/** Closes a socket whose streams may still be locked by readers or writers we hold. */
+async function closeQuietly(socket: { close(): Promise<void> }): Promise<void> {
+  await socket.close().catch(() => {});
+}
+
+export const librarySuite: SuiteCase[] = [
+  {
+    name: 'connect: welcome gives version, gateway name and limits',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        equal(gw.version, 1, 'version');
+        ok(/^sockgate\//.test(gw.gatewayName), `gateway name ${gw.gatewayName}`);
+        ok(gw.limits.receiveWindow > 0 && gw.limits.sendWindow > 0 && gw.limits.frameBytes > 0, 'limits');
+        equal(gw.connected, true, 'connected');
+      }),
+  },
+  {
+    name: 'connect: a wrong token fails with NetworkError CONNECT_FAILED',
+    run: async (ctx) => {
+      await rejects(ctx.connect({ token: 'not-the-token' }), { name: 'NetworkError', code: 'CONNECT_FAILED' });
+    },
+  },
+  {
+    name: 'TCP echo: opened gives streams and addresses, data comes back, close resolves closed',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port, { noDelay: true });
+        const info = await socket.opened;
+        equal(info.remoteAddress, '127.0.0.1', 'remoteAddress');
+        equal(info.remotePort, port, 'remotePort');
+        equal(info.localAddress, '127.0.0.1', 'localAddress');
+        ok(info.localPort > 0, 'localPort');
+        const writer = info.writable.getWriter();
+        const reader = (info.readable as ReadableStream<Uint8Array>).getReader();
+        await writer.write(bytes('hello, '));
+        await writer.write(bytes('sockgate'));
+        equal(text(await readBytes(reader, 15)), 'hello, sockgate', 'echo');
+        const stats = socket.stats;
+        equal(stats.bytesOut, 15, 'stats.bytesOut');
+        equal(stats.bytesIn, 15, 'stats.bytesIn');
+        equal(stats.messagesOut, 2, 'stats.messagesOut');
+        writer.releaseLock();
+        reader.releaseLock();
+        await within(socket.close(), 5000, 'close()');
+        await socket.closed;
+        await until(async () => (await ctx.peers.gatewaySockets()) === 0, 5000, 'the gateway to drop the socket');
+      }),
+  },
+  {
+    name: 'TCP echo of one 3 MiB write: split under the frame limit, paced by credit, intact',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const { readable, writable } = await socket.opened;
+        const data = pattern(3 * 1024 * 1024 + 123);
+        ok(data.byteLength > gw.limits.frameBytes, 'bigger than one frame');
+        const reader = (readable as ReadableStream<Uint8Array>).getReader();
+        const received = readBytes(reader, data.byteLength);
+        const writer = writable.getWriter();
+        await writer.write(data);
+        const back = await within(received, 15_000, 'echo of 3 MiB');
+        equal(back.byteLength, data.byteLength, 'length');
+        equal(checksum(back), checksum(data), 'checksum');
+        writer.releaseLock();
+        reader.releaseLock();
+        await socket.close();
+      }),
+  },
+  {
+    name: 'extras.chunks: each TCP read arrives with the gateway seq and time; onChunk sees it too',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const hooked: TCPChunk[] = [];
+        const socket = new gw.TCPSocket('127.0.0.1', port, { extras: { chunks: true, onChunk: (c) => hooked.push(c) } });
+        const { readable, writable } = await socket.opened;
+        const reader = (readable as ReadableStream<TCPChunk>).getReader();
+        const writer = writable.getWriter();
+        const before = Date.now();
+        await writer.write(bytes('one'));
+        const first = (await reader.read()).value!;
+        await writer.write(bytes('two'));
+        const second = (await reader.read()).value!;
+        equal(text(first.data), 'one', 'first chunk');
+        equal(text(second.data), 'two', 'second chunk');
+        equal(first.seq, 0, 'first seq');
+        equal(second.seq, 1, 'second seq');
+        ok(first.time >= before - 1000 && first.time <= Date.now() + 1000, `time ${first.time} near now`);
+        ok(second.time >= first.time, 'time increases');
+        equal(hooked.length, 2, 'onChunk calls');
+        writer.releaseLock();
+        reader.releaseLock();
+        await socket.close();
+      }),
+  },
+  {
+    name: 'TCPServerSocket accepts three clients, each gets its own reply',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const server = new gw.TCPServerSocket('127.0.0.1');
+        const { readable, localAddress, localPort } = await server.opened;
+        equal(localAddress, '127.0.0.1', 'server localAddress');
+        ok(localPort > 0, 'server localPort');
+        const serve = async (socket: TCPSocket) => {
+          const info = await socket.opened;
+          equal(info.remoteAddress, '127.0.0.1', 'accepted remoteAddress');
+          equal(info.localPort, localPort, 'accepted localPort');
+          const request = text(await readToEnd(info.readable as ReadableStream<Uint8Array>));
+          const writer = info.writable.getWriter();
+          await writer.write(bytes(`reply to ${request}`));
+          await writer.close();
+          await socket.closed;
+        };
+        const accepting = (async () => {
+          const reader = readable.getReader();
+          const served: Promise<void>[] = [];
+          for (let i = 0; i < 3; i++) {
+            const { value, done } = await reader.read();
+            ok(!done && value, 'an accepted socket');
+            ok(value instanceof gw.TCPSocket, 'accepted sockets are the gateway TCPSocket class');
+            served.push(serve(value));
+          }
+          reader.releaseLock();
+          await Promise.all(served);
+        })();
+        const replies = await within(
+          Promise.all([0, 1, 2].map((i) => ctx.peers.tcpExchange(localPort, `client ${i}`))),
+          10_000,
+          'three exchanges',
+        );
+        deepEqual(replies, ['reply to client 0', 'reply to client 1', 'reply to client 2'], 'replies');
+        await within(accepting, 5000, 'serving');
+        await server.close();
+        await server.closed;
+      }),
+  },
+  {
+    name: 'UDP bound mode: datagrams both ways carry the right source address and port',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const peer = await ctx.peers.udpPeer();
+        const socket = new gw.UDPSocket({ localAddress: '127.0.0.1' });
+        const { readable, writable, localAddress, localPort, multicastController } = await socket.opened;
+        equal(localAddress, '127.0.0.1', 'localAddress');
+        ok(localPort > 0, 'localPort');
+        ok(multicastController, 'bound sockets have a multicastController');
+        const writer = writable.getWriter();
+        await writer.write({ data: bytes('ping'), remoteAddress: '127.0.0.1', remotePort: peer });
+        const [got] = await ctx.peers.udpReceived(peer, 1);
+        deepEqual(got, { text: 'ping', address: '127.0.0.1', port: localPort }, 'peer received');
+        await ctx.peers.udpSend(peer, localPort, 'pong');
+        const reader = readable.getReader();
+        const { value } = await within(reader.read(), 5000, 'datagram');
+        const message = value as UDPReceivedMessage;
+        equal(text(message.data), 'pong', 'data');
+        equal(message.remoteAddress, '127.0.0.1', 'remoteAddress');
+        equal(message.remotePort, peer, 'remotePort');
+        ok(message.data instanceof Uint8Array, 'data is a Uint8Array');
+        writer.releaseLock();
+        reader.releaseLock();
+        await socket.close();
+        equal(socket.stats.messagesIn, 1, 'stats.messagesIn');
+      }),
+  },
+  {
+    name: 'UDP connected mode: write {data}, read {data} from the one peer',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const peer = await ctx.peers.udpPeer();
+        const socket = new gw.UDPSocket({ remoteAddress: '127.0.0.1', remotePort: peer });
+        const info = await socket.opened;
+        equal(info.remoteAddress, '127.0.0.1', 'remoteAddress');
+        equal(info.remotePort, peer, 'remotePort');
+        equal(info.multicastController, undefined, 'no multicastController in connected mode');
+        const writer = info.writable.getWriter();
+        await writer.write({ data: bytes('hello') });
+        const [got] = await ctx.peers.udpReceived(peer, 1);
+        equal(got!.text, 'hello', 'peer received');
+        await ctx.peers.udpSend(peer, info.localPort, 'back');
+        const reader = info.readable.getReader();
+        const { value } = await within(reader.read(), 5000, 'datagram');
+        equal(text(value!.data), 'back', 'data');
+        equal(value!.remoteAddress, undefined, 'no remoteAddress in connected mode');
+        await rejects(writer.write({ data: bytes('x'), remoteAddress: '127.0.0.1', remotePort: peer }), { instanceOf: TypeError }, 'address in connected mode');
+        writer.releaseLock();
+        reader.releaseLock();
+        await socket.close().catch(() => {});
+      }),
+  },
+  {
+    name: 'UDP broadcast (extras.broadcast) to 127.255.255.255 reaches a socket bound to 0.0.0.0',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const receiver = new gw.UDPSocket({ localAddress: '0.0.0.0' });
+        const { readable, localPort } = await receiver.opened;
+        const sender = new gw.UDPSocket({ localAddress: '127.0.0.1', extras: { broadcast: true } });
+        const sent = await sender.opened;
+        const writer = sent.writable.getWriter();
+        const reader = readable.getReader();
+        await writer.write({ data: bytes('to everyone'), remoteAddress: '127.255.255.255', remotePort: localPort });
+        const { value } = await within(reader.read(), 5000, 'broadcast datagram');
+        equal(text(value!.data), 'to everyone', 'data');
+        equal(value!.remoteAddress, '127.0.0.1', 'source address');
+        equal(value!.remotePort, sent.localPort, 'source port');
+        writer.releaseLock();
+        reader.releaseLock();
+        await sender.close();
+        await receiver.close();
+      }),
+  },
+  {
+    name: 'UDP multicast: joinGroup on 127.0.0.1, receive a looped-back datagram, leaveGroup',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const group = '239.255.77.' + (1 + Math.floor(Math.random() * 250));
+        const receiver = new gw.UDPSocket({ localAddress: '0.0.0.0', multicastAllowAddressSharing: true });
+        const { readable, localPort, multicastController } = await receiver.opened;
+        await multicastController!.joinGroup(group, { interface: '127.0.0.1' });
+        deepEqual(multicastController!.joinedGroups, [group], 'joinedGroups');
+        ok(Object.isFrozen(multicastController!.joinedGroups), 'joinedGroups is frozen');
+        await rejects(multicastController!.joinGroup(group), { name: 'InvalidStateError' }, 'joining twice');
+        const sender = new gw.UDPSocket({
+          localAddress: '127.0.0.1',
+          multicastLoopback: true,
+          multicastTimeToLive: 0,
+          extras: { multicastInterface: '127.0.0.1' },
+        });
+        const sent = await sender.opened;
+        const writer = sent.writable.getWriter();
+        const reader = readable.getReader();
+        await writer.write({ data: bytes('to the group'), remoteAddress: group, remotePort: localPort });
+        const { value } = await within(reader.read(), 5000, 'multicast datagram');
+        equal(text(value!.data), 'to the group', 'data');
+        equal(value!.remotePort, sent.localPort, 'source port');
+        await multicastController!.leaveGroup(group, { interface: '127.0.0.1' });
+        deepEqual(multicastController!.joinedGroups, [], 'joinedGroups after leave');
+        await rejects(multicastController!.leaveGroup(group), { name: 'InvalidStateError' }, 'leaving a group not joined');
+        writer.releaseLock();
+        reader.releaseLock();
+        await sender.close();
+        await receiver.close();
+      }),
+  },
+  {
+    name: 'half-close: closing the writable sends FIN and reading goes on',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.upperOnFinServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const { readable, writable } = await socket.opened;
+        const writer = writable.getWriter();
+        await writer.write(bytes('shout this'));
+        await writer.close();
+        const reply = await within(readToEnd(readable as ReadableStream<Uint8Array>), 5000, 'reply after FIN');
+        equal(text(reply), 'SHOUT THIS', 'reply');
+        await within(socket.closed, 5000, 'closed after both sides ended');
+      }),
+  },
+  {
+    name: 'half-close: the peer FIN ends the readable and writing goes on',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.finFirstServer('bye');
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const { readable, writable } = await socket.opened;
+        equal(text(await within(readToEnd(readable as ReadableStream<Uint8Array>), 5000, 'greeting then FIN')), 'bye', 'greeting');
+        const writer = writable.getWriter();
+        await writer.write(bytes('still here'));
+        await writer.close();
+        equal(await ctx.peers.finFirstReceived(port), 'still here', 'peer received after its FIN');
+        await within(socket.closed, 5000, 'closed');
+      }),
+  },
+  {
+    name: 'extras.allowHalfOpen false: the peer FIN also ends the write side',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.finFirstServer('bye');
+        const socket = new gw.TCPSocket('127.0.0.1', port, { extras: { allowHalfOpen: false } });
+        const { readable } = await socket.opened;
+        equal(text(await readToEnd(readable as ReadableStream<Uint8Array>)), 'bye', 'greeting');
+        await within(socket.closed, 5000, 'closed without closing the writable');
+        equal(await ctx.peers.finFirstReceived(port), '', 'nothing written');
+      }),
+  },
+  {
+    name: 'refused: opened and closed reject with NetworkError REFUSED (ECONNREFUSED)',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.closedPort();
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const error = await rejects(socket.opened, { name: 'NetworkError', code: 'REFUSED', osCode: 'ECONNREFUSED' }, 'opened');
+        ok(error.message.length > 0, 'a message');
+        await rejects(socket.closed, { name: 'NetworkError', code: 'REFUSED' }, 'closed');
+      }),
+  },
+  {
+    name: 'denied: a public address is refused by policy with NotAllowedError, code DENIED and the rule',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const socket = new gw.TCPSocket('8.8.8.8', 53);
+        const error = await rejects(socket.opened, { name: 'NotAllowedError', code: 'DENIED' }, 'opened');
+        ok(typeof error.rule === 'string' && error.rule.length > 0, `rule ${error.rule}`);
+        const udp = new gw.UDPSocket({ remoteAddress: '8.8.8.8', remotePort: 53 });
+        await rejects(udp.opened, { name: 'NotAllowedError', code: 'DENIED' }, 'udp opened');
+      }),
+  },
+  {
+    name: 'extras.signal: an aborted signal rejects opened with its reason and nothing leaks',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const already = new gw.TCPSocket('127.0.0.1', port, { extras: { signal: AbortSignal.abort() } });
+        await rejects(already.opened, { name: 'AbortError' }, 'pre-aborted');
+        const controller = new AbortController();
+        const racing = new gw.TCPSocket('127.0.0.1', port, { extras: { signal: controller.signal } });
+        controller.abort(new DOMException('changed my mind', 'AbortError'));
+        await rejects(racing.opened, { name: 'AbortError', message: /changed my mind/ }, 'aborted while opening');
+        await rejects(racing.closed, { name: 'AbortError' }, 'closed of an aborted open');
+        const server = new gw.TCPServerSocket('127.0.0.1', { extras: { signal: AbortSignal.abort() } });
+        await rejects(server.opened, { name: 'AbortError' }, 'server pre-aborted');
+        // The gateway drops the abandoned attempt; a normal socket still works afterwards.
+        const fine = new gw.TCPSocket('127.0.0.1', port);
+        await fine.opened;
+        await fine.close();
+        await until(async () => (await ctx.peers.gatewaySockets()) === 0, 5000, 'no sockets left on the gateway');
+      }),
+  },
+  {
+    name: 'option validation: bad options throw TypeError synchronously, as the spec says',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const T = { instanceOf: TypeError };
+        throws(() => new gw.TCPSocket('127.0.0.1', 70000), T, 'remotePort out of range');
+        throws(() => new gw.TCPSocket('127.0.0.1', Number.NaN), T, 'remotePort NaN');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, { keepAliveDelay: 999 }), T, 'keepAliveDelay < 1000');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, { sendBufferSize: 0 }), T, 'sendBufferSize 0');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, { receiveBufferSize: -1 }), T, 'receiveBufferSize negative');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, { dnsQueryType: 'ipv5' as 'ipv4' }), T, 'dnsQueryType');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, 'fast' as never), T, 'options not an object');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, { extras: { secureTransport: 'yes' as 'on' } }), T, 'secureTransport');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, { extras: { serverName: 'x' } }), T, 'serverName without TLS');
+        throws(() => new gw.TCPSocket('127.0.0.1', 7, { extras: { signal: {} as AbortSignal } }), T, 'signal not a signal');
+        throws(() => new gw.TCPServerSocket('localhost'), T, 'server localAddress not an IP');
+        throws(() => new gw.TCPServerSocket('127.0.0.1', { localPort: 0 }), T, 'server localPort 0');
+        throws(() => new gw.TCPServerSocket('127.0.0.1', { backlog: 0 }), T, 'backlog 0');
+        throws(() => new gw.TCPServerSocket('127.0.0.1', { ipv6Only: true }), T, 'ipv6Only on IPv4');
+        throws(() => new gw.UDPSocket(undefined as never), T, 'UDP without options');
+        throws(() => new gw.UDPSocket({}), T, 'UDP neither remote nor local');
+        throws(() => new gw.UDPSocket({ remoteAddress: '127.0.0.1' }), T, 'remoteAddress without remotePort');
+        throws(() => new gw.UDPSocket({ remoteAddress: '127.0.0.1', remotePort: 9, localAddress: '127.0.0.1' }), T, 'both modes');
+        throws(() => new gw.UDPSocket({ localPort: 9 }), T, 'localPort without localAddress');
+        throws(() => new gw.UDPSocket({ localAddress: 'example.com' }), T, 'bound localAddress not an IP');
+        throws(() => new gw.UDPSocket({ localAddress: '127.0.0.1', localPort: 0 }), T, 'bound localPort 0');
+        throws(() => new gw.UDPSocket({ localAddress: '127.0.0.1', dnsQueryType: 'ipv4' }), T, 'dnsQueryType in bound mode');
+        throws(() => new gw.UDPSocket({ localAddress: '127.0.0.1', multicastTimeToLive: 256 }), T, 'TTL over an octet');
+        throws(() => new gw.UDPSocket({ remoteAddress: '127.0.0.1', remotePort: 9, ipv6Only: true }), T, 'ipv6Only in connected mode');
+        equal(gw.limits.socketsPerPage > 0, true, 'still connected');
+        // Validation of what is written and of multicast groups.
+        const socket = new gw.UDPSocket({ localAddress: '127.0.0.1' });
+        const { writable, multicastController } = await socket.opened;
+        await rejects(multicastController!.joinGroup('not-an-ip'), T, 'joinGroup with a name');
+        await rejects(multicastController!.joinGroup('239.1.2.3', { sourceAddress: '127.0.0.1' }), T, 'source-specific multicast');
+        const cases: Array<[string, unknown]> = [
+          ['no address in bound mode', { data: bytes('x') }],
+          ['no data', { remoteAddress: '127.0.0.1', remotePort: 9 }],
+          ['empty data', { data: new Uint8Array(0), remoteAddress: '127.0.0.1', remotePort: 9 }],
+          ['data not a BufferSource', { data: 'text', remoteAddress: '127.0.0.1', remotePort: 9 }],
+          ['datagram over 65,507 bytes', { data: new Uint8Array(65_508), remoteAddress: '127.0.0.1', remotePort: 9 }],
+        ];
+        for (const [what, message] of cases) {
+          // A rejected write errors the writable (WHATWG streams), so each case gets its own socket.
+          const s = new gw.UDPSocket({ localAddress: '127.0.0.1' });
+          const w = (await s.opened).writable.getWriter();
+          await rejects(w.write(message as never), T, what);
+          w.releaseLock();
+          await closeQuietly(s);
+        }
+        const w = writable.getWriter();
+        await rejects(w.write('not bytes' as never), T, 'not a UDPMessage');
+        w.releaseLock();
+        await closeQuietly(socket);
+        // The base classes are not bound to a gateway.
+        throws(() => new UnboundTCPSocket('127.0.0.1', 7), T, 'unbound class');
+      }),
+  },
+  {
+    name: 'close(): InvalidStateError while opening and while a stream is locked, then resolves',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        await rejects(socket.close(), { name: 'InvalidStateError' }, 'close() while opening');
+        const { readable, writable } = await socket.opened;
+        const reader = readable.getReader();
+        await rejects(socket.close(), { name: 'InvalidStateError' }, 'close() with a locked readable');
+        reader.releaseLock();
+        const writer = writable.getWriter();
+        await rejects(socket.close(), { name: 'InvalidStateError' }, 'close() with a locked writable');
+        writer.releaseLock();
+        await within(socket.close(), 5000, 'close() with unlocked streams');
+        await socket.close();
+        const server = new gw.TCPServerSocket('127.0.0.1');
+        const opened = await server.opened;
+        const serverReader = opened.readable.getReader();
+        await rejects(server.close(), { name: 'InvalidStateError' }, 'server close() with a locked readable');
+        serverReader.releaseLock();
+        await server.close();
+        await server.closed;
+      }),
+  },
+  {
+    name: 'a reset by the peer errors the streams and rejects closed with NetworkError RESET',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.resetServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const { readable, writable } = await socket.opened;
+        const writer = writable.getWriter();
+        await writer.write(bytes('provoke'));
+        const reader = (readable as ReadableStream<Uint8Array>).getReader();
+        await rejects(within(reader.read(), 5000, 'read'), { name: 'NetworkError', code: 'RESET' }, 'read after reset');
+        await rejects(socket.closed, { name: 'NetworkError', code: 'RESET' }, 'closed');
+      }),
+  },
+  {
+    name: 'set(): noDelay/corkWrites on TCP and broadcast on UDP reach the gateway',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const tcp = new gw.TCPSocket('127.0.0.1', port);
+        await rejects(tcp.set({ noDelay: true }), { name: 'InvalidStateError' }, 'set() while opening');
+        const { readable, writable } = await tcp.opened;
+        await tcp.set({ noDelay: false, corkWrites: 2 });
+        const writer = writable.getWriter();
+        await writer.write(bytes('ab'));
+        await writer.write(bytes('cd'));
+        const reader = (readable as ReadableStream<Uint8Array>).getReader();
+        equal(text(await readBytes(reader, 4)), 'abcd', 'corked writes arrive');
+        writer.releaseLock();
+        reader.releaseLock();
+        await tcp.close();
+        const udp = new gw.UDPSocket({ localAddress: '127.0.0.1' });
+        await udp.opened;
+        await udp.set({ broadcast: true, multicastTimeToLive: 1 });
+        await udp.close();
+      }),
+  },
+  {
+    name: 'backpressure: writes to a peer that does not read stall with bounded memory, then resume',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.stallServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const { writable } = await socket.opened;
+        const writer = writable.getWriter();
+        const chunk = pattern(64 * 1024);
+        const memoryBefore = await ctx.peers.memory();
+        let resolved = 0;
+        let stop = false;
+        const loop = (async () => {
+          while (!stop) {
+            await writer.write(chunk);
+            resolved++;
+          }
+        })();
+        loop.catch(() => {});
+        // Wait for the writes to stop making progress.
+        let last = -1;
+        let stableSince = Date.now();
+        await until(() => {
+          if (resolved !== last) {
+            last = resolved;
+            stableSince = Date.now();
+          }
+          return Date.now() - stableSince > 400;
+        }, 20_000, 'writes to stall');
+        const stalledAt = resolved;
+        const written = stalledAt * chunk.byteLength;
+        // The page's send window plus what the kernel buffers on loopback; never the whole stream.
+        below(written, 64 * 1024 * 1024, 'bytes accepted before the stall');
+        ok(stalledAt > 0, 'some writes went through');
+        await sleep(300);
+        equal(resolved, stalledAt, 'no progress while the peer does not read');
+        const growth = (await ctx.peers.memory()) - memoryBefore;
+        below(growth, 96 * 1024 * 1024, 'gateway memory growth while stalled');
+        await ctx.peers.stallStartReading(port);
+        await until(() => resolved >= stalledAt + 64, 15_000, 'writes to resume once the peer reads');
+        stop = true;
+        await writer.abort(new Error('done')).catch(() => {});
+        await loop.catch(() => {});
+        writer.releaseLock();
+        await within(socket.close(), 5000, 'close() after abort');
+      }),
+  },
+  {
+    name: 'backpressure: a page that does not read pauses the peer; reading later gets every byte',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const total = 24 * 1024 * 1024;
+        const port = await ctx.peers.floodServer(total);
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const { readable } = await socket.opened;
+        let last = -1;
+        let stableSince = Date.now();
+        await until(async () => {
+          const progress = await ctx.peers.floodProgress(port);
+          if (progress !== last) {
+            last = progress;
+            stableSince = Date.now();
+          }
+          return Date.now() - stableSince > 400;
+        }, 20_000, 'the peer to stall');
+        below(last, total, 'the peer stalls before sending everything');
+        const reader = (readable as ReadableStream<Uint8Array>).getReader();
+        let got = 0;
+        let sum = 0;
+        const expected = pattern(total, 3);
+        for (;;) {
+          const { value, done } = await within(reader.read(), 10_000, `read after ${got} bytes`);
+          if (done) break;
+          for (let i = 0; i < value.byteLength; i++) sum = (sum + value[i]! * ((got + i) % 251)) % 1_000_000_007;
+          got += value.byteLength;
+        }
+        equal(got, total, 'bytes read');
+        let want = 0;
+        for (let i = 0; i < total; i++) want = (want + expected[i]! * (i % 251)) % 1_000_000_007;
+        equal(sum, want, 'content');
+        reader.releaseLock();
+        await socket.close();
+      }),
+  },
+  {
+    name: 'interfaces() lists loopback with its broadcast address',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const list = await gw.interfaces();
+        const lo = list.find((i) => i.address === '127.0.0.1');
+        ok(lo, 'an interface with 127.0.0.1');
+        equal(lo.family, 'IPv4', 'family');
+        equal(lo.broadcast, '127.255.255.255', 'broadcast');
+        equal(lo.internal, true, 'internal');
+      }),
+  },
+  {
+    name: 'install() puts the classes on a global only where none exists',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        class Native {}
+        const target: Record<string, unknown> = { TCPSocket: Native };
+        deepEqual(gw.install(target), ['TCPServerSocket', 'UDPSocket'], 'installed');
+        equal(target.TCPSocket, Native, 'native TCPSocket kept');
+        equal(target.UDPSocket, gw.UDPSocket, 'UDPSocket installed');
+      }),
+  },
+  {
+    name: 'losing the gateway connection fails open sockets with NetworkError CONNECTION_LOST',
+    run: async (ctx) => {
+      const gw = await ctx.connect();
+      const port = await ctx.peers.echoServer();
+      const socket = new gw.TCPSocket('127.0.0.1', port);
+      const { readable } = await socket.opened;
+      const reader = readable.getReader();
+      const reading = reader.read();
+      let event: { code?: number } | undefined;
+      gw.addEventListener('close', (e) => (event = e as unknown as { code: number }));
+      await gw.close();
+      await rejects(reading, { name: 'NetworkError', code: 'CONNECTION_LOST' }, 'pending read');
+      await rejects(socket.closed, { name: 'NetworkError', code: 'CONNECTION_LOST' }, 'closed');
+      equal(event?.code, 1000, 'close event code');
+      equal(gw.connected, false, 'connected');
+      const late = new gw.TCPSocket('127.0.0.1', port);
+      await rejects(late.opened, { name: 'NetworkError', code: 'CONNECTION_LOST' }, 'a socket opened afterwards');
+    },
+  },
+];
+
+/** Runs one case by name (the browser entry calls this). */
+export async function runCase(name: string, ctx: SuiteContext): Promise<void> {
+  const found = librarySuite.find((c) => c.name === name);
+  if (!found) throw new Error(`no suite case named ${name}`);
+  await found.run(ctx);
+}

@@ -1,0 +1,152 @@
+/**
+ * The Node side of the library suite (test/client/library-suite.ts): real loopback peers made
+ * on request, addressed by port so the browser can drive them through page.exposeFunction.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { SuitePeers } from '../client/library-suite.js';
+import { pattern } from '../client/suite-assert.js';
+import { closedPort, echoServer, waitFor } from './peers.js';
+
+type Closer = () => void;
+
+/** Makes a fresh set of peers; `dispose()` closes everything they opened. */
+export function createSuitePeers(gatewaySockets: () => number): SuitePeers & { dispose(): Promise<void> } {
+  const closers: Closer[] = [];
+  const finReceived = new Map<number, Promise<string>>();
+  const stalled = new Map<number, () => void>();
+  const flood = new Map<number, { written: number }>();
+  const udp = new Map<number, { socket: dgram.Socket; got: Array<{ text: string; address: string; port: number }> }>();
+
+  const listen = async (onConnection: (socket: net.Socket) => void): Promise<number> => {
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      socket.on('error', () => {});
+      closers.push(() => socket.destroy());
+      onConnection(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => server.close());
+    return (server.address() as net.AddressInfo).port;
+  };
+
+  return {
+    async echoServer() {
+      const server = await echoServer();
+      closers.push(() => server.close());
+      return server.port;
+    },
+    closedPort,
+    upperOnFinServer: () =>
+      listen((socket) => {
+        const chunks: Buffer[] = [];
+        socket.on('data', (c) => chunks.push(c));
+        socket.on('end', () => socket.end(Buffer.concat(chunks).toString().toUpperCase()));
+      }),
+    async finFirstServer(greeting) {
+      let resolveReceived!: (text: string) => void;
+      const received = new Promise<string>((resolve) => (resolveReceived = resolve));
+      const port = await listen((socket) => {
+        const chunks: Buffer[] = [];
+        socket.on('data', (c) => chunks.push(c));
+        socket.on('end', () => {
+          resolveReceived(Buffer.concat(chunks).toString());
+          socket.destroy();
+        });
+        socket.end(greeting);
+      });
+      finReceived.set(port, received);
+      return port;
+    },
+    async finFirstReceived(port) {
+      return finReceived.get(port)!;
+    },
+    async stallServer() {
+      let startReading!: () => void;
+      const go = new Promise<void>((resolve) => (startReading = resolve));
+      const port = await listen((socket) => {
+        socket.pause();
+        void go.then(() => {
+          socket.on('data', () => {});
+          socket.resume();
+        });
+      });
+      stalled.set(port, startReading);
+      return port;
+    },
+    async stallStartReading(port) {
+      stalled.get(port)!();
+    },
+    async floodServer(total) {
+      const state = { written: 0 };
+      const data = Buffer.from(pattern(total, 3));
+      const port = await listen((socket) => {
+        const piece = 64 * 1024;
+        const pump = () => {
+          while (state.written < total) {
+            const end = Math.min(state.written + piece, total);
+            const more = socket.write(data.subarray(state.written, end));
+            state.written = end;
+            if (!more) return void socket.once('drain', pump);
+          }
+          socket.end();
+        };
+        pump();
+      });
+      flood.set(port, state);
+      return port;
+    },
+    async floodProgress(port) {
+      // Bytes written minus what still sits in Node's own buffer: what the kernel took.
+      return flood.get(port)!.written;
+    },
+    /** Resets the connection (RST) as soon as the page sends anything. */
+    resetServer: () => listen((socket) => socket.once('data', () => socket.resetAndDestroy())),
+    async tcpExchange(port, text) {
+      const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+      closers.push(() => socket.destroy());
+      const chunks: Buffer[] = [];
+      socket.on('data', (c) => chunks.push(c));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.once('end', () => resolve());
+        socket.once('connect', () => socket.end(text));
+      });
+      socket.destroy();
+      return Buffer.concat(chunks).toString();
+    },
+    async udpPeer() {
+      const socket = dgram.createSocket('udp4');
+      const got: Array<{ text: string; address: string; port: number }> = [];
+      socket.on('message', (data, rinfo) => got.push({ text: data.toString(), address: rinfo.address, port: rinfo.port }));
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+      closers.push(() => socket.close());
+      const port = socket.address().port;
+      udp.set(port, { socket, got });
+      return port;
+    },
+    async udpSend(fromPort, toPort, text) {
+      const { socket } = udp.get(fromPort)!;
+      await new Promise<void>((resolve, reject) => socket.send(text, toPort, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+    },
+    async udpReceived(port, count) {
+      const peer = udp.get(port)!;
+      await waitFor(() => peer.got.length >= count, 5000, `${count} datagrams on ${port}`);
+      return peer.got.slice(0, count);
+    },
+    async memory() {
+      return process.memoryUsage().rss;
+    },
+    async gatewaySockets() {
+      return gatewaySockets();
+    },
+    async dispose() {
+      for (const close of closers.splice(0)) {
+        try {
+          close();
+        } catch {
+          // already closed
+        }
+      }
+    },
+  };
+}
