@@ -79,12 +79,12 @@ describe('FramingDecoderStream', () => {
 
   it('errors with TRUNCATED when the input closes inside a frame, after the messages before it', async () => {
     const { messages, error } = await readAll(
-      streamOf([fromHex('61 0a 62')]).pipeThrough(new FramingDecoderStream({ kind: 'delimiter', delimiter: '\n' })),
+      streamOf([fromHex('61 0a 62 0a 63')]).pipeThrough(new FramingDecoderStream({ kind: 'delimiter', delimiter: '\n' })),
       5,
     );
-    expect(messages).toEqual([fromHex('61')]);
+    expect(messages).toEqual([fromHex('61'), fromHex('62')]);
     expect((error as FramingError).code).toBe('TRUNCATED');
-    expect((error as FramingError).offset).toBe(2);
+    expect((error as FramingError).offset).toBe(4);
   });
 
   it('rejects a bad spec at construction', () => {
