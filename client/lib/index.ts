@@ -15,3 +15,7 @@ export type { ConnectionCloseInfo, WebSocketConstructor } from './gateway-connec
 export type * from './types.js';
 export { ErrorCode } from '../../shared/protocol.js';
 export type { GatewayLimits } from '../../shared/protocol.js';
+// Framing (length prefix, delimiter, fixed size, JSON header + body) and text encodings, from shared/.
+export { FramingDecoderStream, FramingEncoderStream } from './framing-streams.js';
+export * from '../../shared/framing/index.js';
+export * from '../../shared/encoding/index.js';

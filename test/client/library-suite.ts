@@ -4,7 +4,7 @@
  * (library.browser.test.ts). It only uses the public API; every peer it talks to is a real
  * socket on loopback that the Node side opens on request (see SuitePeers).
  */
-import { TCPSocket as UnboundTCPSocket } from '../../client/lib/index.js';
+import { FramingDecoderStream, FramingEncoderStream, TCPSocket as UnboundTCPSocket } from '../../client/lib/index.js';
 import type { SocketGateway, SocketGatewayConnectOptions, TCPChunk, TCPSocket, UDPReceivedMessage } from '../../client/lib/index.js';
 import {
   below,
@@ -176,6 +176,29 @@ export const librarySuite: SuiteCase[] = [
         writer.releaseLock();
         reader.releaseLock();
         await socket.close();
+      }),
+  },
+  {
+    name: 'framed messages: FramingEncoderStream → TCP echo → FramingDecoderStream keeps every boundary',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port);
+        const { readable, writable } = await socket.opened;
+        const spec = { kind: 'length', format: '!I' } as const;
+        const encoder = new FramingEncoderStream(spec);
+        const piping = encoder.readable.pipeTo(writable);
+        const messages = (readable as ReadableStream<Uint8Array>).pipeThrough(new FramingDecoderStream(spec)).getReader();
+        const sent = ['first', 'x'.repeat(200_000), '', '最后一条'];
+        const writer = encoder.writable.getWriter();
+        for (const m of sent) void writer.write(bytes(m));
+        const got: string[] = [];
+        for (let i = 0; i < sent.length; i++) got.push(text((await within(messages.read(), 5000, `message ${i}`)).value!));
+        deepEqual(got, sent, 'messages');
+        await writer.close();
+        await piping;
+        equal((await within(messages.read(), 5000, 'end of messages')).done, true, 'done after the echo ends');
+        await within(socket.closed, 5000, 'closed');
       }),
   },
   {
@@ -541,6 +564,8 @@ export const librarySuite: SuiteCase[] = [
         const writer = writable.getWriter();
         const chunk = pattern(64 * 1024);
         const memoryBefore = await ctx.peers.memory();
+        const pageMemory = () => (globalThis.performance as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+        const pageBefore = pageMemory();
         let resolved = 0;
         let stop = false;
         const loop = (async () => {
@@ -569,6 +594,10 @@ export const librarySuite: SuiteCase[] = [
         equal(resolved, stalledAt, 'no progress while the peer does not read');
         const growth = (await ctx.peers.memory()) - memoryBefore;
         below(growth, 96 * 1024 * 1024, 'gateway memory growth while stalled');
+        const pageAfter = pageMemory();
+        if (ctx.runtime === 'browser' && pageBefore !== undefined && pageAfter !== undefined) {
+          below(pageAfter - pageBefore, 64 * 1024 * 1024, 'page heap growth while stalled');
+        }
         await ctx.peers.stallStartReading(port);
         await until(() => resolved >= stalledAt + 64, 15_000, 'writes to resume once the peer reads');
         stop = true;
