@@ -35,7 +35,9 @@ export class EncodingError extends Error {
 export function describeChar(text: string, position: number): string {
   const codePoint = text.codePointAt(position) ?? 0;
   const char = String.fromCodePoint(codePoint);
-  const shown = codePoint < 0x20 || codePoint === 0x7f ? JSON.stringify(char).slice(1, -1) : char;
+  // Controls and lone surrogates are shown escaped (\n, \ud800) so the message stays printable.
+  const escape = codePoint < 0x20 || codePoint === 0x7f || (codePoint >= 0xd800 && codePoint <= 0xdfff);
+  const shown = escape ? JSON.stringify(char).slice(1, -1) : char;
   const hex = codePoint.toString(16).toUpperCase().padStart(4, '0');
   return codePoint >= 0x20 && codePoint < 0x7f ? `'${shown}'` : `'${shown}' (U+${hex})`;
 }

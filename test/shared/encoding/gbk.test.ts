@@ -70,6 +70,6 @@ describe('GBK / GB18030', () => {
     expect((error as EncodingError).position).toBe(1);
     expect((error as EncodingError).message).toBe("GBK cannot encode '😀' (U+1F600) at position 1");
     expect(decodeGbk(encodeGbk('你😀好\uD800', 'gbk', 'replace'), 'gbk')).toBe('你?好?');
-    expect(() => encodeGbk('\uDC00', 'gb18030')).toThrow("GB18030 cannot encode '\uDC00' (U+DC00) at position 0");
+    expect(() => encodeGbk('\uDC00', 'gb18030')).toThrow("GB18030 cannot encode '\\udc00' (U+DC00) at position 0");
   });
 });

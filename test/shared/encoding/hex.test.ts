@@ -66,3 +66,9 @@ describe('formatHex', () => {
     );
   });
 });
+
+describe('error messages', () => {
+  it('show control characters escaped', () => {
+    expect(() => parseHex('41\u000142')).toThrow("invalid hex character '\\u0001' (U+0001) at position 2");
+  });
+});
