@@ -43,6 +43,8 @@ export interface BenchPath {
   openPage(): Promise<BenchPage>;
   /** pid of the bridge process (for its RSS), when there is one. */
   bridgePid?: number;
+  /** Every process of the bridge, for its CPU time (websockify forks one per connection). */
+  bridgePids?: () => number[];
   /** UDP is not offered by this path. */
   noUdp?: boolean;
 }
@@ -145,10 +147,10 @@ export function sockgateWebsockifyPath(gatewayPort: number, token: string, ports
 }
 
 /** Debian's websockify (Python), one instance per peer port since it has one fixed target each. */
-export function websockifyPath(listenPorts: Partial<Record<keyof PeerPorts, number>>, pid?: number): BenchPath {
+export function websockifyPath(listenPorts: Partial<Record<keyof PeerPorts, number>>, pids: () => number[]): BenchPath {
   return {
     name: 'websockify',
-    bridgePid: pid,
+    bridgePids: pids,
     noUdp: true,
     async openPage() {
       return {

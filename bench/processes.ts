@@ -102,3 +102,61 @@ export async function stopAll(): Promise<void> {
     ),
   );
 }
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineJiffies(): { busy: number; total: number } {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = f[3]! + (f[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** CPU jiffies used by these pids (and the bench itself). */
+function ownJiffies(pids: number[]): number {
+  let sum = 0;
+  for (const pid of [process.pid, ...pids]) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      sum += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    } catch {
+      // gone
+    }
+  }
+  return sum;
+}
+
+/**
+ * Other work on the machine (CPU % of one core not used by the bench's own processes) over
+ * `ms`. Other engineers' test runs share this machine; the bench waits for them.
+ */
+export async function otherLoad(pids: number[], ms = 200): Promise<number> {
+  const m0 = machineJiffies();
+  const o0 = ownJiffies(pids);
+  await new Promise((r) => setTimeout(r, ms));
+  const m1 = machineJiffies();
+  const o1 = ownJiffies(pids);
+  const cores = (m1.total - m0.total) / ((ms / 1000) * 100);
+  return (100 * cores * Math.max(0, m1.busy - m0.busy - (o1 - o0))) / Math.max(1, m1.total - m0.total);
+}
+
+/** Waits (up to `maxMs`) until other processes use less than `pct` % of one core; returns the load seen last. */
+export async function waitForQuiet(pids: number[], pct = 15, maxMs = 20_000): Promise<number> {
+  const until = Date.now() + maxMs;
+  for (;;) {
+    const load = await otherLoad(pids);
+    if (load < pct || Date.now() > until) return load;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** A process and all its descendants (websockify forks one process per connection). */
+export function withDescendants(pid: number): number[] {
+  const out = [pid];
+  try {
+    const kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    for (const k of kids) out.push(...withDescendants(k));
+  } catch {
+    // gone
+  }
+  return out;
+}

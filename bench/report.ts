@@ -121,7 +121,9 @@ const cell = (s: Stat | undefined, scale = 1, digits?: number) =>
 /** The Markdown the bench prints: figures, ratios, targets. */
 export function renderMarkdown(r: Results): string {
   judge(r);
-  const paths = [M.direct, M.sgWs, M.ws, M.sgMux, M.sgRaw, M.wisp].filter((p) => Object.values(r.scenarios).some((s) => s[p]));
+  const known = [M.direct, M.sgWs, M.ws, M.sgMux, M.sgRaw, M.wisp];
+  const extra = [...new Set(Object.values(r.scenarios).flatMap((s) => Object.keys(s)))].filter((p) => !known.includes(p)).sort();
+  const paths = [...known, ...extra].filter((p) => Object.values(r.scenarios).some((s) => s[p]));
   const rows: [string, string, string, number, number?][] = [
     ['Bulk echo, 64 KiB writes (MB/s)', 'bulk', 'mbps', 1],
     ['64 B round trip p50 (µs)', 'rtt', 'p50', 1],
@@ -130,7 +132,11 @@ export function renderMarkdown(r: Results): string {
     ['16 sockets bulk on one page (MB/s, total)', 'bulk16', 'mbps', 1],
     ['UDP 64 B datagrams/s echoed (k/s)', 'udp', 'dgramsPerSec', 1000],
     ['UDP loss (%)', 'udp', 'lossPct', 1],
-    ['Bridge CPU during bulk (% of one core)', 'bulk', 'bridgeCpuPct', 1, 0],
+    ['CPU during bulk, bridge (% of one core)', 'bulk', 'bridgeCpuPct', 1, 0],
+    ['CPU during bulk, bench client (% of one core)', 'bulk', 'clientCpuPct', 1, 0],
+    ['CPU during bulk, echo peer (% of one core)', 'bulk', 'peerCpuPct', 1, 0],
+    ['CPU during small messages, bridge (% of one core)', 'small', 'bridgeCpuPct', 1, 0],
+    ['CPU during small messages, bench client (% of one core)', 'small', 'clientCpuPct', 1, 0],
     ['Idle TCP sockets held', 'idle', 'held', 1, 0],
     ['Bridge memory per idle socket (bytes)', 'idle', 'bytesPerSocket', 1, 0],
     ['Bridge RSS growth, page stops reading 2 s (MiB)', 'stalled', 'growthBytes', 2 ** 20],

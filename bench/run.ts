@@ -5,7 +5,9 @@
  * medians with min–max, the ratios the project targets, and writes bench/results.json.
  *
  * Flags: --rounds N, --quick (short runs, for trying changes), --only a,b (scenarios),
- * --paths a,b (column names), --gateway-node-args "…" (e.g. "--cpu-prof"), --no-write,
+ * --paths a,b (column names), --gateway-node-args="…" (e.g. "--cpu-prof"), --gateway-args="…"
+ * (extra sockgate flags), --baseline=FILE (a second, older sockgate bundle measured in the same
+ * run as extra "[before]" columns, for before/after figures), --no-write,
  * --page (only the Chromium page-side figure). Roles used internally: --role peer|wisp.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { pageSide } from './page-side.js';
 import { directPath, sockgateLibraryPath, sockgateRawPath, sockgateWebsockifyPath, websockifyPath, wispPath, type BenchPath } from './paths.js';
 import { runPeer, runWispServer, type PeerPorts } from './peers.js';
-import { cpuMsOf, firstLine, freePort, hasCommand, rssOf, start, stopAll, waitForPort } from './processes.js';
+import { cpuMsOf, firstLine, freePort, hasCommand, rssOf, withDescendants, start, stopAll, waitForPort, waitForQuiet } from './processes.js';
 import { renderMarkdown, summarise, type Results, type Samples } from './report.js';
 import { bulkEcho, idleSockets, roundTrip, smallRate, stalledReader, timing, udpRate } from './scenarios.js';
 
@@ -31,6 +33,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     paths: { type: 'string' },
     'gateway-node-args': { type: 'string' },
+    'gateway-args': { type: 'string' },
+    baseline: { type: 'string' },
     'no-write': { type: 'boolean' },
     'idle-count': { type: 'string' },
     page: { type: 'boolean' },
@@ -58,33 +62,38 @@ async function main(): Promise<void> {
   const token = 'bench-' + Math.random().toString(36).slice(2);
   const idleCount = Number(args['idle-count'] ?? 10_000);
   const gatewayNodeArgs = (args['gateway-node-args'] ?? '').split(' ').filter(Boolean);
-  const gateway = start(
-    [
+  const startGateway = async (bundle: string) => {
+    const child = start([
       node,
       ...gatewayNodeArgs,
-      path.join(root, 'dist/sockgate.js'),
+      bundle,
       '--port', '0', '--token', token, '--quiet',
       '--max-sockets', String(idleCount + 100),
       '--udp-rate', '10000000', '--udp-bytes-rate', '4000000000',
-    ],
-    { env: process.env },
-  );
-  const gatewayPort = Number((await firstLine(gateway, /^sockgate ready: http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+      ...(args['gateway-args'] ?? '').split(' ').filter(Boolean),
+    ]);
+    const port = Number((await firstLine(child, /^sockgate ready: http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
+    return { child, port };
+  };
+  const { child: gateway, port: gatewayPort } = await startGateway(path.join(root, 'dist/sockgate.js'));
+  const before = args.baseline ? await startGateway(path.resolve(args.baseline)) : undefined;
 
   const wisp = start([node, self, '--role', 'wisp']);
   const wispPort = Number(JSON.parse((await firstLine(wisp, /^\{.*\}$/))[0]).port);
 
   let websockify: BenchPath | undefined;
+  const wsPids: number[] = [];
+  const websockifyPids = () => wsPids.flatMap(withDescendants);
   let websockifyNote = '';
   if (hasCommand('websockify')) {
     const listen: Partial<Record<keyof PeerPorts, number>> = {};
     for (const target of ['echo', 'sink'] as const) {
       const port = await freePort();
-      start(['websockify', `127.0.0.1:${port}`, `127.0.0.1:${ports[target]}`], { stdio: 'ignore' });
+      wsPids.push(start(['websockify', `127.0.0.1:${port}`, `127.0.0.1:${ports[target]}`], { stdio: 'ignore' }).pid!);
       await waitForPort(port);
       listen[target] = port;
     }
-    websockify = websockifyPath(listen);
+    websockify = websockifyPath(listen, websockifyPids);
     const v = spawnSync('sh', ['-c', "dpkg-query -W -f='${Version}' websockify 2>/dev/null"]).stdout?.toString();
     websockifyNote = `websockify ${v || '(version unknown)'} (Debian package)`;
   } else {
@@ -99,6 +108,13 @@ async function main(): Promise<void> {
     sockgateLibraryPath(gatewayPort, token, ports, gateway.pid!),
     sockgateRawPath(gatewayPort, token, ports, gateway.pid!),
     wispPath(wispPort, ports, wisp.pid!),
+    ...(before
+      ? [
+          { ...sockgateWebsockifyPath(before.port, token, ports, before.child.pid!), name: 'sockgate /websockify [before]' },
+          { ...sockgateRawPath(before.port, token, ports, before.child.pid!), name: 'sockgate mux (raw) [before]' },
+          { ...sockgateLibraryPath(before.port, token, ports, before.child.pid!), name: 'sockgate mux [before]' },
+        ]
+      : []),
   ];
   const pathFilter = args.paths ? new Set(args.paths.split(',')) : undefined;
   const paths = all.filter((p) => !pathFilter || pathFilter.has(p.name));
@@ -113,6 +129,7 @@ async function main(): Promise<void> {
   // Peak gateway RSS over the whole run, sampled every 50 ms: flow control must keep it bounded.
   let gatewayPeakRss = 0;
   const sampler = setInterval(() => (gatewayPeakRss = Math.max(gatewayPeakRss, rssOf(gateway.pid!))), 50);
+  const ownPids = () => [peer.pid!, gateway.pid!, wisp.pid!, ...(before ? [before.child.pid!] : []), ...websockifyPids()];
   const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
   const interleaved = async (scenario: string, usable: BenchPath[], run: (p: BenchPath) => Promise<Record<string, number>>) => {
@@ -124,16 +141,41 @@ async function main(): Promise<void> {
       const order = usable.map((_, i) => usable[(i + r) % usable.length]!);
       for (const p of order) {
         gc();
-        const cpu0 = p.bridgePid ? cpuMsOf(p.bridgePid) : 0;
+        const loadBefore = await waitForQuiet(ownPids());
+        // websockify forks per connection: its children come and go, so sample their CPU until they exit.
+        const bridgeCpu = () => (p.bridgePids ? p.bridgePids() : p.bridgePid ? [p.bridgePid] : []).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+        const seen = new Map<number, number>();
+        const track = () => {
+          for (const pid of p.bridgePids?.() ?? []) seen.set(pid, cpuMsOf(pid) || (seen.get(pid) ?? 0));
+        };
+        const tracker = p.bridgePids ? setInterval(track, 20) : undefined;
+        track();
+        const start0 = new Map(seen);
+        const cpu0 = bridgeCpu();
+        const peer0 = cpuMsOf(peer.pid!);
+        const own0 = process.cpuUsage();
         const t0 = performance.now();
         try {
           const m = await run(p);
-          if (p.bridgePid) m.bridgeCpuPct = (100 * (cpuMsOf(p.bridgePid) - cpu0)) / (performance.now() - t0);
+          const ms = performance.now() - t0;
+          if (tracker) {
+            track();
+            clearInterval(tracker);
+            let used = 0;
+            for (const [pid, t] of seen) used += t - (start0.get(pid) ?? 0);
+            m.bridgeCpuPct = (100 * used) / ms;
+          } else if (p.bridgePid) m.bridgeCpuPct = (100 * (bridgeCpu() - cpu0)) / ms;
+          const own = process.cpuUsage(own0);
+          m.clientCpuPct = (100 * (own.user + own.system)) / 1000 / ms;
+          m.peerCpuPct = (100 * (cpuMsOf(peer.pid!) - peer0)) / ms;
+          m.otherLoadPct = loadBefore;
           record(scenario, p.name, m);
         } catch (err) {
           const msg = `${scenario} / ${p.name}: ${(err as Error).message}`;
           if (!errors.includes(msg)) errors.push(msg);
           log(`bench: ${msg}`);
+        } finally {
+          if (tracker) clearInterval(tracker);
         }
       }
     }

@@ -9,7 +9,7 @@ import { SINK_SENTINEL } from './peers.js';
 /** Bytes per write in the bulk scenarios. */
 export const BULK_WRITE = 64 * 1024;
 /** Bytes the bulk client keeps in flight (sent, not yet echoed) per page; a deep pipe for every path. */
-export const BULK_WINDOW = 4 << 20;
+export const BULK_WINDOW = Number(process.env.BENCH_BULK_WINDOW ?? 4 << 20);
 export const SMALL = 64;
 
 /** Wall-clock budget per measured run, ms (the bench's --quick shortens it). */
