@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseIpLiteral, toBytes, toEnum, toOctet, toUnsignedShort } from '../../client/lib/validation.js';
+
+describe('parseIpLiteral', () => {
+  it.each([
+    ['127.0.0.1', 'IPv4', '127.0.0.1'],
+    ['0.0.0.0', 'IPv4', '0.0.0.0'],
+    ['::', 'IPv6', '::'],
+    ['0:0::0', 'IPv6', '::'],
+    ['FF02::1', 'IPv6', 'ff02::1'],
+    ['::ffff:127.0.0.1', 'IPv6', '::ffff:7f00:1'],
+  ])('%s is %s %s', (text, family, address) => {
+    expect(parseIpLiteral(text)).toEqual({ family, address });
+  });
+
+  it.each(['localhost', '2130706433', '0x7f.1', '127.1', '127.0.0.256', '01.2.3.4', '[::1]', '', '1::2::3', ' 127.0.0.1'])(
+    'rejects %j (names and odd IPv4 spellings are not literals)',
+    (text) => {
+      expect(parseIpLiteral(text)).toBeNull();
+    },
+  );
+});
+
+describe('WebIDL conversions', () => {
+  it('EnforceRange: truncates, rejects non-finite and out-of-range values with TypeError', () => {
+    expect(toUnsignedShort(80.9, 'port')).toBe(80);
+    expect(toUnsignedShort('443', 'port')).toBe(443);
+    expect(() => toUnsignedShort(65536, 'port')).toThrow(TypeError);
+    expect(() => toUnsignedShort(-1, 'port')).toThrow(/port must be between 0 and 65535/);
+    expect(() => toUnsignedShort(Number.POSITIVE_INFINITY, 'port')).toThrow(TypeError);
+    expect(() => toOctet(256, 'ttl')).toThrow(TypeError);
+  });
+
+  it('enums accept only their values', () => {
+    expect(toEnum('ipv6', 'dnsQueryType', ['ipv4', 'ipv6'])).toBe('ipv6');
+    expect(() => toEnum('IPv6', 'dnsQueryType', ['ipv4', 'ipv6'])).toThrow(TypeError);
+  });
+
+  it('toBytes takes ArrayBuffer and any view, without copying', () => {
+    const buffer = new ArrayBuffer(8);
+    expect(toBytes(buffer, 'chunk').buffer).toBe(buffer);
+    const view = new DataView(buffer, 2, 4);
+    const bytes = toBytes(view, 'chunk');
+    expect([bytes.byteOffset, bytes.byteLength]).toEqual([2, 4]);
+    expect(() => toBytes('text', 'chunk')).toThrow(TypeError);
+    expect(() => toBytes([1, 2], 'chunk')).toThrow(TypeError);
+  });
+});
