@@ -62,6 +62,20 @@ describe.skipIf(!haveChromium)('client library (Chromium)', () => {
     await peers?.dispose();
   });
 
+  it('connect() with no url and no token in a page the gateway served uses its cookie', async () => {
+    const other = await browser.newPage();
+    try {
+      // Opening the gateway's URL with ?token= sets the HttpOnly cookie for its origin.
+      await other.goto(gateway.url);
+      await other.goto(`${gateway.origin}/__library-suite`);
+      await other.waitForFunction(() => Boolean(window.__sockgateSuite));
+      const result = await other.evaluate(() => window.__sockgateSuite.run('connect: welcome gives version, gateway name and limits'));
+      if (!result.ok) throw new Error(`in Chromium: ${result.error}`);
+    } finally {
+      await other.close();
+    }
+  });
+
   for (const testCase of librarySuite) {
     it(testCase.name, { timeout: 30_000 }, async () => {
       peers = createSuitePeers(() => gateway.stats().sockets);
