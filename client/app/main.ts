@@ -1,10 +1,7 @@
-// Entry of the page bundle. The full workspace is built in its own issue; until then this
-// shows the gateway's health so `npm start` opens a page that proves the gateway is up.
-class SockgateApp extends HTMLElement {
-  async connectedCallback(): Promise<void> {
-    this.textContent = 'sockgate: checking the gateway…';
-    const health = await fetch('/api/health').then((r) => r.json());
-    this.textContent = `sockgate ${health.version}: gateway up, protocol ${health.protocol}`;
-  }
-}
-customElements.define('sockgate-app', SockgateApp);
+// Entry of the page bundle: theme and language first (so the first paint is already right), then the app.
+import { preferredLocale, switchLocale } from './i18n.js';
+import { installTheme } from './theme.js';
+import './sockgate-app.js';
+
+installTheme();
+void switchLocale(preferredLocale());
