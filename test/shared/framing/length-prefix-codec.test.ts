@@ -62,9 +62,9 @@ describe('LengthPrefixCodec', () => {
     expect(decodeChunks(codec, splitAt(stream, Array.from(stream.keys())))).toEqual(messages);
   });
 
-  it('takes one 2 MB frame in 7-byte chunks, and 100,000 tiny frames in one chunk', () => {
+  it('takes one 1 MB frame in 7-byte chunks, and 100,000 tiny frames in one chunk', () => {
     const codec = new LengthPrefixCodec({ format: '!I' });
-    const big = new Uint8Array(2_000_000).map((_, i) => i * 31);
+    const big = new Uint8Array(1_000_000).map((_, i) => i * 31);
     const framed = codec.encode(big);
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < framed.length; i += 7) chunks.push(framed.subarray(i, i + 7));
