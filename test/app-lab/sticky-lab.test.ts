@@ -1,0 +1,170 @@
+/**
+ * The sticky-packet lab in real Chromium, through the real page (dist/public, built by
+ * scripts/build.mjs) and a real gateway: each guided scenario runs end to end over loopback
+ * sockets, and the test asserts what the picture shows (messages written, reads, messages
+ * decoded and intact). Screenshots of every scenario (English, and one in Chinese) go to
+ * test-artifacts/. The TCP state panel must show FIN_WAIT2/CLOSE_WAIT and then TIME_WAIT after
+ * a close started from the page.
+ */
+import { execFileSync } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type Gateway } from '../../server/gateway.js';
+import { artifactPath, launchChromium } from '../helpers/browser.js';
+
+let gateway: Gateway;
+let browser: Browser;
+let page: Page;
+
+interface Counts {
+  written: number;
+  reads: number;
+  decoded: number;
+  intact: number;
+  mixedReads: number;
+  splitMessages: number;
+  writtenBytes: number;
+  readBytes: number;
+}
+
+/** Clicks a scenario card and waits until the lab says the run is done; returns the picture's counts. */
+async function runScenario(id: string): Promise<Counts> {
+  await page.locator(`[data-testid="scenario-${id}"]`).click();
+  const stage = page.locator('[data-testid="lab-stage"]');
+  await expect.poll(async () => `${await stage.getAttribute('data-scenario')}/${await stage.getAttribute('data-status')}`, { timeout: 10_000 }).toMatch(
+    new RegExp(`^${id}/(done|error)$`),
+  );
+  const status = await stage.getAttribute('data-status');
+  if (status === 'error') throw new Error(`scenario ${id} failed: ${await page.locator('[data-testid="lab-message"]').textContent()}`);
+  return counts();
+}
+
+async function counts(): Promise<Counts> {
+  // Let the rAF-throttled render and the picture's willUpdate catch up with the last chunk.
+  await page.waitForTimeout(80);
+  const data = await page.locator('[data-testid="stream-picture"]').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
+  const n = (k: string) => Number(data[k]);
+  return {
+    written: n('written'),
+    reads: n('reads'),
+    decoded: n('decoded'),
+    intact: n('intact'),
+    mixedReads: n('mixedReads'),
+    splitMessages: n('splitMessages'),
+    writtenBytes: n('writtenBytes'),
+    readBytes: n('readBytes'),
+  };
+}
+
+/** The visible count chips must say the same numbers as the data attributes. */
+async function chipNumber(testid: string): Promise<number> {
+  return Number(await page.locator(`[data-testid="${testid}"] b`).textContent());
+}
+
+async function shoot(name: string): Promise<void> {
+  await page.locator('[data-testid="lab-stage"]').screenshot({ path: artifactPath(name) });
+}
+
+async function tcpState(key: string): Promise<string | null> {
+  return page.locator(`[data-testid="tcp-row-${key}"]`).getAttribute('data-state');
+}
+
+describe('sticky-packet lab (Chromium)', () => {
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
+    gateway = await startGateway({ port: 0, audit: null });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (err) => console.error('[page error]', err));
+    await page.goto(`${gateway.origin}/?token=${encodeURIComponent(gateway.token)}`);
+    await page.locator('[data-testid="nav-lab"]').click();
+    await page.locator('[data-testid="scenario-two-sends"]').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  it('two quick sends arrive as one read: 2 written, 1 read, 1 (wrong) message without framing', async () => {
+    const c = await runScenario('two-sends');
+    expect(c).toMatchObject({ written: 2, reads: 1, decoded: 1, intact: 0, mixedReads: 1, writtenBytes: 10, readBytes: 10 });
+    expect(await chipNumber('count-written')).toBe(2);
+    expect(await chipNumber('count-reads')).toBe(1);
+    // The one read is the course's "helloworld".
+    await expect.poll(() => page.locator('[data-testid="read-block"] title').first().textContent()).toContain('helloworld');
+    await shoot('lab-1-two-sends.png');
+  });
+
+  it('reply bigger than recv(1024): one 5000-byte message takes five reads', async () => {
+    const c = await runScenario('big-reply');
+    expect(c).toMatchObject({ written: 1, reads: 5, decoded: 5, intact: 0, splitMessages: 1, writtenBytes: 5000, readBytes: 5000 });
+    await shoot('lab-2-big-reply.png');
+  });
+
+  it('read slower than the sender: six writes come back in fewer, wider reads', async () => {
+    const c = await runScenario('slow-reader');
+    expect(c.written).toBe(6);
+    expect(c.readBytes).toBe(c.writtenBytes);
+    expect(c.reads).toBeGreaterThanOrEqual(2);
+    expect(c.reads).toBeLessThan(6);
+    expect(c.mixedReads).toBeGreaterThanOrEqual(1);
+    expect(c.decoded).toBe(c.reads);
+    await shoot('lab-3-slow-reader.png');
+  });
+
+  it("fix it with a length header: still one read, but struct 'i' framing recovers both messages", async () => {
+    const c = await runScenario('length-header');
+    expect(c).toMatchObject({ written: 2, reads: 1, decoded: 2, intact: 2, writtenBytes: 18, readBytes: 18 });
+    expect(await page.locator('[data-testid="decoded-block"][data-intact="true"]').count()).toBe(2);
+    await shoot('lab-4-length-header.png');
+  });
+
+  it('fix it with a JSON header: recv(1024) reads, both replies decoded intact', async () => {
+    const c = await runScenario('json-header');
+    expect(c.written).toBe(2);
+    expect(c.reads).toBe(Math.ceil(c.writtenBytes / 1024));
+    expect(c.reads).toBeGreaterThanOrEqual(4);
+    expect(c).toMatchObject({ decoded: 2, intact: 2 });
+    expect(c.readBytes).toBe(c.writtenBytes);
+    await shoot('lab-5-json-header.png');
+  });
+
+  it('why sleep() is not a fix: writes 200 ms apart, the slow reader still gets one read', async () => {
+    const c = await runScenario('sleep');
+    expect(c).toMatchObject({ written: 2, reads: 1, decoded: 1, intact: 0, readBytes: 10 });
+    await shoot('lab-6-sleep.png');
+  });
+
+  it('the decoding framing can be switched after a run; the picture re-decodes the same reads', async () => {
+    await runScenario('length-header');
+    await page.locator('[data-testid="knob-decode-framing"]').selectOption('none');
+    await expect.poll(counts).toMatchObject({ written: 2, reads: 1, decoded: 1, intact: 0 });
+    await page.locator('[data-testid="knob-decode-framing"]').selectOption('length-i');
+    await expect.poll(counts).toMatchObject({ decoded: 2, intact: 2 });
+  });
+
+  it('TCP states: FIN_WAIT2 / CLOSE_WAIT after the page closes the client, TIME_WAIT once the other side closes', async () => {
+    await runScenario('two-sends');
+    await expect.poll(() => tcpState('client'), { timeout: 5000 }).toBe('ESTABLISHED');
+    await expect.poll(() => tcpState('accepted')).toBe('ESTABLISHED');
+    await expect.poll(() => tcpState('listener')).toBe('LISTEN');
+    await page.locator('[data-testid="tcp-close-client"]').click();
+    await expect.poll(() => tcpState('client'), { timeout: 5000 }).toBe('FIN_WAIT2');
+    await expect.poll(() => tcpState('accepted')).toBe('CLOSE_WAIT');
+    await page.locator('[data-testid="tcp-states"]').screenshot({ path: artifactPath('lab-tcp-states-close-wait.png') });
+    await page.locator('[data-testid="tcp-close-accepted"]').click();
+    await expect.poll(() => tcpState('client'), { timeout: 5000 }).toBe('TIME_WAIT');
+    await expect.poll(() => tcpState('accepted')).toBe('CLOSED');
+    await page.locator('[data-testid="tcp-states"]').screenshot({ path: artifactPath('lab-tcp-states-time-wait.png') });
+  });
+
+  it('in Chinese: the length-header scenario, explained and counted', async () => {
+    await page.locator('[data-testid="language"]').selectOption('zh-CN');
+    const c = await runScenario('length-header');
+    expect(c).toMatchObject({ written: 2, reads: 1, decoded: 2, intact: 2 });
+    await expect(page.locator('[data-testid="lab-stage"] h3').textContent()).resolves.toMatch(/[\u4e00-\u9fff]/);
+    await shoot('lab-4-length-header.zh-CN.png');
+    await page.locator('[data-testid="language"]').selectOption('en');
+  });
+});
