@@ -25,12 +25,8 @@ export function createCodec(spec: FramingSpec): FrameCodec<Uint8Array> | FrameCo
       return new JsonHeaderCodec(spec) as FrameCodec<FramedMessage>;
     case 'none':
       return new PassthroughCodec(spec);
-    default: {
-      const never: never = spec;
-      void never;
-      throw new TypeError(
-        `unknown framing kind ${JSON.stringify(kind)} (known: length, delimiter, fixed, json-header, none)`,
-      );
-    }
+    default:
+      spec satisfies never;
+      throw new TypeError(`unknown framing kind ${JSON.stringify(kind)} (known: length, delimiter, fixed, json-header, none)`);
   }
 }
