@@ -1,5 +1,6 @@
 import { ConfigError, HELP, parseCommandLine } from './config.js';
 import { startGateway } from './gateway.js';
+import { attachLabs } from './labs/labs-api.js';
 
 /** `sockgate [flags]`: starts the gateway, prints the page URL, stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -27,6 +28,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`sockgate ready: ${gateway.url}\n`);
+  const labs = attachLabs(gateway);
+  if (labs.running) {
+    process.stdout.write('lab services on 127.0.0.1:\n');
+    for (const s of labs.list()) process.stdout.write(`  ${s.name.padEnd(9)} ${s.transport} ${s.port}  ${s.title}${s.usage.startsWith('any') ? '' : ` — ${s.usage}`}\n`);
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);

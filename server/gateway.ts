@@ -10,6 +10,7 @@ import { AccessControl, TOKEN_COOKIE, isLoopbackHost, randomToken } from './acce
 import { AuditLog } from './audit-log.js';
 import { DEFAULT_LIMITS, DEFAULT_PORT, type GatewayOptions, type Limits } from './config.js';
 import { GatewayError } from './gateway-error.js';
+import { attachLabs } from './labs/labs-api.js';
 import { listInterfaces } from './network-interfaces.js';
 import { PageSession } from './page-session.js';
 import { TargetPolicy } from './target-policy.js';
@@ -213,5 +214,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
       });
     },
   };
+  // Lab services and the TCP-state API (server/labs); the services themselves start on request or with --labs.
+  const labs = attachLabs(gateway);
+  if (options.labs) {
+    try {
+      await labs.start();
+    } catch (err) {
+      await gateway.close();
+      throw err;
+    }
+  }
   return gateway;
 }

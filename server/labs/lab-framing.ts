@@ -1,0 +1,55 @@
+/**
+ * How the burst and bulk services frame what they send. Written here by hand, independently of
+ * shared/framing, so that decoding a service's output with the page's codecs is a real check.
+ */
+
+/** Framing names a request may give, and what each means on the wire. */
+export const LAB_FRAMINGS = {
+  /** No framing: the bytes as they are. */
+  raw: 'raw',
+  /** Each message followed by `\n`. */
+  newline: 'newline',
+  /** `struct.pack('i', len)`: 4-byte little-endian signed length, then the message. */
+  i: 'i',
+  /** `struct.pack('!I', len)`: 4-byte big-endian (network order) unsigned length, then the message. */
+  '!I': '!I',
+  /** `struct.pack('i', len(header))` + JSON header `{"total_size": len}` + the message. */
+  json: 'json',
+} as const;
+export type LabFraming = keyof typeof LAB_FRAMINGS;
+
+/** Other spellings a request may use. */
+const ALIASES: Record<string, LabFraming> = { len: 'i', length: 'i', net: '!I', 'json-header': 'json', none: 'raw', line: 'newline', lines: 'newline' };
+
+/** The framing a request token names, or undefined. */
+export function parseLabFraming(token: string): LabFraming | undefined {
+  if (Object.hasOwn(LAB_FRAMINGS, token)) return token as LabFraming;
+  return ALIASES[token.toLowerCase()] ?? (Object.hasOwn(LAB_FRAMINGS, token.toLowerCase()) ? (token.toLowerCase() as LabFraming) : undefined);
+}
+
+/** `message` as it goes on the wire under `framing`. */
+export function frameMessage(message: Buffer, framing: LabFraming): Buffer {
+  switch (framing) {
+    case 'raw':
+      return message;
+    case 'newline':
+      return Buffer.concat([message, Buffer.from('\n')]);
+    case 'i': {
+      const head = Buffer.alloc(4);
+      head.writeInt32LE(message.length);
+      return Buffer.concat([head, message]);
+    }
+    case '!I': {
+      const head = Buffer.alloc(4);
+      head.writeUInt32BE(message.length);
+      return Buffer.concat([head, message]);
+    }
+    case 'json': {
+      // Spaced like Python's json.dumps, as the course's server sends it.
+      const header = Buffer.from(`{"total_size": ${message.length}}`);
+      const head = Buffer.alloc(4);
+      head.writeInt32LE(header.length);
+      return Buffer.concat([head, header, message]);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import type net from 'node:net';
+
+/** Lab services listen on loopback only: they exist for the page on this machine. */
+export const LAB_HOST = '127.0.0.1';
+
+/** Connections one TCP lab service holds at once; more are refused so a runaway loop cannot exhaust the gateway. */
+export const MAX_CLIENTS = 64;
+
+/** What `GET /api/labs` says about one running service. */
+export interface LabServiceInfo {
+  /** Stable name: `tcp-echo`, `udp-echo`, `upper`, `chat`, `burst`, `bulk`. */
+  name: string;
+  transport: 'tcp' | 'udp';
+  host: string;
+  port: number;
+  /** One-line English title for the page. */
+  title: string;
+  /** Request grammar in one line (empty for services that take any bytes). */
+  usage: string;
+  /** Open connections (TCP) or distinct peers seen (UDP). */
+  clients: number;
+}
+
+/** One built-in lab service. */
+export interface LabService {
+  readonly name: string;
+  info(): LabServiceInfo;
+  /** Stops listening and drops every connection. */
+  close(): Promise<void>;
+}
+
+/** Writes `data` and resolves once the socket can take more (or is gone), so replies never pile up unbounded. */
+export function writeAndDrain(socket: net.Socket, data: Uint8Array | string): Promise<void> {
+  if (socket.destroyed || socket.writableEnded) return Promise.resolve();
+  if (socket.write(data)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
