@@ -30,6 +30,7 @@ export class TcpRelay implements Relay {
   readonly kind = 'tcp' as const;
   bytesIn = 0;
   bytesOut = 0;
+  private outCounted = false;
   lastActivity = Date.now();
   private seq = 0;
   private credit: number;
@@ -119,9 +120,12 @@ export class TcpRelay implements Relay {
     }
     const n = payload.byteLength;
     this.sendCredit.spend(n);
-    this.bytesOut += n;
     this.lastActivity = Date.now();
-    this.socket.write(payload, () => this.page.ack(this, n));
+    // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
+    this.socket.write(payload, (err) => {
+      if (!err && !this.outCounted) this.bytesOut += n;
+      this.page.ack(this, n);
+    });
     if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
   }
 
@@ -206,11 +210,15 @@ export class TcpRelay implements Relay {
         else this.socket.pause();
       });
     }
-    if (this.pulled && !this.manual) this.scheduleDelayedRead();
+    if (this.pulled && !this.manual && this.socket.readableLength > 0) this.armDelayedRead();
   }
 
-  private scheduleDelayedRead(): void {
-    clearTimeout(this.delayTimer);
+  /**
+   * Read delay: a read happens `readDelayMs` after bytes became available (or after the previous
+   * read, if bytes were left), so the delay counts from the data, not from when it was set.
+   */
+  private armDelayedRead(): void {
+    if (this.delayTimer || this.pendingRead) return;
     this.delayTimer = setTimeout(() => {
       this.delayTimer = undefined;
       if (this.manual || !this.pulled || this.pendingRead) return;
@@ -219,7 +227,10 @@ export class TcpRelay implements Relay {
     }, this.readDelayMs);
   }
 
-  private readonly onReadable = (): void => this.serveRead();
+  private readonly onReadable = (): void => {
+    if (this.pendingRead) this.serveRead();
+    else if (this.pulled && !this.manual) this.armDelayedRead();
+  };
 
   /** Serves the waiting read if data (or EOF) is there and the page can take it. */
   private serveRead(): void {
@@ -240,7 +251,8 @@ export class TcpRelay implements Relay {
     if (!p) return;
     this.pendingRead = undefined;
     if (!p.auto) this.page.send({ t: 'ok', id: this.id, ref: p.ref, op: 'recv', bytes, buffered: this.socket.readableLength });
-    else if (bytes > 0 && this.pulled && !this.manual) this.scheduleDelayedRead();
+    // Bytes left over wait one more delay; an empty buffer re-arms on the next 'readable'.
+    else if (bytes > 0 && this.pulled && !this.manual && this.socket.readableLength > 0) this.armDelayedRead();
   }
 
   private uncork(): void {
@@ -268,7 +280,7 @@ export class TcpRelay implements Relay {
       return;
     }
     // Flush what the page already sent, then FIN; never wait on a peer that does not read.
-    const timer = setTimeout(() => this.socket.destroy(), CLOSE_FLUSH_MS);
+    const timer = setTimeout(() => this.destroySocket(), CLOSE_FLUSH_MS);
     timer.unref();
     this.socket.once('close', () => clearTimeout(timer));
     if (this.socket.writableFinished || this.socket.destroyed) this.socket.destroy();
@@ -277,6 +289,20 @@ export class TcpRelay implements Relay {
 
   destroy(code?: ErrorCode): void {
     this.error ??= code;
+    this.destroySocket();
+  }
+
+  /** Destroys the socket, first counting the part of an unfinished write the kernel already took. */
+  private destroySocket(): void {
+    if (this.socket.destroyed) return;
+    // From here on bytesOut is final: a completion callback still queued is already counted below.
+    this.outCounted = true;
+    const state = (this.socket as unknown as { _writableState?: { writing?: boolean; writelen?: number } })._writableState;
+    const queued = (this.socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize;
+    // Plain TCP only: a TLS handle queues ciphertext, which does not map to page bytes.
+    if (!('encrypted' in this.socket) && state?.writing && typeof state.writelen === 'number' && typeof queued === 'number') {
+      this.bytesOut += Math.max(0, state.writelen - queued);
+    }
     this.socket.destroy();
   }
 

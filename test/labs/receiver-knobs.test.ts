@@ -95,6 +95,20 @@ describe('sender and receiver knobs (sticky-packet lab)', () => {
     expect(page.received.get(reader)!.map((c) => c.seq)).toEqual([0, 1]);
   });
 
+  it('the read delay counts from the data, not from the set: a sleep() between sends does not keep them apart', async () => {
+    const { writer, reader } = await socketPair(page);
+    expectReply(await page.request({ t: 'set', id: reader, readDelayMs: 400 }), 'ok');
+    await sleep(500);
+    const sent = Date.now();
+    page.write(writer, text('hello'));
+    await sleep(150);
+    page.write(writer, text('world'));
+    await page.until(() => page.bytes(reader).length >= 10);
+    const chunks = page.received.get(reader)!;
+    expect(chunks.map((c) => c.payload.toString())).toEqual(['helloworld']);
+    expect(chunks[0]!.time - sent).toBeGreaterThanOrEqual(390);
+  });
+
   it('a read delay takes at most readSize bytes per read, once per delay', async () => {
     const { writer, reader } = await socketPair(page);
     expectReply(await page.request({ t: 'set', id: reader, readDelayMs: 100, readSize: 4 }), 'ok');
