@@ -31,7 +31,7 @@ export interface SessionContext {
   audit: (event: string, fields: Record<string, string | number | undefined>) => void;
 }
 
-type Pending = { abort: AbortController };
+type Pending = { abort: AbortController; closeRef?: number };
 
 /**
  * One page: its WebSocket and every socket it opened. Decodes control and binary frames,
@@ -235,7 +235,10 @@ export class PageSession implements PageLink {
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'end' });
       case 'close': {
         const pending = this.pending.get(msg.id);
-        if (pending) return pending.abort.abort();
+        if (pending) {
+          pending.closeRef = msg.ref;
+          return pending.abort.abort();
+        }
         return this.relay(msg.id).close(msg.ref, msg.reset);
       }
       default: {
@@ -259,7 +262,8 @@ export class PageSession implements PageLink {
       throw new GatewayError(ErrorCode.Limit, `this page already has ${this.socketCount} sockets, the limit (--max-sockets ${this.limits.socketsPerPage})`);
     }
     const abort = new AbortController();
-    this.pending.set(id, { abort });
+    const pending: Pending = { abort };
+    this.pending.set(id, pending);
     const target = msg.t === 'udp.bind' ? `${msg.host ?? '*'}:${msg.port ?? 0}` : `${msg.host}:${msg.port}`;
     let relay: Relay;
     try {
@@ -269,13 +273,13 @@ export class PageSession implements PageLink {
       this.audit(e.code === ErrorCode.Denied ? 'deny' : 'open-failed', { socket: id, op: msg.t, target, code: e.code, rule: e.extra.rule });
       this.pending.delete(id);
       this.sendError(e, { id, ref, fatal: true });
-      this.send({ t: 'closed', id, bytesIn: 0, bytesOut: 0, error: e.code });
+      this.send({ t: 'closed', id, ...(pending.closeRef !== undefined && { ref: pending.closeRef }), bytesIn: 0, bytesOut: 0, error: e.code });
       return;
     }
     this.pending.delete(id);
     if (this.gone || abort.signal.aborted) {
       relay.destroy(ErrorCode.Shutdown);
-      if (!this.gone) this.send({ t: 'closed', id, ref, bytesIn: 0, bytesOut: 0 });
+      if (!this.gone) this.send({ t: 'closed', id, ...(pending.closeRef !== undefined && { ref: pending.closeRef }), bytesIn: 0, bytesOut: 0 });
       return;
     }
     this.relays.set(id, relay);

@@ -22,6 +22,7 @@ export interface ConnectRequest {
  */
 export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Promise<net.Socket> {
   const target = await policy.resolve(req.host, req.port, 'connect', req.family ?? 0);
+  if (req.signal?.aborted) throw new GatewayError(ErrorCode.Shutdown, 'connect abandoned: the page closed the socket');
   const base = {
     host: target.address,
     port: req.port,

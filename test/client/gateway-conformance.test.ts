@@ -45,10 +45,8 @@ describe('gateway conformance the library relies on (raw protocol)', () => {
     }
   });
 
-  // Gateway bug (reported): server/page-session.ts dispatch('close') for a socket that is still
-  // opening only aborts the attempt; nothing answers with the close's ref. PROTOCOL.md: `close`
-  // → `closed` echoing the request's ref. Remove `.fails` once the gateway does that.
-  it.fails('answers close of a socket that is still opening with closed carrying that ref', async () => {
+  // PROTOCOL.md: `close` → `closed` echoing the request's ref, also while the socket is opening.
+  it('answers close of a socket that is still opening with closed carrying that ref', async () => {
     // A name that takes a second to resolve keeps the open pending; it resolves to loopback.
     const slow = await startGateway({
       port: 0,
