@@ -42,6 +42,8 @@ export abstract class SocketCore<T> implements SocketHandler {
   #finishing = false;
   /** The last socket error the gateway reported; `closed` with an error code refers to it. */
   #lastError: SocketError | undefined;
+  /** extras.onError: gateway errors about this socket that do not close it. */
+  onError: ((error: SocketError) => void) | undefined;
 
   constructor(conn: GatewayConnection) {
     this.conn = conn;
@@ -234,6 +236,8 @@ export abstract class SocketCore<T> implements SocketHandler {
       case 'error': {
         const error = socketErrorFromMessage(msg);
         this.#lastError = error;
+        // A fatal error is reported through the streams and `closed` when `closed` follows.
+        if (!msg.fatal && this.onError) queueMicrotask(() => this.onError?.(error));
         return;
       }
       case 'closed':

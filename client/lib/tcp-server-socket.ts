@@ -7,7 +7,7 @@
 import type { AcceptedMsg, DecodedFrame, OpenedMsg, ServerMessage, TcpListenMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { SocketCore } from './socket-core.js';
-import { checkSignal, kConnection, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
+import { checkCallback, checkSignal, kConnection, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
 import type { TCPChunk, TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './types.js';
 import { isIpv6Any, present, toDictionary, toIpLiteral, toUnsignedLong, toUnsignedShort } from './validation.js';
 
@@ -42,7 +42,8 @@ function listenRequest(localAddress: unknown, rawOptions: unknown) {
   }
   const extras = toDictionary<TCPServerSocketExtras>(options.extras, 'extras');
   if (present(extras.reuseAddr)) request.reuseAddr = Boolean(extras.reuseAddr);
-  if (present(extras.onChunk) && typeof extras.onChunk !== 'function') throw new TypeError('extras.onChunk must be a function');
+  checkCallback(extras.onChunk, 'extras.onChunk');
+  checkCallback(extras.onError, 'extras.onError');
   return { request, signal: checkSignal(extras.signal), extras };
 }
 
@@ -186,6 +187,7 @@ export class TCPServerSocket {
       onChunk: extras.onChunk,
       SocketClass: Class[kSocketClass],
     });
+    this.#core.onError = extras.onError;
     this.#core.listen(request, signal);
   }
 

@@ -9,6 +9,7 @@ import { CreditedReadable } from './credited-readable.js';
 import { SendCredit } from './credit.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { SocketCore } from './socket-core.js';
+import type { SocketError } from './socket-error.js';
 import type { TCPChunk, TCPSetOptions, TCPSocketExtras, TCPSocketOpenInfo, TCPSocketOptions, SocketStats } from './types.js';
 import {
   present,
@@ -29,6 +30,7 @@ interface TcpSettings {
   chunks: boolean;
   allowHalfOpen: boolean;
   onChunk: ((chunk: TCPChunk) => void) | undefined;
+  onError?: ((error: SocketError) => void) | undefined;
 }
 
 /** Validates TCPSocketOptions like Chromium does and builds the `tcp.connect` request. */
@@ -64,13 +66,20 @@ function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions:
     throw new TypeError("extras.serverName and extras.allowSelfSigned need extras.secureTransport: 'on'");
   }
   const signal = checkSignal(extras.signal);
-  if (present(extras.onChunk) && typeof extras.onChunk !== 'function') throw new TypeError('extras.onChunk must be a function');
+  checkCallback(extras.onChunk, 'extras.onChunk');
+  checkCallback(extras.onError, 'extras.onError');
   const settings: TcpSettings = {
     chunks: Boolean(extras.chunks),
     allowHalfOpen: extras.allowHalfOpen === undefined ? true : Boolean(extras.allowHalfOpen),
     onChunk: extras.onChunk,
+    onError: extras.onError,
   };
   return { request, signal, settings };
+}
+
+/** A function or undefined, else a TypeError. */
+export function checkCallback(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') throw new TypeError(`${name} must be a function`);
 }
 
 /** An AbortSignal or a TypeError. */
@@ -97,6 +106,7 @@ export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
   constructor(conn: GatewayConnection, settings: TcpSettings) {
     super(conn);
     this.#settings = settings;
+    this.onError = settings.onError;
   }
 
   /** Opens a client connection. */

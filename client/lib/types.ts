@@ -4,6 +4,7 @@
  * sockgate adds lives in an `extras` bag so spec code never sees it by accident.
  */
 import type { MulticastController } from './multicast-controller.js';
+import type { SocketError } from './socket-error.js';
 import type { TCPSocket } from './tcp-socket.js';
 
 export type SocketDnsQueryType = 'ipv4' | 'ipv6';
@@ -56,6 +57,8 @@ export interface TCPSocketExtras {
   chunks?: boolean;
   /** Called for each TCP read as it arrives, before the consumer reads it. */
   onChunk?: (chunk: TCPChunk) => void;
+  /** Called with gateway errors about this socket that do not close it. */
+  onError?: (error: SocketError) => void;
 }
 
 /** Spec: TCPSocketOpenInfo. `readable` yields Uint8Array (or TCPChunk with extras.chunks). */
@@ -101,6 +104,8 @@ export interface TCPServerSocketExtras {
   onChunk?: (chunk: TCPChunk, socket: TCPSocket) => void;
   /** allowHalfOpen for accepted sockets (default true). */
   allowHalfOpen?: boolean;
+  /** Called with gateway errors about the server that do not close it (e.g. a connection refused at the socket limit). */
+  onError?: (error: SocketError) => void;
 }
 
 /** Spec: TCPServerSocketOpenInfo. */
@@ -142,6 +147,8 @@ export interface UDPSocketExtras {
   multicastInterface?: string;
   /** Received UDPMessages also carry the gateway's `seq` and `time`. */
   chunks?: boolean;
+  /** Called with gateway errors about this socket that do not close it, e.g. a datagram to a denied address. */
+  onError?: (error: SocketError) => void;
 }
 
 /** Spec: UDPMessage. On read, remoteAddress/remotePort are set in bound mode only. */

@@ -11,7 +11,7 @@ import { SendCredit } from './credit.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { MulticastController } from './multicast-controller.js';
 import { SocketCore } from './socket-core.js';
-import { checkSignal, kConnection } from './tcp-socket.js';
+import { checkCallback, checkSignal, kConnection } from './tcp-socket.js';
 import type { SocketStats, UDPMessage, UDPReceivedMessage, UDPSetOptions, UDPSocketExtras, UDPSocketOpenInfo, UDPSocketOptions } from './types.js';
 import {
   checkDatagramSize,
@@ -84,7 +84,8 @@ function bindRequest(rawOptions: unknown) {
   const extras = toDictionary<UDPSocketExtras>(options.extras, 'extras');
   if (present(extras.broadcast)) request.broadcast = Boolean(extras.broadcast);
   if (present(extras.multicastInterface)) request.multicastInterface = toIpLiteral(extras.multicastInterface, 'extras.multicastInterface').address;
-  return { request, mode, signal: checkSignal(extras.signal), chunks: Boolean(extras.chunks) };
+  checkCallback(extras.onError, 'extras.onError');
+  return { request, mode, signal: checkSignal(extras.signal), chunks: Boolean(extras.chunks), onError: extras.onError };
 }
 
 /** The UDP socket behind a UDPSocket. */
@@ -251,8 +252,9 @@ export class UDPSocket {
   constructor(options: UDPSocketOptions) {
     const conn = (new.target as typeof UDPSocket)[kConnection];
     if (!conn) throw new TypeError('UDPSocket is not bound to a gateway: use the UDPSocket of SocketGateway.connect()');
-    const { request, mode, signal, chunks } = bindRequest(options);
+    const { request, mode, signal, chunks, onError } = bindRequest(options);
     this.#core = new UdpSocketCore(conn, mode, chunks);
+    this.#core.onError = onError;
     this.#core.bind(request, signal);
   }
 

@@ -411,6 +411,17 @@ export const librarySuite: SuiteCase[] = [
         ok(typeof error.rule === 'string' && error.rule.length > 0, `rule ${error.rule}`);
         const udp = new gw.UDPSocket({ remoteAddress: '8.8.8.8', remotePort: 53 });
         await rejects(udp.opened, { name: 'NotAllowedError', code: 'DENIED' }, 'udp opened');
+        // A datagram to a denied address from a bound socket: checked before sending, reported via onError.
+        const errors: Array<{ name: string; code: string; rule?: string }> = [];
+        const bound = new gw.UDPSocket({ localAddress: '127.0.0.1', extras: { onError: (e) => errors.push(e) } });
+        const writer = (await bound.opened).writable.getWriter();
+        await writer.write({ data: bytes('x'), remoteAddress: '8.8.8.8', remotePort: 53 });
+        await until(() => errors.length > 0, 5000, 'the denial to be reported');
+        equal(errors[0]!.name, 'NotAllowedError', 'onError name');
+        equal(errors[0]!.code, 'DENIED', 'onError code');
+        ok(errors[0]!.rule, 'onError rule');
+        writer.releaseLock();
+        await bound.close();
       }),
   },
   {
