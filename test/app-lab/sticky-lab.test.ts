@@ -65,8 +65,35 @@ async function shoot(name: string): Promise<void> {
   await page.locator('[data-testid="lab-stage"]').screenshot({ path: artifactPath(name) });
 }
 
+/** The whole lab view, on a viewport tall enough to hold it. */
+async function shootWhole(name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 1900 });
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: artifactPath(name) });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 async function tcpState(key: string): Promise<string | null> {
   return page.locator(`[data-testid="tcp-row-${key}"]`).getAttribute('data-state');
+}
+
+async function setNumber(testid: string, value: string): Promise<void> {
+  const input = page.locator(`[data-testid="${testid}"]`);
+  await input.fill(value);
+  await input.dispatchEvent('change');
+}
+
+async function setKnobs(k: { sendFraming?: string; decodeFraming?: string; readDelay?: string; manual?: boolean }): Promise<void> {
+  if (k.sendFraming) await page.locator('[data-testid="knob-send-framing"]').selectOption(k.sendFraming);
+  if (k.decodeFraming) await page.locator('[data-testid="knob-decode-framing"]').selectOption(k.decodeFraming);
+  if (k.readDelay !== undefined) await setNumber('knob-read-delay', k.readDelay);
+  if (k.manual !== undefined) await page.locator('[data-testid="knob-manual"]').setChecked(k.manual);
+}
+
+/** The text of each read, from the picture's tooltips. */
+async function readTexts(): Promise<string[]> {
+  const titles = await page.locator('[data-testid="read-block"] title').allTextContents();
+  return titles.map((t) => t.replace(/^.* — /, ''));
 }
 
 describe('sticky-packet lab (Chromium)', () => {
@@ -94,6 +121,7 @@ describe('sticky-packet lab (Chromium)', () => {
     // The one read is the course's "helloworld".
     await expect.poll(() => page.locator('[data-testid="read-block"] title').first().textContent()).toContain('helloworld');
     await shoot('lab-1-two-sends.png');
+    await shootWhole('lab-overview.png');
   });
 
   it('reply bigger than recv(1024): one 5000-byte message takes five reads', async () => {
@@ -157,6 +185,44 @@ describe('sticky-packet lab (Chromium)', () => {
     await expect.poll(() => tcpState('client'), { timeout: 5000 }).toBe('TIME_WAIT');
     await expect.poll(() => tcpState('accepted')).toBe('CLOSED');
     await page.locator('[data-testid="tcp-states"]').screenshot({ path: artifactPath('lab-tcp-states-time-wait.png') });
+  });
+
+  it("free play: manual recv(2) then recv(10) returns 'he', then the rest, as Python's recv(n)", async () => {
+    await setKnobs({ sendFraming: 'none', decodeFraming: 'none', readDelay: '0', manual: true });
+    await page.locator('[data-testid="play-target"]').selectOption('pair');
+    await page.locator('[data-testid="play-messages"]').fill('hello\nworld');
+    await page.locator('[data-testid="new-connection"]').click();
+    await page.locator('[data-testid="send-button"]').click();
+    await expect.poll(counts).toMatchObject({ written: 2, writtenBytes: 10, reads: 0 });
+    await setNumber('knob-recv-n', '2');
+    await page.locator('[data-testid="recv-button"]').click();
+    await expect.poll(counts).toMatchObject({ reads: 1, readBytes: 2 });
+    expect(await readTexts()).toEqual(['he']);
+    await page.waitForTimeout(150);
+    await setNumber('knob-recv-n', '10');
+    await page.locator('[data-testid="recv-button"]').click();
+    await expect.poll(counts).toMatchObject({ reads: 2, readBytes: 10 });
+    expect(await readTexts()).toEqual(['he', 'lloworld']);
+    await shoot('lab-play-manual-recv.png');
+    await setKnobs({ manual: false });
+  });
+
+  it('works on one socket to a lab service: echo replies line up with the writes; its peer state shows; TIME_WAIT after close()', async () => {
+    await setKnobs({ sendFraming: 'newline', decodeFraming: 'newline', readDelay: '0', manual: false });
+    await page.locator('[data-testid="play-target"]').selectOption('remote');
+    await page.locator('[data-testid="service-tcp-echo"]').click();
+    await page.locator('[data-testid="play-messages"]').fill('hello\nworld\n粘包');
+    await page.locator('[data-testid="send-button"]').click();
+    await expect.poll(counts, { timeout: 5000 }).toMatchObject({ written: 3, decoded: 3, intact: 3 });
+    const c = await counts();
+    expect(c.readBytes).toBe(c.writtenBytes);
+    await expect.poll(() => tcpState('client'), { timeout: 5000 }).toBe('ESTABLISHED');
+    await expect.poll(() => page.locator('[data-testid="tcp-peer-client"]').getAttribute('data-state')).toBe('ESTABLISHED');
+    await shootWhole('lab-play-echo-service.png');
+    // The page closes first; the echo service answers FIN with its own close.
+    await page.locator('[data-testid="tcp-close-client"]').click();
+    await expect.poll(() => tcpState('client'), { timeout: 5000 }).toBe('TIME_WAIT');
+    await page.locator('[data-testid="play-target"]').selectOption('pair');
   });
 
   it('in Chinese: the length-header scenario, explained and counted', async () => {

@@ -27,19 +27,20 @@ export class ScenarioCard extends LitElement {
       height: 100%;
       padding: 12px 14px;
       border-radius: 10px;
-      border: 2px solid color-mix(in srgb, currentColor 14%, transparent);
-      background: color-mix(in srgb, currentColor 3%, transparent);
+      border: 2px solid var(--border, color-mix(in srgb, currentColor 14%, transparent));
+      background: var(--surface, transparent);
+      color: var(--text, inherit);
       cursor: pointer;
       transition: border-color 0.15s, background 0.15s;
     }
     button.card:hover,
     button.card:focus-visible {
-      border-color: #2f6fba;
+      border-color: var(--accent, #2f6fba);
       outline: none;
     }
     :host([active]) button.card {
-      border-color: #2f6fba;
-      background: color-mix(in srgb, #2f6fba 10%, transparent);
+      border-color: var(--accent, #2f6fba);
+      background: var(--accent-soft, color-mix(in srgb, #2f6fba 10%, transparent));
     }
     .top {
       display: flex;
@@ -53,8 +54,8 @@ export class ScenarioCard extends LitElement {
       border-radius: 50%;
       display: inline-grid;
       place-items: center;
-      background: #2f6fba;
-      color: #fff;
+      background: var(--accent, #2f6fba);
+      color: var(--accent-text, #fff);
       font-weight: 700;
       font-size: 13px;
     }
@@ -73,7 +74,7 @@ export class ScenarioCard extends LitElement {
       align-self: flex-start;
       font-size: 13px;
       font-weight: 600;
-      color: #2f6fba;
+      color: var(--accent, #2f6fba);
     }
     :host([running]) .run::after {
       content: ' …';

@@ -6,6 +6,7 @@
  */
 import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing } from 'lit';
+import { controls } from '../theme.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import { endpoint, labServices, type LabServiceInfo } from '../../lib/lab-extras.js';
 import type { SocketGateway } from '../../lib/index.js';
@@ -49,14 +50,18 @@ const DEFAULT_KNOBS: Knobs = {
 @localized()
 @customElement('sticky-lab')
 export class StickyLab extends LitElement {
-  static override styles = css`
+  static override styles = [
+    controls,
+    css`
     :host {
       display: block;
-      --accent: #2f6fba;
-      --line: color-mix(in srgb, currentColor 14%, transparent);
-      --soft: color-mix(in srgb, currentColor 4%, transparent);
-      font: 15px/1.5 system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif;
+      --lab-accent: var(--accent, #2f6fba);
+      --line: var(--border, color-mix(in srgb, currentColor 14%, transparent));
+      --soft: var(--surface, transparent);
+      font: 15px/1.5 var(--font, system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif);
       max-width: 1280px;
+      padding: 16px 20px 24px;
+      box-sizing: border-box;
     }
     h2 {
       margin: 0 0 4px;
@@ -69,7 +74,7 @@ export class StickyLab extends LitElement {
     }
     .cards {
       display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(250px, 1fr));
+      grid-template-columns: repeat(auto-fill, minmax(340px, 1fr));
       gap: 10px;
       margin-bottom: 16px;
     }
@@ -93,10 +98,10 @@ export class StickyLab extends LitElement {
     .look {
       margin: 0 0 12px;
       padding-left: 10px;
-      border-left: 4px solid var(--accent);
+      border-left: 4px solid var(--lab-accent);
       font-size: 15px;
       font-weight: 600;
-      color: var(--accent);
+      color: var(--lab-accent);
     }
     .who {
       margin: 0 0 10px;
@@ -119,6 +124,7 @@ export class StickyLab extends LitElement {
       gap: 14px;
     }
     fieldset {
+      min-width: 0;
       border: 1px solid var(--line);
       border-radius: 10px;
       padding: 10px 14px 12px;
@@ -142,51 +148,21 @@ export class StickyLab extends LitElement {
       align-items: stretch;
       gap: 4px;
     }
-    input[type='number'] {
-      width: 80px;
-    }
-    input,
-    select,
-    textarea,
-    button {
-      font: inherit;
+    label {
+      color: var(--text, inherit);
       font-size: 14px;
-      color: inherit;
     }
-    input,
-    select,
-    textarea {
-      background: color-mix(in srgb, currentColor 3%, Canvas);
-      border: 1px solid color-mix(in srgb, currentColor 25%, transparent);
-      border-radius: 6px;
-      padding: 3px 6px;
+    label.stack {
+      color: var(--muted, inherit);
+      font-size: 13px;
     }
-    textarea {
-      min-height: 74px;
-      font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
+    label select {
+      flex: 1 1 auto;
+      min-width: 0;
+      max-width: 100%;
     }
-    .row {
-      display: flex;
+    label {
       flex-wrap: wrap;
-      gap: 8px;
-      align-items: center;
-    }
-    button {
-      padding: 5px 14px;
-      border-radius: 7px;
-      border: 1px solid color-mix(in srgb, currentColor 28%, transparent);
-      background: transparent;
-      cursor: pointer;
-    }
-    button.primary {
-      background: var(--accent);
-      border-color: var(--accent);
-      color: #fff;
-      font-weight: 600;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
     }
     .hint {
       font-size: 12px;
@@ -202,7 +178,8 @@ export class StickyLab extends LitElement {
       padding: 2px 10px;
       font-size: 13px;
     }
-  `;
+  `,
+  ];
 
   /** The connected gateway; the lab waits while it is undefined. */
   @property({ attribute: false }) gateway: SocketGateway | undefined;
@@ -329,7 +306,14 @@ export class StickyLab extends LitElement {
   async #sendClicked(): Promise<void> {
     this.message = '';
     try {
-      const conn = this.conn ?? (await this.#openForPlay());
+      const current = this.conn;
+      const usable =
+        current &&
+        current.client.status === 'open' &&
+        (current.target.kind === 'pair'
+          ? this.target.kind === 'pair'
+          : this.target.kind === 'remote' && current.target.host === this.remoteHost && current.target.port === this.remotePort);
+      const conn = usable ? current : await this.#openForPlay();
       this.status = 'running';
       const messages = this.messagesText
         .split('\n')
@@ -423,6 +407,17 @@ export class StickyLab extends LitElement {
     }
   }
 
+  /** The knobs in force, in one line: `Nagle on · sleep 200 ms between writes · read every 600 ms`. */
+  #knobSummary(): string {
+    const k = this.knobs;
+    const parts = [k.noDelay ? msg('Nagle off', { id: 'lab.who.nagleOff' }) : msg('Nagle on', { id: 'lab.who.nagleOn' })];
+    if (k.cork) parts.push(msg(str`cork ${k.cork} writes`, { id: 'lab.who.cork' }));
+    if (k.writeDelayMs) parts.push(msg(str`sleep ${k.writeDelayMs} ms between writes`, { id: 'lab.who.sleep' }));
+    if (k.manual) parts.push(`recv(${k.recvN})`);
+    else if (k.readDelayMs) parts.push(msg(str`read every ${k.readDelayMs} ms`, { id: 'lab.who.readDelay' }));
+    return parts.join(' · ');
+  }
+
   #framingShort(name: LabFramingName): string {
     switch (name) {
       case 'none':
@@ -511,11 +506,7 @@ export class StickyLab extends LitElement {
         ${sender && receiver
           ? html`<p class="who">
               ${msg(str`writes: ${roleName(sender)} ${sender.info.localAddress}:${sender.info.localPort} → reads: ${roleName(receiver)} ${receiver.info.localAddress}:${receiver.info.localPort}`, { id: 'lab.who' })}
-              · Nagle ${k.noDelay ? 'off' : 'on'}${k.cork ? ` · cork ${k.cork}` : ''}${k.writeDelayMs ? ` · sleep ${k.writeDelayMs} ms` : ''}${k.manual
-                ? ` · recv(${k.recvN})`
-                : k.readDelayMs
-                  ? ` · ${msg(str`read every ${k.readDelayMs} ms`, { id: 'lab.who.readDelay' })}`
-                  : ''}
+              · ${this.#knobSummary()}
             </p>`
           : nothing}
         <stream-picture
@@ -596,13 +587,13 @@ export class StickyLab extends LitElement {
             </label>
             ${this.target.kind === 'remote'
               ? html`<div class="row">
-                    <input aria-label="host" .value=${this.remoteHost} @input=${(e: Event) => (this.remoteHost = (e.target as HTMLInputElement).value)} size="14" />
-                    <input aria-label="port" type="number" min="1" max="65535" .value=${String(this.remotePort)} @input=${(e: Event) => (this.remotePort = Number((e.target as HTMLInputElement).value))} />
+                    <input aria-label="host" data-testid="play-host" .value=${this.remoteHost} @input=${(e: Event) => (this.remoteHost = (e.target as HTMLInputElement).value)} size="14" />
+                    <input aria-label="port" data-testid="play-port" type="number" min="1" max="65535" .value=${String(this.remotePort)} @input=${(e: Event) => (this.remotePort = Number((e.target as HTMLInputElement).value))} />
                   </div>
                   ${this.services?.length
                     ? html`<div class="chips">
                         ${this.services.map(
-                          (s) => html`<button title=${s.usage} @click=${() => ((this.remoteHost = s.host), (this.remotePort = s.port))}>${s.name} :${s.port}</button>`,
+                          (s) => html`<button title=${s.usage} data-testid="service-${s.name}" @click=${() => ((this.remoteHost = s.host), (this.remotePort = s.port))}>${s.name} :${s.port}</button>`,
                         )}
                       </div>`
                     : nothing}

@@ -26,22 +26,14 @@ export class StreamPictureElement extends LitElement {
   static override styles = css`
     :host {
       display: block;
-      --ink: #1d2330;
-      --muted: #5b6474;
-      --paper: #ffffff;
-      --cut: #111827;
-      --bad: #c62828;
+      /* The page theme's colours (theme.ts), with fallbacks when used on its own. */
+      --ink: var(--text, #1d2330);
+      --dim: var(--muted, #5b6474);
+      --paper: var(--surface, #ffffff);
+      --cut: var(--text, #111827);
+      --bad: var(--error, #c62828);
       color: var(--ink);
-      font: 14px/1.4 system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif;
-    }
-    @media (prefers-color-scheme: dark) {
-      :host {
-        --ink: #e6e9ef;
-        --muted: #a4acba;
-        --paper: #1b1f27;
-        --cut: #f3f4f6;
-        --bad: #ff6b6b;
-      }
+      font: 14px/1.4 var(--font, system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif);
     }
     .counts {
       display: flex;
@@ -77,7 +69,7 @@ export class StreamPictureElement extends LitElement {
     }
     .lane-sub {
       font-size: 12px;
-      fill: var(--muted);
+      fill: var(--dim);
     }
     .on-colour {
       fill: #fff;
@@ -96,18 +88,18 @@ export class StreamPictureElement extends LitElement {
     .on-paper.small {
       font-size: 11px;
       font-weight: 400;
-      fill: var(--muted);
+      fill: var(--dim);
     }
     .ruler {
       font-size: 11px;
-      fill: var(--muted);
+      fill: var(--dim);
     }
     .error {
       fill: var(--bad);
       font-size: 13px;
     }
     .empty {
-      color: var(--muted);
+      color: var(--dim);
       padding: 24px 0;
     }
   `;
@@ -211,11 +203,14 @@ export class StreamPictureElement extends LitElement {
       const x1 = x(m.end);
       const w = Math.max(1, x1 - x0 - 1);
       const hw = m.headerBytes > 0 ? Math.max(2, x(m.start + m.headerBytes) - x0) : 0;
+      const trailer = m.bytes.length - m.headerBytes - m.payload.length;
+      const tw = trailer > 0 ? Math.max(2, x1 - x(m.end - trailer)) : 0;
       const label = m.label ?? preview(m.payload, 64);
       return svg`<g data-testid="written-block">
         <rect x=${x0} y=${LANES.written} width=${w} height=${LANE_H} rx="4" fill=${colour(m.index)}></rect>
         ${hw ? svg`<rect x=${x0} y=${LANES.written} width=${Math.min(hw, w)} height=${LANE_H} rx="4" fill="url(#hatch)"></rect>
           <text class="on-colour small" x=${x0 + 5} y=${LANES.written + 30}>${fit(hw, this.#headerLabel(m.payload.length))}</text>` : nothing}
+        ${tw ? svg`<rect x=${x1 - tw - 1} y=${LANES.written} width=${tw} height=${LANE_H} rx="4" fill="url(#hatch)"></rect>` : nothing}
         <text class="on-colour" x=${x0 + hw + 6} y=${LANES.written + 21}>${fit(w - hw, `#${m.index + 1} ${label}`)}</text>
         <text class="on-colour small" x=${x0 + hw + 6} y=${LANES.written + 39}>${fit(w - hw, `${m.bytes.length} B · +${t(m.time)} ms`)}</text>
         <title>${`#${m.index + 1}: ${m.bytes.length} B (${m.headerBytes} B header) at +${t(m.time)} ms — ${preview(m.payload, 80)}`}</title>
@@ -245,14 +240,18 @@ export class StreamPictureElement extends LitElement {
       const x0 = x(d.start);
       const w = Math.max(1, x(d.end) - x0 - 1);
       const ok = d.matches >= 0;
-      const headerLen = d.end - d.start - d.payload.length;
-      const hw = headerLen > 0 && ok ? Math.max(2, x(d.start + headerLen) - x0) : 0;
+      // A delimiter trails the payload; a length prefix or JSON header leads it.
+      const extra = d.end - d.start - d.payload.length;
+      const trailing = this.framing.kind === 'delimiter';
+      const hw = extra > 0 && ok && !trailing ? Math.max(2, x(d.start + extra) - x0) : 0;
+      const tw = extra > 0 && ok && trailing ? Math.max(2, x(d.end) - x(d.end - extra)) : 0;
       const mark = ok ? '✓' : '✗';
       return svg`<g data-testid="decoded-block" data-intact=${ok ? 'true' : 'false'}>
         <rect x=${x0} y=${LANES.decoded} width=${w} height=${LANE_H} rx="4"
           fill=${ok ? colour(d.matches) : 'url(#bad)'} stroke=${ok ? 'none' : 'var(--bad)'} stroke-width="2"></rect>
         ${hw ? svg`<rect x=${x0} y=${LANES.decoded} width=${Math.min(hw, w)} height=${LANE_H} rx="4" fill="url(#hatch)"></rect>
           <text class="on-colour small" x=${x0 + 5} y=${LANES.decoded + 30}>${fit(hw, this.#headerLabel(d.payload.length))}</text>` : nothing}
+        ${tw ? svg`<rect x=${x0 + w - tw} y=${LANES.decoded} width=${tw} height=${LANE_H} rx="4" fill="url(#hatch)"></rect>` : nothing}
         <text class=${ok ? 'on-colour' : 'on-paper'} x=${x0 + hw + 6} y=${LANES.decoded + 21}>${fit(w - hw, `${mark} ${d.header ? JSON.stringify(d.header) : preview(d.payload, 64)}`)}</text>
         <text class=${ok ? 'on-colour small' : 'on-paper small'} x=${x0 + hw + 6} y=${LANES.decoded + 39}>${fit(w - hw, ok ? msg(str`= message #${d.matches + 1} · ${d.payload.length} B`, { id: 'lab.picture.decodedOk' }) : msg(str`not a message that was sent · ${d.payload.length} B`, { id: 'lab.picture.decodedBad' }))}</text>
         <title>${`${mark} ${d.payload.length} B — ${preview(d.payload, 80)}`}</title>
@@ -262,7 +261,7 @@ export class StreamPictureElement extends LitElement {
     const pending =
       p.pendingBytes > 0 && !p.error
         ? svg`<g data-testid="pending-block">
-            <rect x=${x(p.readBytes - p.pendingBytes)} y=${LANES.decoded} width=${Math.max(2, x(p.readBytes) - x(p.readBytes - p.pendingBytes) - 1)} height=${LANE_H} rx="4" fill="none" stroke="var(--muted)" stroke-dasharray="5 4" stroke-width="1.5"></rect>
+            <rect x=${x(p.readBytes - p.pendingBytes)} y=${LANES.decoded} width=${Math.max(2, x(p.readBytes) - x(p.readBytes - p.pendingBytes) - 1)} height=${LANE_H} rx="4" fill="none" stroke="var(--dim)" stroke-dasharray="5 4" stroke-width="1.5"></rect>
             <text class="on-paper small" x=${x(p.readBytes - p.pendingBytes) + 6} y=${LANES.decoded + 30}>${fit(x(p.readBytes) - x(p.readBytes - p.pendingBytes), msg(str`waiting for the rest: ${p.pendingBytes} B`, { id: 'lab.picture.pending' }))}</text>
           </g>`
         : nothing;
@@ -270,7 +269,7 @@ export class StreamPictureElement extends LitElement {
     const unread =
       p.writtenBytes > p.readBytes
         ? svg`<g data-testid="unread-block">
-            <rect x=${x(p.readBytes)} y=${LANES.read} width=${Math.max(2, x(p.writtenBytes) - x(p.readBytes) - 1)} height=${LANE_H} rx="3" fill="none" stroke="var(--muted)" stroke-dasharray="5 4" stroke-width="1.5"></rect>
+            <rect x=${x(p.readBytes)} y=${LANES.read} width=${Math.max(2, x(p.writtenBytes) - x(p.readBytes) - 1)} height=${LANE_H} rx="3" fill="none" stroke="var(--dim)" stroke-dasharray="5 4" stroke-width="1.5"></rect>
             <text class="on-paper small" x=${x(p.readBytes) + 6} y=${LANES.read + 30}>${fit(x(p.writtenBytes) - x(p.readBytes), msg(str`not read yet: ${p.writtenBytes - p.readBytes} B`, { id: 'lab.picture.unread' }))}</text>
           </g>`
         : nothing;
@@ -295,9 +294,9 @@ export class StreamPictureElement extends LitElement {
         (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${LANES.written - 10} y2=${LANES.decoded + LANE_H + 8} stroke="var(--cut)" stroke-width="1.5" stroke-dasharray="4 3" opacity="0.75"></line>`,
       )}
       ${p.error ? svg`<text class="error" x=${LEFT} y=${LANES.decoded + LANE_H + 24}>⚠ ${p.error}</text>` : nothing}
-      <line x1=${LEFT} x2=${width - RIGHT} y1=${HEIGHT - 24} y2=${HEIGHT - 24} stroke="var(--muted)" stroke-width="1"></line>
+      <line x1=${LEFT} x2=${width - RIGHT} y1=${HEIGHT - 24} y2=${HEIGHT - 24} stroke="var(--dim)" stroke-width="1"></line>
       ${ticks.map(
-        (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${HEIGHT - 28} y2=${HEIGHT - 20} stroke="var(--muted)"></line>
+        (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${HEIGHT - 28} y2=${HEIGHT - 20} stroke="var(--dim)"></line>
           <text class="ruler" x=${x(b)} y=${HEIGHT - 6} text-anchor=${b === 0 ? 'start' : b === total ? 'end' : 'middle'}>${b}</text>`,
       )}
       <text class="lane-sub" x="0" y=${HEIGHT - 6}>${msg('byte offset →', { id: 'lab.picture.axis' })}</text>

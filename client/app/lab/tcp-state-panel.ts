@@ -53,7 +53,7 @@ export class TcpStatePanel extends LitElement {
     td {
       text-align: left;
       padding: 6px 10px;
-      border-bottom: 1px solid color-mix(in srgb, currentColor 12%, transparent);
+      border-bottom: 1px solid var(--border, color-mix(in srgb, currentColor 12%, transparent));
       vertical-align: middle;
     }
     th {
