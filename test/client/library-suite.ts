@@ -28,6 +28,8 @@ import {
 export interface SuitePeers {
   /** TCP echo server on 127.0.0.1; its port. */
   echoServer(): Promise<number>;
+  /** A TLS echo server with a self-signed certificate for `localhost`; 0 where none can be made. */
+  tlsEchoServer(): Promise<number>;
   /** A loopback port nothing listens on. */
   closedPort(): Promise<number>;
   /** Reads until the page's FIN, answers the upper-cased text, then ends. */
@@ -199,6 +201,25 @@ export const librarySuite: SuiteCase[] = [
         await piping;
         equal((await within(messages.read(), 5000, 'end of messages')).done, true, 'done after the echo ends');
         await within(socket.closed, 5000, 'closed');
+      }),
+  },
+  {
+    name: "extras.secureTransport: TLS to a self-signed loopback server fails (TLS) unless allowSelfSigned",
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.tlsEchoServer();
+        if (port === 0) return; // no openssl on this machine to make a certificate
+        const strict = new gw.TCPSocket('127.0.0.1', port, { extras: { secureTransport: 'on', serverName: 'localhost' } });
+        await rejects(strict.opened, { name: 'NetworkError', code: 'TLS' }, 'unverifiable certificate');
+        const lab = new gw.TCPSocket('127.0.0.1', port, { extras: { secureTransport: 'on', serverName: 'localhost', allowSelfSigned: true } });
+        const { readable, writable } = await lab.opened;
+        const writer = writable.getWriter();
+        const reader = (readable as ReadableStream<Uint8Array>).getReader();
+        await writer.write(bytes('over TLS'));
+        equal(text(await within(readBytes(reader, 8), 5000, 'TLS echo')), 'over TLS', 'echo');
+        writer.releaseLock();
+        reader.releaseLock();
+        await lab.close();
       }),
   },
   {

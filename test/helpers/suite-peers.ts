@@ -2,13 +2,36 @@
  * The Node side of the library suite (test/client/library-suite.ts): real loopback peers made
  * on request, addressed by port so the browser can drive them through page.exposeFunction.
  */
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import type { SuitePeers } from '../client/library-suite.js';
 import { pattern } from '../client/suite-assert.js';
 import { closedPort, echoServer, waitFor } from './peers.js';
 
 type Closer = () => void;
+
+let selfSigned: { key: Buffer; cert: Buffer } | null | undefined;
+
+/** A throwaway self-signed certificate for localhost (openssl), or null where openssl is missing. */
+function selfSignedCertificate(): { key: Buffer; cert: Buffer } | null {
+  if (selfSigned !== undefined) return selfSigned;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockgate-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    selfSigned = { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) };
+  } catch {
+    selfSigned = null;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return selfSigned;
+}
 
 /** Makes a fresh set of peers; `dispose()` closes everything they opened. */
 export function createSuitePeers(gatewaySockets: () => number): SuitePeers & { dispose(): Promise<void> } {
@@ -36,6 +59,18 @@ export function createSuitePeers(gatewaySockets: () => number): SuitePeers & { d
       return server.port;
     },
     closedPort,
+    async tlsEchoServer() {
+      const credentials = selfSignedCertificate();
+      if (!credentials) return 0;
+      const server = tls.createServer(credentials, (socket) => {
+        socket.on('error', () => {});
+        socket.pipe(socket);
+      });
+      server.on('tlsClientError', () => {});
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      closers.push(() => server.close());
+      return (server.address() as net.AddressInfo).port;
+    },
     upperOnFinServer: () =>
       listen((socket) => {
         const chunks: Buffer[] = [];
