@@ -31,6 +31,8 @@ export class TcpRelay implements Relay {
   bytesIn = 0;
   bytesOut = 0;
   private outCounted = false;
+  /** Bytes the page handed to this socket (written or still buffered). */
+  private submitted = 0;
   lastActivity = Date.now();
   private seq = 0;
   private credit: number;
@@ -120,6 +122,7 @@ export class TcpRelay implements Relay {
     }
     const n = payload.byteLength;
     this.sendCredit.spend(n);
+    this.submitted += n;
     this.lastActivity = Date.now();
     // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
     this.socket.write(payload, (err) => {
@@ -292,16 +295,18 @@ export class TcpRelay implements Relay {
     this.destroySocket();
   }
 
-  /** Destroys the socket, first counting the part of an unfinished write the kernel already took. */
+  /** Destroys the socket, first fixing bytesOut at what the kernel has taken (the rest is discarded). */
   private destroySocket(): void {
     if (this.socket.destroyed) return;
-    // From here on bytesOut is final: a completion callback still queued is already counted below.
-    this.outCounted = true;
-    const state = (this.socket as unknown as { _writableState?: { writing?: boolean; writelen?: number } })._writableState;
+    const state = (this.socket as unknown as { _writableState?: { length?: number; writing?: boolean; writelen?: number } })._writableState;
     const queued = (this.socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize;
-    // Plain TCP only: a TLS handle queues ciphertext, which does not map to page bytes.
-    if (!('encrypted' in this.socket) && state?.writing && typeof state.writelen === 'number' && typeof queued === 'number') {
-      this.bytesOut += Math.max(0, state.writelen - queued);
+    if (typeof state?.length === 'number') {
+      // Not yet in the kernel: Node's buffer plus what libuv still queues of the write in progress
+      // (a TLS handle queues ciphertext, which does not map to page bytes, so it is not subtracted).
+      const inProgressTaken = state.writing && typeof state.writelen === 'number' ? state.writelen - (!('encrypted' in this.socket) && typeof queued === 'number' ? queued : 0) : 0;
+      this.bytesOut = this.submitted - (state.length - inProgressTaken);
+      // Final: completion callbacks still queued are part of this count already.
+      this.outCounted = true;
     }
     this.socket.destroy();
   }
