@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { writeAndDrain } from './lab-service.js';
+import { drained, writeAndDrain } from './lab-service.js';
 import { frameMessage, parseLabFraming, type LabFraming } from './lab-framing.js';
 import { readLines } from './line-reader.js';
 import { TcpLabService } from './tcp-lab-service.js';
@@ -82,7 +82,7 @@ export class BurstService extends TcpLabService {
       const frame = frameMessage(Buffer.from(burstMessage(req.text, k)), req.framing);
       // Separate write() calls, each its own send() while the kernel takes them: the sticky
       // joins the reader sees are made by TCP, not by this service.
-      if (!socket.write(frame)) await writeAndDrain(socket, Buffer.alloc(0));
+      if (!socket.write(frame)) await drained(socket);
     }
   }
 }

@@ -33,6 +33,12 @@ export interface LabService {
 export function writeAndDrain(socket: net.Socket, data: Uint8Array | string): Promise<void> {
   if (socket.destroyed || socket.writableEnded) return Promise.resolve();
   if (socket.write(data)) return Promise.resolve();
+  return drained(socket);
+}
+
+/** Resolves when the socket's write buffer is below its high-water mark again, or the socket is gone. */
+export function drained(socket: net.Socket): Promise<void> {
+  if (socket.destroyed || !socket.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       socket.off('drain', done);

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { writeAndDrain } from './lab-service.js';
+import { drained } from './lab-service.js';
 import { TcpLabService } from './tcp-lab-service.js';
 
 /** ASCII a–z → A–Z in place; other bytes (UTF-8, GBK) pass untouched, so lengths never change. */
@@ -28,7 +28,7 @@ export class UpperEchoService extends TcpLabService {
         const reply = upperAscii(data.subarray(i, i + 1024));
         if (!socket.write(reply)) {
           socket.pause();
-          void writeAndDrain(socket, Buffer.alloc(0)).then(() => socket.resume());
+          void drained(socket).then(() => socket.resume());
         }
       }
     });
