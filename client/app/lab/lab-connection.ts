@@ -85,6 +85,11 @@ export class LabSide {
     await setReceiveMode(this.socket, mode);
   }
 
+  /** Manual mode: bytes the gateway already holds for later recv()s (a `recv(0)`, which reads nothing). */
+  async held(): Promise<number> {
+    return (await recv(this.socket, 0)).buffered;
+  }
+
   /** Python's `recv(n)` (manual mode): resolves once the read's chunk was recorded. */
   async recv(n: number): Promise<number> {
     const before = this.reads.length;

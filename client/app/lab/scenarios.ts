@@ -74,7 +74,7 @@ export function scenarios(): Scenario[] {
         ),
       lookFor: () => msg('Two coloured writes above, one read box below spanning both colours.', { id: 'lab.scenario.two-sends.look' }),
       messages: [{ text: 'hello' }, { text: 'world' }],
-      readDelayMs: 300,
+      readDelayMs: 400,
     },
     {
       ...base,
@@ -117,7 +117,7 @@ export function scenarios(): Scenario[] {
       messages: [{ text: 'hello' }, { text: 'world' }],
       sendFraming: 'length-i',
       decodeFraming: 'length-i',
-      readDelayMs: 300,
+      readDelayMs: 400,
     },
     {
       ...base,

@@ -278,8 +278,10 @@ export class StickyLab extends LitElement {
       await this.#applyReceiver(receiver);
       await this.#send(sender, s.messages);
       if (s.recvN > 0) {
-        // Let every byte reach the receiver's kernel first, as when a program reads a little later.
-        await sleep(150);
+        // Read only once every byte has arrived, as a program that calls recv() a moment later:
+        // then each recv(n) returns exactly n bytes and the run shows the same reads every time.
+        const arrived = Date.now() + 3000;
+        while (Date.now() < arrived && (await receiver.held()) < sender.writtenBytes) await sleep(20);
         while (receiver.readBytes < sender.writtenBytes && run === this.#runId && receiver.status === 'open') {
           if ((await receiver.recv(s.recvN)) === 0) break;
         }

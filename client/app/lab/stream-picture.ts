@@ -17,7 +17,10 @@ const LEFT = 168;
 const RIGHT = 16;
 const LANE_H = 50;
 const LANES = { written: 34, read: 118, decoded: 202 } as const;
-const HEIGHT = 300;
+/** Bottom of the byte axis; the time band sits below it. */
+const BYTES_H = 300;
+const TIME_AXIS = 372;
+const HEIGHT = 410;
 
 /** Draws writes vs reads vs decoded messages of one stream; counts are on `data-*` attributes. */
 @localized()
@@ -184,6 +187,37 @@ export class StreamPictureElement extends LitElement {
     return this.framing.kind === 'json-header' ? 'JSON' : `len=${payloadLength}`;
   }
 
+  /** When each send() and recv() happened: writes as coloured dots above the time axis, reads as dark bars below. */
+  #timeBand(p: StreamPicture, width: number) {
+    const span = width - LEFT - RIGHT;
+    const times = [...p.messages.map((m) => m.time), ...p.chunks.map((c) => c.time)].map((t) => t - p.t0);
+    const tmax = Math.max(1, ...times);
+    const x = (time: number) => LEFT + (Math.max(0, time - p.t0) / tmax) * span;
+    const ticks = niceTicks(Math.ceil(tmax), Math.max(2, Math.floor(span / 110)));
+    let lastLabel = -Infinity;
+    const readMarks = p.chunks.map((c) => {
+      const cx = x(c.time);
+      const label = cx - lastLabel > 64;
+      if (label) lastLabel = cx;
+      return svg`<rect x=${cx - 3} y=${TIME_AXIS + 4} width="6" height="16" rx="1.5" fill="var(--cut)"></rect>
+        ${label
+          ? cx > width - RIGHT - 64
+            ? svg`<text class="ruler" x=${cx - 6} y=${TIME_AXIS + 17} text-anchor="end">recv #${c.index + 1}</text>`
+            : svg`<text class="ruler" x=${cx + 6} y=${TIME_AXIS + 17}>recv #${c.index + 1}</text>`
+          : nothing}`;
+    });
+    return svg`<g data-testid="time-band">
+      <text class="lane-title" x="0" y=${TIME_AXIS - 22}>${msg('time →', { id: 'lab.picture.time' })}</text>
+      <text class="lane-sub" x="0" y=${TIME_AXIS - 5}>${msg('● send()   ▮ recv()', { id: 'lab.picture.timeSub' })}</text>
+      <line x1=${LEFT} x2=${width - RIGHT} y1=${TIME_AXIS} y2=${TIME_AXIS} stroke="var(--dim)" stroke-width="1"></line>
+      ${p.messages.map((m) => svg`<circle cx=${x(m.time)} cy=${TIME_AXIS - 12} r="7" fill=${colour(m.index)} stroke="var(--paper)" stroke-width="1.5"><title>#${m.index + 1} +${Math.round(m.time - p.t0)} ms</title></circle>`)}
+      ${readMarks}
+      ${ticks.map(
+        (t) => svg`<text class="ruler" x=${LEFT + (t / tmax) * span} y=${HEIGHT - 4} text-anchor=${t === 0 ? 'start' : t >= tmax ? 'end' : 'middle'}>${t} ms</text>`,
+      )}
+    </g>`;
+  }
+
   #svg(p: StreamPicture) {
     const width = Math.max(560, this.width);
     const total = Math.max(p.writtenBytes, p.readBytes, 1);
@@ -294,12 +328,13 @@ export class StreamPictureElement extends LitElement {
         (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${LANES.written - 10} y2=${LANES.decoded + LANE_H + 8} stroke="var(--cut)" stroke-width="1.5" stroke-dasharray="4 3" opacity="0.75"></line>`,
       )}
       ${p.error ? svg`<text class="error" x=${LEFT} y=${LANES.decoded + LANE_H + 24}>⚠ ${p.error}</text>` : nothing}
-      <line x1=${LEFT} x2=${width - RIGHT} y1=${HEIGHT - 24} y2=${HEIGHT - 24} stroke="var(--dim)" stroke-width="1"></line>
+      <line x1=${LEFT} x2=${width - RIGHT} y1=${BYTES_H - 24} y2=${BYTES_H - 24} stroke="var(--dim)" stroke-width="1"></line>
       ${ticks.map(
-        (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${HEIGHT - 28} y2=${HEIGHT - 20} stroke="var(--dim)"></line>
-          <text class="ruler" x=${x(b)} y=${HEIGHT - 6} text-anchor=${b === 0 ? 'start' : b === total ? 'end' : 'middle'}>${b}</text>`,
+        (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${BYTES_H - 28} y2=${BYTES_H - 20} stroke="var(--dim)"></line>
+          <text class="ruler" x=${x(b)} y=${BYTES_H - 6} text-anchor=${b === 0 ? 'start' : b === total ? 'end' : 'middle'}>${b}</text>`,
       )}
-      <text class="lane-sub" x="0" y=${HEIGHT - 6}>${msg('byte offset →', { id: 'lab.picture.axis' })}</text>
+      <text class="lane-sub" x="0" y=${BYTES_H - 6}>${msg('byte offset →', { id: 'lab.picture.axis' })}</text>
+      ${this.#timeBand(p, width)}
     </svg>`;
   }
 }
