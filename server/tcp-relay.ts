@@ -189,6 +189,11 @@ export class TcpRelay implements Relay {
     clearTimeout(this.delayTimer);
     this.delayTimer = undefined;
     if (this.pendingRead?.auto) this.pendingRead = undefined;
+    if (this.pendingRead && !this.manual) {
+      const { ref } = this.pendingRead;
+      this.pendingRead = undefined;
+      this.page.sendError(new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: recv cancelled, manual mode was turned off`), { id: this.id, ref });
+    }
     if (pulled && !this.pulled) {
       this.pulled = true;
       this.socket.off('data', this.onData);
@@ -199,11 +204,6 @@ export class TcpRelay implements Relay {
     } else if (!pulled && this.pulled) {
       this.pulled = false;
       this.socket.off('readable', this.onReadable);
-      if (this.pendingRead) {
-        const { ref } = this.pendingRead;
-        this.pendingRead = undefined;
-        this.page.sendError(new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: recv cancelled, manual mode was turned off`), { id: this.id, ref });
-      }
       this.socket.on('data', this.onData);
       // Dropping the last 'readable' listener makes Node resume the stream on the next tick,
       // whatever the credit; re-apply the credit rule after that.

@@ -109,6 +109,18 @@ describe('sender and receiver knobs (sticky-packet lab)', () => {
     expect(chunks[0]!.time - sent).toBeGreaterThanOrEqual(390);
   });
 
+  it('turning manual mode off cancels a waiting recv with INVALID_STATE, also when a read delay stays on', async () => {
+    const { writer, reader } = await socketPair(page);
+    expectReply(await page.request({ t: 'set', id: reader, manualRecv: true }), 'ok');
+    const waiting = page.request({ t: 'recv', id: reader, max: 10 });
+    await sleep(20);
+    expectReply(await page.request({ t: 'set', id: reader, manualRecv: false, readDelayMs: 100 }), 'ok');
+    expect(await waiting).toMatchObject({ t: 'error', code: 'INVALID_STATE' });
+    page.write(writer, text('after'));
+    await page.until(() => page.bytes(reader).length >= 5);
+    expect(page.bytes(reader).toString()).toBe('after');
+  });
+
   it('a read delay takes at most readSize bytes per read, once per delay', async () => {
     const { writer, reader } = await socketPair(page);
     expectReply(await page.request({ t: 'set', id: reader, readDelayMs: 100, readSize: 4 }), 'ok');
