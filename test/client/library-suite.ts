@@ -43,7 +43,9 @@ export interface SuitePeers {
   stallStartReading(port: number): Promise<void>;
   /** Writes `total` pattern bytes to whoever connects, then ends. */
   floodServer(total: number): Promise<number>;
-  /** Bytes a floodServer handed to the kernel so far. */
+  /** Connects to `port`, writes `total` pattern bytes, then ends; returns an id for floodProgress. */
+  floodClient(port: number, total: number): Promise<number>;
+  /** Bytes a floodServer (by port) or floodClient (by id) handed to the kernel so far. */
   floodProgress(port: number): Promise<number>;
   /** Resets the connection (RST) as soon as the page sends anything. */
   resetServer(): Promise<number>;
@@ -261,6 +263,34 @@ export const librarySuite: SuiteCase[] = [
         await within(accepting, 5000, 'serving');
         await server.close();
         await server.closed;
+      }),
+  },
+  {
+    name: 'TCPServerSocket: an accepted connection stays paused until taken off the readable, then delivers everything',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const server = new gw.TCPServerSocket('127.0.0.1');
+        const { readable, localPort } = await server.opened;
+        const total = 24 * 1024 * 1024;
+        const client = await ctx.peers.floodClient(localPort, total);
+        let last = -1;
+        let stableSince = Date.now();
+        await until(async () => {
+          const progress = await ctx.peers.floodProgress(client);
+          if (progress !== last) [last, stableSince] = [progress, Date.now()];
+          return Date.now() - stableSince > 400;
+        }, 20_000, 'the client to stall while nobody took its connection');
+        below(last, total, 'bytes the client got rid of before anyone took the connection');
+        const serverReader = readable.getReader();
+        const { value: socket } = await serverReader.read();
+        const { readable: data } = await socket!.opened;
+        const reader = (data as ReadableStream<Uint8Array>).getReader();
+        let got = 0;
+        for (let r = await reader.read(); !r.done; r = await reader.read()) got += r.value.byteLength;
+        equal(got, total, 'bytes received once taken');
+        reader.releaseLock();
+        serverReader.releaseLock();
+        await server.close();
       }),
   },
   {

@@ -130,6 +130,27 @@ export function createSuitePeers(gatewaySockets: () => number): SuitePeers & { d
       flood.set(port, state);
       return port;
     },
+    async floodClient(port, total) {
+      const state = { written: 0 };
+      const data = Buffer.from(pattern(total, 3));
+      const socket = net.connect({ port, host: '127.0.0.1' });
+      socket.on('error', () => {});
+      closers.push(() => socket.destroy());
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      const pump = () => {
+        while (state.written < total) {
+          const end = Math.min(state.written + 64 * 1024, total);
+          const more = socket.write(data.subarray(state.written, end));
+          state.written = end;
+          if (!more) return void socket.once('drain', pump);
+        }
+        socket.end();
+      };
+      pump();
+      const id = socket.localPort!;
+      flood.set(id, state);
+      return id;
+    },
     async floodProgress(port) {
       // Bytes written minus what still sits in Node's own buffer: what the kernel took.
       return flood.get(port)!.written;
