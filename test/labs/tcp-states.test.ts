@@ -6,7 +6,7 @@ import type { Gateway } from '../../server/gateway.js';
 import { endpointKey, lookupTcpStates, parseProcNetTcp, readTcpTable, type TcpStateResult } from '../../server/tcp-states.js';
 import type { Address } from '../../shared/protocol.js';
 import type { ProtocolClient } from '../helpers/protocol-client.js';
-import { expectReply, gatewayWithPage, socketPair } from './fixture.js';
+import { expectReply, gatewayWithPage, recv, socketPair } from './fixture.js';
 
 const ep = (a: Address) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
 
@@ -60,6 +60,22 @@ describe('live TCP states from /proc/net/tcp', () => {
     expectReply(await page.request({ t: 'close', id: server }), 'closed');
     const [gone] = await until(null, ep(listening.local));
     expect(gone!.state).toBeNull();
+  });
+
+  it('in manual mode the gateway holds at most ~80 KiB; the rest waits in the kernel (rxQueue) and TCP slows the sender', async () => {
+    const { writer, reader, accepted } = await socketPair(page);
+    expectReply(await page.request({ t: 'set', id: reader, manualRecv: true }), 'ok');
+    for (let i = 0; i < 8; i++) page.write(writer, Buffer.alloc(32 * 1024, 0x61 + i));
+    await new Promise((r) => setTimeout(r, 300));
+    const first = await recv(page, reader, 1);
+    expect(first.data.toString()).toBe('a');
+    expect(first.ok.buffered).toBeLessThanOrEqual(16 * 1024 + 64 * 1024);
+    const [kernel] = await states(`${ep(accepted.local)},${ep(accepted.remote)}`);
+    expect(kernel!.state).toBe('ESTABLISHED');
+    // What the page wrote and has not read is in the gateway's buffer, the reader's kernel receive
+    // queue, the writer's kernel send queue, or (when the kernel is full) the writer's Node buffer.
+    expect(first.ok.buffered! + kernel!.rxQueue! + (kernel!.peer?.txQueue ?? 0)).toBeLessThanOrEqual(256 * 1024 - 1);
+    expect(kernel!.rxQueue!).toBeGreaterThan(0);
   });
 
   it('answers 400 for a malformed pair and 401 without the token', async () => {
