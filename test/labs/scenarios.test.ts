@@ -73,8 +73,9 @@ describe('guided scenarios (docs/LABS.md §5)', () => {
     await page.until(() => page.bytes(reader).length >= 36);
     const chunks = chunksOf(page, reader);
     expect(chunks.join('')).toBe('msg 1;msg 2;msg 3;msg 4;msg 5;msg 6;');
+    // 2 on an idle host; timer drift under load may add one, never one read per write.
     expect(chunks.length).toBeGreaterThanOrEqual(2);
-    expect(chunks.length).toBeLessThanOrEqual(3);
+    expect(chunks.length).toBeLessThanOrEqual(4);
   });
 
   it('5.3 with the burst service: 10 messages 100 ms apart read 450 ms late', async () => {
@@ -86,7 +87,7 @@ describe('guided scenarios (docs/LABS.md §5)', () => {
     const chunks = chunksOf(page, id);
     expect(chunks.join('')).toBe(expected);
     expect(chunks.length).toBeGreaterThanOrEqual(2);
-    expect(chunks.length).toBeLessThanOrEqual(3);
+    expect(chunks.length).toBeLessThanOrEqual(4);
   });
 
   it('5.4 fix it with a length header: two framed messages in one read decode to two', async () => {
