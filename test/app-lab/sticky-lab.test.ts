@@ -225,6 +225,24 @@ describe('sticky-packet lab (Chromium)', () => {
     await page.locator('[data-testid="play-target"]').selectOption('pair');
   });
 
+  it("works with a service that answers something else: burst's 20 struct 'i' messages decode from fewer reads", async () => {
+    await setKnobs({ sendFraming: 'newline', decodeFraming: 'length-i', readDelay: '100', manual: false });
+    await page.locator('[data-testid="play-target"]').selectOption('remote');
+    await page.locator('[data-testid="service-burst"]').click();
+    await page.locator('[data-testid="play-messages"]').fill('burst 20 hello i');
+    await page.locator('[data-testid="send-button"]').click();
+    await expect.poll(counts, { timeout: 5000 }).toMatchObject({ written: 1, decoded: 20 });
+    const c = await counts();
+    expect(c.reads).toBeLessThan(20);
+    expect(await page.locator('[data-testid="stream-picture"]').getAttribute('data-aligned')).toBe('false');
+    expect(await page.locator('[data-testid="decoded-block"] title').allTextContents()).toEqual(
+      Array.from({ length: 20 }, (_, i) => `#${i + 1}: ${`hello ${i + 1}`.length} B — hello ${i + 1}`),
+    );
+    await shoot('lab-play-burst-service.png');
+    await page.locator('[data-testid="tcp-close-client"]').click();
+    await page.locator('[data-testid="play-target"]').selectOption('pair');
+  });
+
   it('in Chinese: the length-header scenario, explained and counted', async () => {
     await page.locator('[data-testid="language"]').selectOption('zh-CN');
     const c = await runScenario('length-header');

@@ -60,6 +60,7 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.picture.aria': '写入的消息、读取的数据块与解码出的消息',
   'lab.picture.lane.written': 'send() — 写入',
   'lab.picture.lane.writtenSub': '每条消息一种颜色',
+  'lab.picture.lane.writtenOther': '请求（另一条字节流）',
   'lab.picture.lane.read': 'recv() — 读取',
   'lab.picture.lane.readSub': '每次读取一个框',
   'lab.picture.lane.decoded': '解码',

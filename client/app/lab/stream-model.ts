@@ -97,9 +97,31 @@ export interface StreamPicture {
   };
   /** The first write's time: the picture's time zero. */
   t0: number;
+  /**
+   * Whether the read stream is the written stream coming back (same bytes, ASCII case aside):
+   * true for a page pair and for echo servers. When false (a request to a server that answers
+   * with something else) reads are not matched against the writes.
+   */
+  aligned: boolean;
 }
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
+/** ASCII case folded, so an upper-case echo still lines up with what was sent. */
+const fold = (b: number) => (b >= 0x61 && b <= 0x7a ? b - 0x20 : b);
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => fold(v) === fold(b[i]!));
+
+/** True when `reads`, joined, are a prefix of `written`, joined (case folded). */
+function isEcho(written: readonly WrittenMessage[], reads: readonly ReadChunk[]): boolean {
+  const w: number[] = [];
+  for (const m of written) for (const b of m.bytes) w.push(b);
+  let at = 0;
+  for (const c of reads) {
+    for (const b of c.data) {
+      if (at >= w.length || fold(w[at]!) !== fold(b)) return false;
+      at++;
+    }
+  }
+  return true;
+}
 
 /**
  * Lays `written` and `reads` out on one byte axis and decodes the read stream with `framing`.
@@ -114,10 +136,11 @@ export function analyseStream(written: readonly WrittenMessage[], reads: readonl
   });
   const writtenBytes = offset;
   offset = 0;
+  const aligned = isEcho(written, reads);
   const chunks: PlacedChunk[] = reads.map((c, index) => {
     const start = offset;
     offset += c.data.length;
-    const touched = messages.filter((m) => m.start < offset && m.end > start).map((m) => m.index);
+    const touched = aligned ? messages.filter((m) => m.start < offset && m.end > start).map((m) => m.index) : [];
     return { ...c, index, start, end: offset, messages: touched };
   });
   const readBytes = offset;
@@ -126,7 +149,7 @@ export function analyseStream(written: readonly WrittenMessage[], reads: readonl
   let error: string | undefined;
   let pendingBytes = 0;
   const matchAt = (start: number, end: number, payload: Uint8Array) =>
-    messages.find((m) => m.start === start && m.end === end && sameBytes(m.payload, payload))?.index ?? -1;
+    !aligned ? -1 : messages.find((m) => m.start === start && m.end === end && sameBytes(m.payload, payload))?.index ?? -1;
 
   if (framing.kind === 'none') {
     for (const c of chunks) {
@@ -156,7 +179,7 @@ export function analyseStream(written: readonly WrittenMessage[], reads: readonl
     }
   }
 
-  const splitMessages = messages.filter((m) => chunks.filter((c) => c.start < m.end && c.end > m.start).length > 1).length;
+  const splitMessages = !aligned ? 0 : messages.filter((m) => chunks.filter((c) => c.start < m.end && c.end > m.start).length > 1).length;
   return {
     messages,
     chunks,
@@ -174,6 +197,7 @@ export function analyseStream(written: readonly WrittenMessage[], reads: readonl
       splitMessages,
     },
     t0: Math.min(messages[0]?.time ?? Infinity, chunks[0]?.time ?? Infinity),
+    aligned,
   };
 }
 

@@ -7,7 +7,7 @@ import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { FramingSpec } from '../../../shared/framing/framing-spec.js';
-import { analyseStream, preview, type ReadChunk, type StreamPicture, type WrittenMessage } from './stream-model.js';
+import { analyseStream, preview, type DecodedMessage, type ReadChunk, type StreamPicture, type WrittenMessage } from './stream-model.js';
 
 /** One colour per message, dark enough for white labels on a projector. */
 export const MESSAGE_COLOURS = ['#2f6fba', '#e07020', '#2e9448', '#cf3f68', '#8456c4', '#168f8b', '#a0672e', '#6f8a1c'];
@@ -150,6 +150,7 @@ export class StreamPictureElement extends LitElement {
       this.dataset.splitMessages = String(c.splitMessages);
       this.dataset.writtenBytes = String(this.#picture.writtenBytes);
       this.dataset.readBytes = String(this.#picture.readBytes);
+      this.dataset.aligned = String(this.#picture.aligned);
     }
   }
 
@@ -163,12 +164,14 @@ export class StreamPictureElement extends LitElement {
           >${msg(html`<b>${c.written}</b> messages written`, { id: 'lab.picture.countWritten' })}</span
         >
         <span class="count" data-testid="count-reads">${msg(html`<b>${c.reads}</b> reads`, { id: 'lab.picture.countReads' })}</span>
-        <span class="count ${c.decoded === 0 ? '' : allIntact ? 'good' : 'bad'}" data-testid="count-decoded"
+        <span class="count ${c.decoded === 0 || !p.aligned ? '' : allIntact ? 'good' : 'bad'}" data-testid="count-decoded"
           >${msg(html`<b>${c.decoded}</b> messages decoded`, { id: 'lab.picture.countDecoded' })}</span
         >
-        <span class="count ${c.decoded === 0 ? '' : allIntact ? 'good' : 'bad'}" data-testid="count-intact"
-          >${msg(html`<b>${c.intact}</b> intact`, { id: 'lab.picture.countIntact' })}</span
-        >
+        ${p.aligned
+          ? html`<span class="count ${c.decoded === 0 ? '' : allIntact ? 'good' : 'bad'}" data-testid="count-intact"
+              >${msg(html`<b>${c.intact}</b> intact`, { id: 'lab.picture.countIntact' })}</span
+            >`
+          : nothing}
         ${c.mixedReads > 0
           ? html`<span class="count bad" data-testid="count-mixed">${msg(html`<b>${c.mixedReads}</b> read(s) carry parts of several messages`, { id: 'lab.picture.mixed' })}</span>`
           : nothing}
@@ -180,6 +183,16 @@ export class StreamPictureElement extends LitElement {
         ? html`<div class="empty">${msg('Nothing sent yet: run a scenario or press Send.', { id: 'lab.picture.empty' })}</div>`
         : this.#svg(p)}
     `;
+  }
+
+  /** A decoded message of a stream that is not an echo of the writes: nothing to compare it with. */
+  #neutralDecoded(d: DecodedMessage, x0: number, w: number, fit: (w: number, text: string) => string) {
+    return svg`<g data-testid="decoded-block" data-intact="unknown">
+      <rect x=${x0} y=${LANES.decoded} width=${w} height=${LANE_H} rx="4" fill="#56657a"></rect>
+      <text class="on-colour" x=${x0 + 6} y=${LANES.decoded + 21}>${fit(w, `#${d.index + 1} ${d.header ? JSON.stringify(d.header) : preview(d.payload, 64)}`)}</text>
+      <text class="on-colour small" x=${x0 + 6} y=${LANES.decoded + 39}>${fit(w, `${d.payload.length} B`)}</text>
+      <title>${`#${d.index + 1}: ${d.payload.length} B — ${preview(d.payload, 80)}`}</title>
+    </g>`;
   }
 
   /** What a frame header says, short: `len=5` or `JSON`. */
@@ -274,6 +287,7 @@ export class StreamPictureElement extends LitElement {
       const x0 = x(d.start);
       const w = Math.max(1, x(d.end) - x0 - 1);
       const ok = d.matches >= 0;
+      if (!p.aligned) return this.#neutralDecoded(d, x0, w, fit);
       // A delimiter trails the payload; a length prefix or JSON header leads it.
       const extra = d.end - d.start - d.payload.length;
       const trailing = this.framing.kind === 'delimiter';
@@ -301,7 +315,7 @@ export class StreamPictureElement extends LitElement {
         : nothing;
 
     const unread =
-      p.writtenBytes > p.readBytes
+      p.aligned && p.writtenBytes > p.readBytes
         ? svg`<g data-testid="unread-block">
             <rect x=${x(p.readBytes)} y=${LANES.read} width=${Math.max(2, x(p.writtenBytes) - x(p.readBytes) - 1)} height=${LANE_H} rx="3" fill="none" stroke="var(--dim)" stroke-dasharray="5 4" stroke-width="1.5"></rect>
             <text class="on-paper small" x=${x(p.readBytes) + 6} y=${LANES.read + 30}>${fit(x(p.writtenBytes) - x(p.readBytes), msg(str`not read yet: ${p.writtenBytes - p.readBytes} B`, { id: 'lab.picture.unread' }))}</text>
@@ -320,12 +334,16 @@ export class StreamPictureElement extends LitElement {
           <line x1="0" y1="0" x2="0" y2="8" stroke="color-mix(in srgb, var(--bad) 22%, var(--paper))" stroke-width="3"></line>
         </pattern>
       </defs>
-      ${laneTitle(LANES.written, msg('send() — as written', { id: 'lab.picture.lane.written' }), msg('one colour per message', { id: 'lab.picture.lane.writtenSub' }))}
+      ${laneTitle(
+        LANES.written,
+        msg('send() — as written', { id: 'lab.picture.lane.written' }),
+        p.aligned ? msg('one colour per message', { id: 'lab.picture.lane.writtenSub' }) : msg('requests (another stream)', { id: 'lab.picture.lane.writtenOther' }),
+      )}
       ${laneTitle(LANES.read, msg('recv() — as read', { id: 'lab.picture.lane.read' }), msg('one box per read', { id: 'lab.picture.lane.readSub' }))}
       ${laneTitle(LANES.decoded, msg('decoded', { id: 'lab.picture.lane.decoded' }), this.framingLabel)}
       ${written} ${reads} ${unread} ${decoded} ${pending}
       ${cuts.map(
-        (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${LANES.written - 10} y2=${LANES.decoded + LANE_H + 8} stroke="var(--cut)" stroke-width="1.5" stroke-dasharray="4 3" opacity="0.75"></line>`,
+        (b) => svg`<line x1=${x(b)} x2=${x(b)} y1=${p.aligned ? LANES.written - 10 : LANES.read - 10} y2=${LANES.decoded + LANE_H + 8} stroke="var(--cut)" stroke-width="1.5" stroke-dasharray="4 3" opacity="0.75"></line>`,
       )}
       ${p.error ? svg`<text class="error" x=${LEFT} y=${LANES.decoded + LANE_H + 24}>⚠ ${p.error}</text>` : nothing}
       <line x1=${LEFT} x2=${width - RIGHT} y1=${BYTES_H - 24} y2=${BYTES_H - 24} stroke="var(--dim)" stroke-width="1"></line>
