@@ -1,13 +1,128 @@
-/** `<socket-workspace>`: placeholder while the workspace is written. */
-import { html, LitElement } from 'lit';
-import { customElement } from 'lit/decorators.js';
+/**
+ * `<socket-workspace>`: the socket list and the selected socket's view, side by side, plus the
+ * "new socket" dialog. It owns the sessions (the parent mediating between list, view and dialog)
+ * and opens sockets on the gateway from context.
+ */
+import { consume } from '@lit/context';
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { gatewayContext, type GatewayInfo } from './gateway-controller.js';
 import { localized, msg } from './i18n.js';
+import { SocketSession } from './model/socket-session.js';
+import type { NewSocketDialog, OpenRequest, SocketOpenEvent } from './new-socket-dialog.js';
+import type { NewSocketEvent, SessionSelectEvent } from './socket-list.js';
+import type { SessionActionEvent } from './socket-view.js';
+import { controls } from './theme.js';
+import './new-socket-dialog.js';
+import './socket-list.js';
+import './socket-view.js';
 
-/** The workspace of sockets. */
+/** The workspace. */
 @localized()
 @customElement('socket-workspace')
 export class SocketWorkspace extends LitElement {
+  static override styles = [
+    controls,
+    css`
+      :host { display: grid; grid-template-columns: 290px minmax(0, 1fr); min-height: 0; height: 100%; }
+      .welcome { display: grid; place-content: center; gap: 18px; padding: 32px; max-width: 760px; margin: 0 auto; }
+      .welcome h1 { margin: 0; font-size: 22px; font-weight: 650; }
+      .welcome p { margin: 0; color: var(--muted); line-height: 1.6; }
+      .cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 12px; }
+      .cards button { display: grid; gap: 6px; height: auto; padding: 16px; text-align: left; align-content: start; border-radius: var(--radius); background: var(--surface); box-shadow: var(--shadow); border-color: var(--border); }
+      .cards b { font-size: 14px; }
+      .cards span { color: var(--muted); font-size: 12.5px; line-height: 1.5; white-space: normal; }
+      .note { font-size: 12.5px; color: var(--faint); }
+      .warn { color: var(--error); font-size: 13px; }
+    `,
+  ];
+
+  @consume({ context: gatewayContext, subscribe: true })
+  @state()
+  private gatewayInfo: GatewayInfo | undefined;
+
+  @state() private sessions: SocketSession[] = [];
+  @state() private selectedId = 0;
+  @state() private openError = '';
+  @query('new-socket-dialog') private dialog!: NewSocketDialog;
+
+  #find(id: number): SocketSession | undefined {
+    for (const s of this.sessions) {
+      if (s.id === id) return s;
+      const child = s.clients.find((c) => c.id === id);
+      if (child) return child;
+    }
+    return undefined;
+  }
+
+  #open(request: OpenRequest): void {
+    const gateway = this.gatewayInfo?.gateway;
+    if (!gateway) {
+      this.openError = msg('Not connected to the gateway; try again when the banner says it is back.', { id: 'ws.notConnected' });
+      return;
+    }
+    this.openError = '';
+    const session =
+      request.kind === 'tcp'
+        ? SocketSession.connectTcp(gateway, request.options)
+        : request.kind === 'server'
+          ? SocketSession.listen(gateway, request.options)
+          : SocketSession.bindUdp(gateway, request.options);
+    // The list shows a server's new clients: re-render when its client set changes.
+    session.addEventListener('change', () => {
+      if (session.kind === 'server') this.requestUpdate();
+    });
+    this.sessions = [...this.sessions, session];
+    this.selectedId = session.id;
+  }
+
+  #remove(session: SocketSession): void {
+    void session.closeAll();
+    if (session.parent) session.parent.pruneClients();
+    else this.sessions = this.sessions.filter((s) => s !== session);
+    if (this.selectedId === session.id) this.selectedId = session.parent?.id ?? this.sessions.at(-1)?.id ?? 0;
+  }
+
+  #reopen(session: SocketSession): void {
+    const o = session.options;
+    if (!o) return;
+    const request = (session.kind === 'tcp' ? { kind: 'tcp', options: o } : session.kind === 'server' ? { kind: 'server', options: o } : { kind: 'udp', options: o }) as OpenRequest;
+    this.sessions = this.sessions.filter((s) => s !== session);
+    this.#open(request);
+  }
+
   override render() {
-    return html`<p>${msg('Workspace', { id: 'app.view.workspace' })}</p>`;
+    const selected = this.#find(this.selectedId);
+    return html`
+      <socket-list .sessions=${this.sessions} .selectedId=${this.selectedId}
+        @session-select=${(e: SessionSelectEvent) => (this.selectedId = e.sessionId)}
+        @new-socket=${(e: NewSocketEvent) => void this.dialog.show(e.kind)}></socket-list>
+      ${selected
+        ? html`<socket-view .session=${selected} .interfaces=${this.gatewayInfo?.interfaces ?? []}
+            @session-remove=${(e: SessionActionEvent) => this.#remove(e.session)}
+            @session-reopen=${(e: SessionActionEvent) => this.#reopen(e.session)}></socket-view>`
+        : this.#welcome()}
+      <new-socket-dialog .interfaces=${this.gatewayInfo?.interfaces ?? []} @socket-open=${(e: SocketOpenEvent) => this.#open(e.request)}></new-socket-dialog>
+    `;
+  }
+
+  #welcome() {
+    return html`<div class="welcome" data-testid="welcome">
+      <h1>${msg('Real TCP and UDP sockets, from this tab.', { id: 'ws.title' })}</h1>
+      <p>${msg('The gateway opens the sockets on its host and relays them here. Every read is its own log line, so you see exactly where the network split your data.', { id: 'ws.intro' })}</p>
+      <div class="cards">
+        <button data-testid="card-tcp" @click=${() => void this.dialog.show('tcp')}><b>${msg('TCP client', { id: 'kind.tcpLong' })}</b><span>${msg('Connect to an echo server, a web server, Redis — send text or hex.', { id: 'ws.cardTcp' })}</span></button>
+        <button data-testid="card-server" @click=${() => void this.dialog.show('server')}><b>${msg('TCP server', { id: 'kind.serverLong' })}</b><span>${msg('Listen on a port; see each client, send to one or all, kick one.', { id: 'ws.cardServer' })}</span></button>
+        <button data-testid="card-udp" @click=${() => void this.dialog.show('udp')}><b>${msg('UDP socket', { id: 'kind.udpLong' })}</b><span>${msg('Bind, receive datagrams with their source, reply, broadcast, IPMSG/FeiQ.', { id: 'ws.cardUdp' })}</span></button>
+      </div>
+      <p class="note">${msg('Targets are checked by the gateway’s policy: loopback and private LAN are allowed by default, the public internet is not.', { id: 'ws.policy' })}</p>
+      ${this.openError ? html`<p class="warn" role="alert">${this.openError}</p>` : nothing}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'socket-workspace': SocketWorkspace;
   }
 }
