@@ -143,18 +143,20 @@ export class GatewayConnection extends EventTarget {
         conn = new GatewayConnection(ws, welcome);
         resolve(conn);
       });
+      // Browsers say nothing about why an upgrade failed; `ws` says e.g. "Unexpected server response: 401".
+      let detail = '';
       ws.addEventListener('close', (event: { code: number; reason: string }) => {
         if (conn) {
           conn.#onClose(event.code, event.reason);
           return;
         }
-        fail(new SocketError('NetworkError', ClientErrorCode.ConnectFailed, closeText(event.code, event.reason, wsUrl)));
+        fail(new SocketError('NetworkError', ClientErrorCode.ConnectFailed, closeText(event.code, event.reason, wsUrl) + detail));
       });
-      ws.addEventListener('error', () => {
-        // The close event that follows carries the detail; before open there may be none at all.
-        if (!conn && ws.readyState !== OPEN) {
-          queueMicrotask(() => fail(new SocketError('NetworkError', ClientErrorCode.ConnectFailed, `cannot connect to ${redact(wsUrl)}`)));
-        }
+      ws.addEventListener('error', (event: { message?: unknown }) => {
+        if (conn || ws.readyState === OPEN) return;
+        if (typeof event?.message === 'string' && event.message) detail = `; ${event.message}`;
+        // The close event normally follows with the code; fail anyway if it never comes.
+        queueMicrotask(() => fail(new SocketError('NetworkError', ClientErrorCode.ConnectFailed, `cannot connect to ${redact(wsUrl)}${detail}`)));
       });
     });
   }
