@@ -250,5 +250,9 @@ describe('sticky-packet lab (Chromium)', () => {
     await expect(page.locator('[data-testid="lab-stage"] h3').textContent()).resolves.toMatch(/[\u4e00-\u9fff]/);
     await shoot('lab-4-length-header.zh-CN.png');
     await page.locator('[data-testid="language"]').selectOption('en');
+    // The same picture in the page's dark theme, for rooms that project dark slides.
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    await shoot('lab-4-length-header.dark.png');
+    await page.evaluate(() => delete document.documentElement.dataset.theme);
   });
 });

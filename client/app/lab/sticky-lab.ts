@@ -5,7 +5,7 @@
  * The parent hands in the connected gateway: `<sticky-lab .gateway=${gateway}>`.
  */
 import { localized, msg, str } from '@lit/localize';
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { controls } from '../theme.js';
 import { customElement, property, state } from 'lit/decorators.js';
 import { endpoint, labServices, type LabServiceInfo } from '../../lib/lab-extras.js';
@@ -196,6 +196,17 @@ export class StickyLab extends LitElement {
   @state() private services: LabServiceInfo[] | undefined;
   #frame = 0;
   #runId = 0;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A new gateway connection (the page reconnected): the old sockets died with the old one.
+    if (changed.has('gateway') && changed.get('gateway') !== undefined && this.conn) {
+      const old = this.conn;
+      this.conn = undefined;
+      this.#runId++;
+      this.status = 'idle';
+      void old.close();
+    }
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();

@@ -163,7 +163,8 @@ export class TcpStatePanel extends LitElement {
     clearTimeout(this.#timer);
     if (!this.#running) return;
     this.#timer = setTimeout(async () => {
-      await this.refresh();
+      // Not while the lab view is hidden (display: none) or the tab is in the background.
+      if (this.offsetParent !== null && !document.hidden) await this.refresh();
       this.#schedule(this.interval);
     }, ms);
   }
