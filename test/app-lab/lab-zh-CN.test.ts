@@ -45,7 +45,7 @@ describe('lab zh-CN templates', () => {
 
   it('translates: every template contains Chinese text or is a technical term', () => {
     const untranslated = Object.entries(labTemplates)
-      .filter(([, t]) => !/[\u4e00-\u9fff]/.test(typeof t === 'string' ? t : ((t as { strings?: string[] }).strings ?? []).join('')))
+      .filter(([, t]) => !/[\u4e00-\u9fff]/.test(typeof t === 'string' ? t : (((t as unknown as { strings?: readonly string[] }).strings) ?? []).join('')))
       .map(([id]) => id);
     expect(untranslated).toEqual([]);
   });
