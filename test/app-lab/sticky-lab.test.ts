@@ -207,6 +207,27 @@ describe('sticky-packet lab (Chromium)', () => {
     await setKnobs({ manual: false });
   });
 
+  it('sender knobs: with Nagle off and 120 ms between writes reads stay apart; cork 3 joins the three writes into one', async () => {
+    await setKnobs({ sendFraming: 'none', decodeFraming: 'none', readDelay: '0', manual: false });
+    await page.locator('[data-testid="play-target"]').selectOption('pair');
+    await page.locator('[data-testid="knob-nagle"]').setChecked(false);
+    await setNumber('knob-write-delay', '120');
+    await setNumber('knob-cork', '0');
+    await page.locator('[data-testid="play-messages"]').fill('one\ntwo\nsix');
+    await page.locator('[data-testid="new-connection"]').click();
+    await page.locator('[data-testid="send-button"]').click();
+    await expect.poll(counts, { timeout: 5000 }).toMatchObject({ written: 3, readBytes: 9 });
+    expect(await readTexts()).toEqual(['one', 'two', 'six']);
+    await setNumber('knob-cork', '3');
+    await page.locator('[data-testid="new-connection"]').click();
+    await page.locator('[data-testid="send-button"]').click();
+    await expect.poll(counts, { timeout: 5000 }).toMatchObject({ written: 3, readBytes: 9 });
+    expect(await readTexts()).toEqual(['onetwosix']);
+    await setNumber('knob-cork', '0');
+    await setNumber('knob-write-delay', '0');
+    await page.locator('[data-testid="knob-nagle"]').setChecked(true);
+  });
+
   it('works on one socket to a lab service: echo replies line up with the writes; its peer state shows; TIME_WAIT after close()', async () => {
     await setKnobs({ sendFraming: 'newline', decodeFraming: 'newline', readDelay: '0', manual: false });
     await page.locator('[data-testid="play-target"]').selectOption('remote');
