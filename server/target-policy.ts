@@ -90,22 +90,18 @@ export function parseRule(action: 'allow' | 'deny', text: string, source: string
   };
 }
 
+/** Cloud metadata endpoints: link-local, so the allow list below would let them through. */
+const DEFAULT_DENY = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+/** Loopback, RFC 1918, link-local, ULA, and local-scope multicast and broadcast. */
+const DEFAULT_ALLOW = [
+  '127.0.0.0/8', '::1/128',
+  '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16',
+  '169.254.0.0/16', 'fc00::/7', 'fe80::/10',
+  '224.0.0.0/4', '255.255.255.255/32', 'ff01::/16', 'ff02::/16', 'ff05::/16',
+];
 const DEFAULT_RULES: PolicyRule[] = [
-  parseRule('deny', '169.254.169.254/32', 'default'), // cloud metadata
-  parseRule('deny', 'fd00:ec2::254/128', 'default'), // AWS metadata over IPv6
-  parseRule('allow', '127.0.0.0/8', 'default'),
-  parseRule('allow', '::1/128', 'default'),
-  parseRule('allow', '10.0.0.0/8', 'default'),
-  parseRule('allow', '172.16.0.0/12', 'default'),
-  parseRule('allow', '192.168.0.0/16', 'default'),
-  parseRule('allow', '169.254.0.0/16', 'default'),
-  parseRule('allow', 'fc00::/7', 'default'),
-  parseRule('allow', 'fe80::/10', 'default'),
-  parseRule('allow', '224.0.0.0/4', 'default'),
-  parseRule('allow', '255.255.255.255/32', 'default'),
-  parseRule('allow', 'ff01::/16', 'default'),
-  parseRule('allow', 'ff02::/16', 'default'),
-  parseRule('allow', 'ff05::/16', 'default'),
+  ...DEFAULT_DENY.map((cidr) => parseRule('deny', cidr, 'default')),
+  ...DEFAULT_ALLOW.map((cidr) => parseRule('allow', cidr, 'default')),
 ];
 
 /**
