@@ -121,6 +121,29 @@ describe('sender and receiver knobs (sticky-packet lab)', () => {
     expect(page.bytes(reader).toString()).toBe('after');
   });
 
+  it('a recv on a socket with no receive credit waits for credit, like any read', async () => {
+    const { writer, reader } = await socketPair(page);
+    page.autoCredit = false;
+    try {
+      // The dialled end was opened with the default credit; spend it down to zero first.
+      expectReply(await page.request({ t: 'set', id: writer, manualRecv: true }), 'ok');
+      page.write(reader, Buffer.alloc(1 << 20, 0x41));
+      await written(page, reader, 1 << 20);
+      let got = 0;
+      while (got < 1 << 20) got += (await recv(page, writer, 1 << 20)).data.length;
+      page.write(reader, text('z'));
+      await written(page, reader, (1 << 20) + 1);
+      let answered = false;
+      const pending = recv(page, writer, 10).then((r) => ((answered = true), r));
+      await sleep(100);
+      expect(answered).toBe(false);
+      page.credit(writer, 100);
+      expect((await pending).data.toString()).toBe('z');
+    } finally {
+      page.autoCredit = true;
+    }
+  });
+
   it('a read delay takes at most readSize bytes per read, once per delay', async () => {
     const { writer, reader } = await socketPair(page);
     expectReply(await page.request({ t: 'set', id: reader, readDelayMs: 100, readSize: 4 }), 'ok');
