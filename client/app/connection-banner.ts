@@ -18,8 +18,8 @@ export class RetryNowEvent extends Event {
 }
 
 /** The connection banner. */
-@localized()
 @customElement('connection-banner')
+@localized()
 export class ConnectionBanner extends LitElement {
   static override styles = [
     controls,

@@ -15,6 +15,7 @@ import { buildPayload, DEFAULT_PAYLOAD, FRAMINGS, type PayloadSettings } from '.
 import { lastTargets, load, mostRecent, rememberTargets, save, type HistoryItem, type Snippet } from './model/persist.js';
 import type { SendJob, SendTarget, SocketSession } from './model/socket-session.js';
 import { PRESETS } from './presets.js';
+import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
 
 /** Asks the parent to run a send job. */
@@ -36,8 +37,8 @@ export class ComposerStopEvent extends Event {
 const HISTORY_MAX = 30;
 
 /** The composer. */
-@localized()
 @customElement('message-composer')
+@localized()
 export class MessageComposer extends LitElement {
   static override styles = [
     controls,
@@ -84,8 +85,12 @@ export class MessageComposer extends LitElement {
   @state() private naming = false;
   @query('textarea') private textarea!: HTMLTextAreaElement;
 
+  #watcher = new ChangeWatcher(this, undefined, 150);
+
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session') && this.session?.kind === 'server') this.serverTarget = 'all';
+    if (!changed.has('session')) return;
+    this.#watcher.watch(this.session);
+    if (this.session?.kind === 'server') this.serverTarget = 'all';
   }
 
   /** Puts the keyboard focus in the message box. */

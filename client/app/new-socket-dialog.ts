@@ -30,8 +30,8 @@ export class SocketOpenEvent extends Event {
 type Kind = Exclude<SessionKind, 'accepted'>;
 
 /** The "new socket" dialog. */
-@localized()
 @customElement('new-socket-dialog')
+@localized()
 export class NewSocketDialog extends LitElement {
   static override styles = [
     controls,

@@ -9,8 +9,8 @@ import { localized, msg } from './i18n.js';
 import type { RateMeter } from './model/rate-meter.js';
 
 /** The bytes/s graph. */
-@localized()
 @customElement('rate-graph')
+@localized()
 export class RateGraph extends LitElement {
   static override styles = css`
     :host { display: inline-flex; align-items: center; gap: 8px; font-size: 11px; color: var(--muted); font-variant-numeric: tabular-nums; }

@@ -2,12 +2,13 @@
  * `<server-clients>`: the clients of a TCP server — address, connected since, bytes — with
  * "send" (the composer's message to that one) and "kick". Fires `client-send` and `client-kick`.
  */
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, type PropertyValues, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { bytes, clockMs } from './format.js';
 import { localized, msg } from './i18n.js';
 import type { SocketSession } from './model/socket-session.js';
 import { stateLabel } from './state-label.js';
+import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
 
 /** A client row's action: send the composer's message to it, or kick it. */
@@ -18,8 +19,8 @@ export class ClientActionEvent extends Event {
 }
 
 /** The server's client table. */
-@localized()
 @customElement('server-clients')
+@localized()
 export class ServerClients extends LitElement {
   static override styles = [
     controls,
@@ -39,6 +40,11 @@ export class ServerClients extends LitElement {
 
   /** The server session. */
   @property({ attribute: false }) session: SocketSession | undefined;
+  #watcher = new ChangeWatcher(this, undefined, 150);
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session')) this.#watcher.watch(this.session);
+  }
 
   override render() {
     const clients = this.session?.clients ?? [];

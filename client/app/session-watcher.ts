@@ -11,9 +11,28 @@ export class ChangeWatcher implements ReactiveController {
   #connected = false;
   #onChange: () => void;
 
-  constructor(host: ReactiveControllerHost, onChange?: () => void) {
+  /**
+   * `onChange` defaults to re-rendering the host; with `throttleMs`, at most one call per that
+   * many ms (counters and tables need not redraw at frame rate while a socket is flooded).
+   */
+  constructor(host: ReactiveControllerHost, onChange?: () => void, throttleMs = 0) {
     this.#host = host;
-    this.#onChange = onChange ?? (() => host.requestUpdate());
+    const run = onChange ?? (() => host.requestUpdate());
+    if (throttleMs > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let last = 0;
+      this.#onChange = () => {
+        if (timer) return;
+        const wait = Math.max(0, last + throttleMs - Date.now());
+        timer = setTimeout(() => {
+          timer = undefined;
+          last = Date.now();
+          run();
+        }, wait);
+      };
+    } else {
+      this.#onChange = run;
+    }
     host.addController(this);
   }
 

@@ -28,8 +28,8 @@ export class NewSocketEvent extends Event {
 }
 
 /** The socket list. */
-@localized()
 @customElement('socket-list')
+@localized()
 export class SocketList extends LitElement {
   static override styles = [
     controls,

@@ -43,8 +43,8 @@ export function eventLabel(kind: EventKind): string {
 }
 
 /** The socket log. */
-@localized()
 @customElement('socket-log')
+@localized()
 export class SocketLog extends LitElement {
   static override styles = [
     controls,

@@ -31,8 +31,8 @@ export class SessionActionEvent extends Event {
 }
 
 /** One socket's view. */
-@localized()
 @customElement('socket-view')
+@localized()
 export class SocketView extends LitElement {
   static override styles = [
     controls,
@@ -64,7 +64,7 @@ export class SocketView extends LitElement {
   @property({ attribute: false }) interfaces: readonly GatewayInterface[] = [];
   @query('message-composer') private composer!: MessageComposer;
 
-  #watcher = new ChangeWatcher(this);
+  #watcher = new ChangeWatcher(this, undefined, 150);
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session')) this.#watcher.watch(this.session);

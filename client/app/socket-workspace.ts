@@ -18,8 +18,8 @@ import './socket-list.js';
 import './socket-view.js';
 
 /** The workspace. */
-@localized()
 @customElement('socket-workspace')
+@localized()
 export class SocketWorkspace extends LitElement {
   static override styles = [
     controls,
@@ -68,10 +68,6 @@ export class SocketWorkspace extends LitElement {
         : request.kind === 'server'
           ? SocketSession.listen(gateway, request.options)
           : SocketSession.bindUdp(gateway, request.options);
-    // The list shows a server's new clients: re-render when its client set changes.
-    session.addEventListener('change', () => {
-      if (session.kind === 'server') this.requestUpdate();
-    });
     this.sessions = [...this.sessions, session];
     this.selectedId = session.id;
   }

@@ -17,8 +17,10 @@ type View = 'workspace' | 'lab';
 const VIEW_KEY = 'sockgate.view';
 
 /** The whole page. */
-@localized()
+// @localized() must run before @customElement: defining the element upgrades the <sockgate-app>
+// already in the document, and an instance made before the decorator never hears locale changes.
 @customElement('sockgate-app')
+@localized()
 export class SockgateApp extends LitElement {
   static override styles = [
     controls,

@@ -3,11 +3,12 @@
  * seen — with "reply" (the composer's message to that peer in one click). Fires `peer-reply` and
  * `peer-pick` (use as the destination).
  */
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ago, bytes } from './format.js';
 import { localized, msg } from './i18n.js';
 import type { SocketSession } from './model/socket-session.js';
+import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
 
 /** A peer row's action. */
@@ -18,8 +19,8 @@ export class PeerActionEvent extends Event {
 }
 
 /** The UDP peers table. */
-@localized()
 @customElement('udp-peers')
+@localized()
 export class UdpPeers extends LitElement {
   static override styles = [
     controls,
@@ -37,6 +38,11 @@ export class UdpPeers extends LitElement {
 
   /** The UDP session. */
   @property({ attribute: false }) session: SocketSession | undefined;
+  #watcher = new ChangeWatcher(this, undefined, 150);
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session')) this.#watcher.watch(this.session);
+  }
 
   override render() {
     const peers = [...(this.session?.peers.values() ?? [])].sort((a, b) => b.lastSeen - a.lastSeen);

@@ -15,9 +15,10 @@ import { newTcpClient, newTcpServer, newUdp, openPage, send, waitForLine } from 
 let gateway: Gateway;
 let browser: Browser;
 let echo: net.Server & { port: number };
+const audit: string[] = [];
 
 beforeAll(async () => {
-  [gateway, browser, echo] = await Promise.all([startGateway({ port: 0, audit: null }), launchChromium(), echoServer()]);
+  [gateway, browser, echo] = await Promise.all([startGateway({ port: 0, audit: (line) => audit.push(line) }), launchChromium(), echoServer()]);
 });
 
 afterAll(async () => {
@@ -46,4 +47,123 @@ describe('sockgate page', () => {
     await page.screenshot({ path: artifactPath('page-tcp-echo-light-en.png') });
     await page.context().close();
   });
+
+  test('TCP server in the page: two real clients, send to one, send to all, kick one', async () => {
+    const page = await openPage(browser, gateway.url);
+    const port = await newTcpServer(page);
+    const a = await tcpClient(port);
+    const b = await tcpClient(port);
+    await expect.poll(() => page.getByTestId('client-row').count()).toBe(2);
+    a.write('from A');
+    await waitForLine(page, 'in', 'from A');
+
+    await page.getByTestId('mode-text').click();
+    await page.getByTestId('escapes').setChecked(true);
+    await page.getByTestId('composer-input').fill('only you\\n');
+    await page.locator(`[data-testid=client-row][data-peer="127.0.0.1:${a.localPort}"] [data-testid=client-send]`).click();
+    await waitFor(() => a.data().toString() === 'only you\n', 5000, 'A gets its message');
+
+    await page.getByTestId('composer-input').fill('everyone\\n');
+    await page.getByTestId('server-target').selectOption('all');
+    await page.getByTestId('send').click();
+    await waitFor(() => a.data().toString().endsWith('everyone\n') && b.data().toString() === 'everyone\n', 5000, 'both get the broadcast');
+    expect(b.data().toString()).toBe('everyone\n');
+
+    // The helper's clients are half-open capable: a kick shows up as the end of B's stream (FIN).
+    const endedB = new Promise<void>((resolve) => b.once('end', () => resolve()));
+    await page.locator(`[data-testid=client-row][data-peer="127.0.0.1:${b.localPort}"] [data-testid=client-kick]`).click();
+    await endedB;
+    await waitForLine(page, 'event', /Kicked/);
+    await expect.poll(() => page.locator('[data-testid=client-row] [data-testid=client-kick]').count()).toBe(1);
+    await page.screenshot({ path: artifactPath('page-tcp-server-light-en.png') });
+    a.destroy();
+    b.destroy();
+    await page.context().close();
+  });
+
+  test('UDP: bind, receive from a real sender, reply from the peers table', async () => {
+    const page = await openPage(browser, gateway.url);
+    const port = await newUdp(page);
+    const peer = await udpPeer();
+    peer.socket.send('ping?', port, '127.0.0.1');
+    const rx = await waitForLine(page, 'in', 'ping?');
+    expect(await rx.getAttribute('data-bytes')).toBe('5');
+    const row = page.locator(`[data-testid=peer-row][data-peer="127.0.0.1:${peer.port}"]`);
+    await row.waitFor();
+    await page.getByTestId('mode-text').click();
+    await page.getByTestId('composer-input').fill('pong!');
+    await row.getByTestId('peer-reply').click();
+    await waitFor(() => peer.got.length === 1, 5000, 'the reply');
+    expect(peer.got[0]!.data.toString()).toBe('pong!');
+    expect(peer.got[0]!.port).toBe(port);
+    await page.screenshot({ path: artifactPath('page-udp-light-en.png') });
+    peer.socket.close();
+    await page.context().close();
+  });
+
+  test('UDP broadcast to 127.255.255.255 arrives at a listener', async () => {
+    const listener = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    const got: Buffer[] = [];
+    listener.on('message', (m) => got.push(m));
+    await new Promise<void>((r) => listener.bind(0, '0.0.0.0', r));
+    const page = await openPage(browser, gateway.url);
+    await newUdp(page, '127.0.0.1', true);
+    await page.getByTestId('broadcast-pick').selectOption('127.255.255.255');
+    await expect.poll(() => page.getByTestId('udp-host').inputValue()).toBe('127.255.255.255');
+    await page.getByTestId('udp-port').fill(String(listener.address().port));
+    await send(page, 'hello, everyone');
+    await waitFor(() => got.length > 0, 5000, 'the broadcast');
+    expect(got[0]!.toString()).toBe('hello, everyone');
+    await waitForLine(page, 'out', 'hello, everyone');
+    listener.close();
+    await page.context().close();
+  });
+
+  test('GBK text round trip through an echo server, decoded after the fact', async () => {
+    const page = await openPage(browser, gateway.url);
+    await newTcpClient(page, '127.0.0.1', echo.port);
+    await waitForLine(page, 'event', /Connected/);
+    await send(page, '你好，世界', { encoding: 'gbk', escapes: false });
+    const gbkHex = 'C4 E3 BA C3 A3 AC CA C0 BD E7';
+    const rx = logLinesWithHex(page, 'in', gbkHex);
+    await rx.waitFor();
+    expect(await rx.getAttribute('data-bytes')).toBe('10');
+    expect(new TextDecoder('gbk').decode(Buffer.from(gbkHex.replaceAll(' ', ''), 'hex'))).toBe('你好，世界');
+    // As UTF-8 the bytes are not text; switching the log's decoding shows the words.
+    expect(await rx.getByTestId('log-text').textContent()).not.toContain('你好');
+    await page.getByTestId('log-encoding').selectOption('gbk');
+    await expect.poll(() => rx.getByTestId('log-text').textContent()).toBe('你好，世界');
+    await page.context().close();
+  });
+
+  test('language switch: the UI changes at once and is remembered', async () => {
+    const page = await openPage(browser, gateway.url);
+    await expect.poll(() => page.getByTestId('nav-lab').textContent()).toContain('Sticky-packet lab');
+    await page.getByTestId('language').selectOption('zh-CN');
+    await expect.poll(() => page.getByTestId('nav-lab').textContent()).toContain('粘包实验');
+    expect(await page.getByTestId('nav-workspace').textContent()).toContain('工作区');
+    expect(await page.getByTestId('new-tcp').textContent()).toContain('TCP 客户端');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('nav-workspace').textContent()).toContain('工作区');
+    await page.getByTestId('language').selectOption('en');
+    await expect.poll(() => page.getByTestId('nav-workspace').textContent()).toContain('Workspace');
+    await page.context().close();
+  });
+
+  test('a denied target (8.8.8.8) shows the policy error, in the UI language', async () => {
+    const page = await openPage(browser, gateway.url);
+    await newTcpClient(page, '8.8.8.8', 53);
+    const error = page.getByTestId('socket-error');
+    await expect.poll(() => error.textContent()).toContain('DENIED');
+    expect(await error.textContent()).toContain("Denied by the gateway's target policy");
+    await waitForLine(page, 'event', /DENIED/);
+    expect(audit.some((line) => /deny/.test(line) && line.includes('8.8.8.8'))).toBe(true);
+    await page.getByTestId('language').selectOption('zh-CN');
+    await expect.poll(() => error.textContent()).toContain('被网关的目标策略拒绝');
+    await page.context().close();
+  });
 });
+
+function logLinesWithHex(page: import('playwright-core').Page, dir: 'in' | 'out', hex: string) {
+  return page.locator(`[data-testid=log-line][data-dir=${dir}]`).filter({ has: page.getByTestId('log-hex').filter({ hasText: hex }) }).last();
+}
