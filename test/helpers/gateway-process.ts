@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The bundled gateway CLI; tests that spawn it need `npm run build` (or `npm test`) first. */
-export const GATEWAY_BIN = path.join(root, 'dist', 'sockgate.js');
+/** The bundled gateway CLI (`npm run build` first), or SOCKGATE_GATEWAY_BIN to test another build. */
+export const GATEWAY_BIN = process.env.SOCKGATE_GATEWAY_BIN ?? path.join(root, 'dist', 'sockgate.js');
 
 /** A gateway running as its own process (`node dist/sockgate.js …`), as users run it. */
 export interface GatewayProcess {

@@ -13,7 +13,9 @@ async function serve(handler: (s: net.Socket) => void) {
     s.on('error', () => {});
     handler(s);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // A deep accept queue: a thousand connects at once must not overflow it (the kernel would
+  // drop the handshake's last ACK and the connection would sit idle for seconds).
+  await new Promise<void>((r) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, r));
   return {
     server,
     port: (server.address() as net.AddressInfo).port,
