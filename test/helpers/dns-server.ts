@@ -32,7 +32,7 @@ export class StagedDnsServer {
 
   /** A gateway `lookup` backed by this server (real DNS packets over loopback). */
   lookup(): LookupFn {
-    const resolver = new dns.promises.Resolver({ timeout: 500, tries: 1 });
+    const resolver = new dns.promises.Resolver({ timeout: 3000, tries: 2 }) // generous: CI machines are loaded;
     resolver.setServers([this.address]);
     return async (host, family) => {
       const out: string[] = [];

@@ -65,10 +65,11 @@ describe('sockgate CLI', () => {
     const shutdown = page.next((m) => m.t === 'shutdown');
     const closed = page.next((m) => m.t === 'closed');
     const exited = new Promise((r) => child.on('exit', r));
+    const wsClosed = new Promise((r) => page.ws.once('close', r));
     process.kill(-child.pid!, 'SIGTERM');
     expect(await closed).toMatchObject({ id: 1, bytesIn: 5, bytesOut: 5, error: 'SHUTDOWN' });
     expect(await shutdown).toMatchObject({ t: 'shutdown', reason: expect.stringContaining('SIGTERM') });
-    await exited;
+    await Promise.all([exited, wsClosed]);
     expect(page.closeCode).toBe(1001);
     echo.close();
   });
