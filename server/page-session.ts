@@ -269,7 +269,7 @@ export class PageSession implements PageLink {
     try {
       relay = await this.create(msg, abort.signal);
     } catch (err) {
-      const e = abort.signal.aborted && !(err instanceof GatewayError && err.code === ErrorCode.Denied) ? new GatewayError(ErrorCode.Shutdown, `socket ${id}: open abandoned, the page closed it`) : toGatewayError(err);
+      const e = abort.signal.aborted && !(err instanceof GatewayError && err.code === ErrorCode.Denied) ? new GatewayError(ErrorCode.Aborted, `socket ${id}: open abandoned, the page closed it`) : toGatewayError(err);
       this.audit(e.code === ErrorCode.Denied ? 'deny' : 'open-failed', { socket: id, op: msg.t, target, code: e.code, rule: e.extra.rule });
       this.pending.delete(id);
       this.sendError(e, { id, ref, fatal: true });

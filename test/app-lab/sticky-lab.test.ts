@@ -90,6 +90,13 @@ async function setKnobs(k: { sendFraming?: string; decodeFraming?: string; readD
   if (k.manual !== undefined) await page.locator('[data-testid="knob-manual"]').setChecked(k.manual);
 }
 
+/** Opens a fresh connection for free play and waits until it is open (the picture is then empty). */
+async function newConnection(): Promise<void> {
+  await page.locator('[data-testid="new-connection"]').click();
+  await expect.poll(() => page.locator('[data-testid="lab-stage"]').getAttribute('data-status')).toBe('idle');
+  expect(await counts()).toMatchObject({ written: 0, reads: 0 });
+}
+
 /** The text of each read, from the picture's tooltips. */
 async function readTexts(): Promise<string[]> {
   const titles = await page.locator('[data-testid="read-block"] title').allTextContents();
@@ -191,7 +198,7 @@ describe('sticky-packet lab (Chromium)', () => {
     await setKnobs({ sendFraming: 'none', decodeFraming: 'none', readDelay: '0', manual: true });
     await page.locator('[data-testid="play-target"]').selectOption('pair');
     await page.locator('[data-testid="play-messages"]').fill('hello\nworld');
-    await page.locator('[data-testid="new-connection"]').click();
+    await newConnection();
     await page.locator('[data-testid="send-button"]').click();
     await expect.poll(counts).toMatchObject({ written: 2, writtenBytes: 10, reads: 0 });
     await setNumber('knob-recv-n', '2');
@@ -214,12 +221,12 @@ describe('sticky-packet lab (Chromium)', () => {
     await setNumber('knob-write-delay', '120');
     await setNumber('knob-cork', '0');
     await page.locator('[data-testid="play-messages"]').fill('one\ntwo\nsix');
-    await page.locator('[data-testid="new-connection"]').click();
+    await newConnection();
     await page.locator('[data-testid="send-button"]').click();
     await expect.poll(counts, { timeout: 5000 }).toMatchObject({ written: 3, readBytes: 9 });
     expect(await readTexts()).toEqual(['one', 'two', 'six']);
     await setNumber('knob-cork', '3');
-    await page.locator('[data-testid="new-connection"]').click();
+    await newConnection();
     await page.locator('[data-testid="send-button"]').click();
     await expect.poll(counts, { timeout: 5000 }).toMatchObject({ written: 3, readBytes: 9 });
     expect(await readTexts()).toEqual(['onetwosix']);

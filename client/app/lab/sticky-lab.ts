@@ -266,6 +266,8 @@ export class StickyLab extends LitElement {
     if (!s) return;
     const run = ++this.#runId;
     this.activeScenario = id;
+    // Before any await: the stage never shows the new scenario with the previous run's status.
+    this.status = 'connecting';
     this.knobs = {
       direction: s.direction,
       noDelay: s.noDelay,
@@ -353,6 +355,7 @@ export class StickyLab extends LitElement {
   async #newConnectionClicked(): Promise<void> {
     this.message = '';
     this.#runId++;
+    this.status = 'connecting';
     try {
       await this.#openForPlay();
     } catch (err) {
