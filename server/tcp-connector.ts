@@ -22,7 +22,7 @@ export interface ConnectRequest {
  */
 export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Promise<net.Socket> {
   const target = await policy.resolve(req.host, req.port, 'connect', req.family ?? 0);
-  if (req.signal?.aborted) throw new GatewayError(ErrorCode.Shutdown, 'connect abandoned: the page closed the socket');
+  if (req.signal?.aborted) throw new GatewayError(ErrorCode.Aborted, 'connect abandoned: the page closed the socket');
   const base = {
     host: target.address,
     port: req.port,
@@ -49,7 +49,7 @@ export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Pro
       () => fail(new GatewayError(ErrorCode.TimedOut, `connect to ${req.host}:${req.port} timed out after ${req.timeoutMs} ms`, { osCode: 'ETIMEDOUT' })),
       req.timeoutMs,
     );
-    const onAbort = () => fail(new GatewayError(ErrorCode.Shutdown, 'connect abandoned: the page closed the socket'));
+    const onAbort = () => fail(new GatewayError(ErrorCode.Aborted, 'connect abandoned: the page closed the socket'));
     const onReady = () => {
       cleanup();
       resolve(socket);

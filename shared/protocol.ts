@@ -78,6 +78,8 @@ export const ErrorCode = {
   Tls: 'TLS',
   Idle: 'IDLE_TIMEOUT',
   Shutdown: 'SHUTDOWN',
+  /** The page closed a socket while it was still opening. */
+  Aborted: 'ABORTED',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

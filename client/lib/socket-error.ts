@@ -70,6 +70,7 @@ const nameByCode: Record<ErrorCode, SocketErrorName> = {
   [ErrorCode.Tls]: 'NetworkError',
   [ErrorCode.Idle]: 'NetworkError',
   [ErrorCode.Shutdown]: 'NetworkError',
+  [ErrorCode.Aborted]: 'AbortError',
   [ErrorCode.TooBig]: 'NetworkError',
   [ErrorCode.Internal]: 'NetworkError',
   [ErrorCode.Permission]: 'NotAllowedError',
