@@ -192,6 +192,13 @@ describe('sticky-packet lab (Chromium)', () => {
     await expect.poll(() => tcpState('client'), { timeout: 5000 }).toBe('TIME_WAIT');
     await expect.poll(() => tcpState('accepted')).toBe('CLOSED');
     await page.locator('[data-testid="tcp-states"]').screenshot({ path: artifactPath('lab-tcp-states-time-wait.png') });
+    // Where the gateway's host has no /proc/net/tcp it answers {available: false} (docs/LABS.md §4):
+    // the panel must say so instead of showing stale states.
+    await page.route('**/api/tcp-states?*', (route) =>
+      route.fulfill({ json: { available: false, reason: "live TCP states need Linux's /proc/net/tcp; this gateway runs on darwin" } }),
+    );
+    await expect(page.locator('[data-testid="tcp-states-unavailable"]').waitFor({ timeout: 3000 })).resolves.toBeUndefined();
+    await page.unroute('**/api/tcp-states?*');
   });
 
   it("free play: manual recv(2) then recv(10) returns 'he', then the rest, as Python's recv(n)", async () => {

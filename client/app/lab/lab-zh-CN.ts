@@ -66,7 +66,7 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.picture.lane.decoded': '解码',
   'lab.picture.axis': '字节偏移 →',
   'lab.picture.time': '时间 →',
-  'lab.picture.timeSub': '● send()   ▮ recv() 调用时刻',
+  'lab.picture.timeSub': '● 发送   ▮ 读取',
 
   'lab.framing.none': '不分帧：每次 recv() 当作一条消息',
   'lab.framing.length-i': "长度前缀 struct 'i'（4 字节，小端）",
