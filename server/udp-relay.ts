@@ -120,7 +120,12 @@ export class UdpRelay implements Relay {
   }
 
   grant(bytes: number): void {
-    this.credit = Math.min(this.credit + bytes, this.page.limits.receiveWindow);
+    const window = this.page.limits.receiveWindow;
+    if (this.credit + bytes > window) {
+      // Same answer as TCP: the page claimed room it was never offered.
+      this.page.sendError(new GatewayError(ErrorCode.FlowViolation, `credit of ${bytes} would exceed the receive window of ${window} bytes; clamped`), { id: this.id });
+    }
+    this.credit = Math.min(this.credit + bytes, window);
   }
 
   block(): void {}
