@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Frame, GATEWAY_ID_BASE, encodeCounter, encodeData, type AcceptedMsg, type ErrorMsg, type OpenedMsg } from '../../shared/protocol.js';
+import { Frame, GATEWAY_ID_BASE, encodeCounter, encodeData, type AcceptedMsg, type ClosedMsg, type ErrorMsg, type OpenedMsg } from '../../shared/protocol.js';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
@@ -275,6 +275,26 @@ describe('credit abuse', () => {
     expect(page.bytes(1).length).toBe(got); // paused, not trickling
     await page.close();
     await blaster.close();
+  });
+  it('UDP too: a grant past the window is clamped with FLOW_VIOLATION, and no more than a window of datagrams is delivered', async () => {
+    const page = await ProtocolClient.connect(gw.origin, gw.token);
+    page.autoCredit = false;
+    const opened = (await page.request({ t: 'udp.bind', id: 1, host: '127.0.0.1', credit: 0 })) as OpenedMsg;
+    page.credit(1, 0xffff_ffff);
+    expect(await page.next((m) => m.t === 'error' && m.id === 1)).toMatchObject({ code: 'FLOW_VIOLATION', message: expect.stringContaining('clamped') });
+    const { default: dgram } = await import('node:dgram');
+    const flooder = dgram.createSocket('udp4');
+    const payload = Buffer.alloc(1000);
+    for (let i = 0; i < 600; i++) await new Promise<void>((r) => flooder.send(payload, opened.local.port, '127.0.0.1', () => r()));
+    await new Promise((r) => setTimeout(r, 200));
+    const delivered = (page.received.get(1) ?? []).length;
+    expect(delivered * payload.length).toBeLessThanOrEqual(LIMITS.receiveWindow);
+    expect(delivered).toBeGreaterThan(0);
+    // 600 datagrams were offered: what the kernel did not drop and did not fit is counted as dropped.
+    const closed = (await page.request({ t: 'close', id: 1 })) as ClosedMsg;
+    expect(closed.bytesIn).toBe(delivered * payload.length);
+    flooder.close();
+    await page.close();
   });
 });
 
