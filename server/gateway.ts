@@ -78,6 +78,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   });
   // The API needs the token (query, bearer or cookie); no CORS headers, so other origins cannot read it.
   app.use('/api', (req, res, next) => {
+    // The cookie is SameSite, but a page on another port of this host is the same site: without
+    // this, it could POST /api/labs/start with the cookie. Browsers always send Origin on POST.
+    if (!access.originAllowed(req)) return void res.status(403).json({ error: `origin ${req.headers.origin} is not allowed (use --allow-origin)` });
     if (req.path === '/health') return next();
     if (!access.tokenValid(req)) return void res.status(401).json({ error: 'token required (?token=, Authorization: Bearer, or the page cookie)' });
     next();
