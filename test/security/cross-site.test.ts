@@ -123,6 +123,35 @@ describe('Origin: a page from another site cannot open the WebSocket', () => {
 });
 
 describe('/api/*: no permissive CORS, token required', () => {
+  it('real Chromium: a page on another port of this host (same site, so the SameSite cookie goes along) cannot POST to /api', async () => {
+    let browser: Browser | undefined;
+    const evil = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>evil</title>'));
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+    try {
+      browser = await launchChromium();
+      const page = await browser.newPage();
+      await page.goto(gw.url); // the user opened sockgate: the token cookie is set
+      await page.goto(`http://127.0.0.1:${(evil.address() as net.AddressInfo).port}/`);
+      const sent = await page.evaluate(async (origin) => {
+        // A blind write: no-cors needs no preflight and carries the same-site cookie.
+        const r = await fetch(`${origin}/api/labs/start`, { method: 'POST', mode: 'no-cors', credentials: 'include' }).then(() => 'sent', (e: Error) => e.name);
+        return r;
+      }, gw.origin);
+      expect(sent).toBe('sent');
+      await new Promise((r) => setTimeout(r, 300));
+      const labs = (await (await fetch(`${gw.origin}/api/labs?token=${gw.token}`)).json()) as { running: boolean };
+      expect(labs.running).toBe(false);
+      // The same request from the gateway's own page works.
+      await page.goto(gw.origin + '/');
+      const own = await page.evaluate(async () => (await fetch('/api/labs/start', { method: 'POST' })).status);
+      expect(own).toBe(200);
+      await fetch(`${gw.origin}/api/labs/stop?token=${gw.token}`, { method: 'POST' });
+    } finally {
+      await browser?.close();
+      evil.close();
+    }
+  });
+
   it('sends no CORS headers to any origin, on simple requests and on preflights', async () => {
     for (const path of ['/api/policy', '/api/interfaces', '/api/health', `/api/policy?token=${gw.token}`]) {
       for (const method of ['GET', 'OPTIONS']) {
@@ -135,6 +164,7 @@ describe('/api/*: no permissive CORS, token required', () => {
           'Connection: close',
         ]);
         expect(res.head, `${method} ${path}`).not.toMatch(/access-control-allow/i);
+        expect(res.status, `${method} ${path}`).toBe(403); // a foreign Origin gets nothing from /api
       }
     }
   });
