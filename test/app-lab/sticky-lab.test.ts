@@ -262,6 +262,7 @@ describe('sticky-packet lab (Chromium)', () => {
 
   it("works with a service that answers something else: burst's 20 struct 'i' messages decode from fewer reads", async () => {
     await setKnobs({ sendFraming: 'newline', decodeFraming: 'length-i', readDelay: '100', manual: false });
+    await setNumber('knob-recv-n', '1024');
     await page.locator('[data-testid="play-target"]').selectOption('remote');
     await page.locator('[data-testid="service-burst"]').click();
     await page.locator('[data-testid="play-messages"]').fill('burst 20 hello i');

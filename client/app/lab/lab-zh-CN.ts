@@ -80,6 +80,7 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.framingShort.json-header': '按 JSON 报头',
 
   'lab.play.title': '自己试试',
+  'lab.python': '用 Python 写出来',
   'lab.play.explain': '输入几条消息，调整下面的参数，然后按“发送”；或者选择上面的一个实验。',
   'lab.who': str`写入：${0} ${1}:${2} → 读取：${3} ${4}:${5}`,
   'lab.who.readDelay': str`每 ${0} 毫秒读一次`,

@@ -29,6 +29,8 @@ export interface Scenario {
   explain: () => string;
   /** What to look at once it ran (one sentence). */
   lookFor: () => string;
+  /** The same in the course's Python (code is not translated). */
+  python: string;
   /** `forward`: the client writes, the accepted socket reads; `reply`: the server side answers the client. */
   direction: 'forward' | 'reply';
   messages: ScenarioMessage[];
@@ -66,6 +68,13 @@ export function scenarios(): Scenario[] {
     {
       ...base,
       id: 'two-sends',
+      python: `# client
+s.send(b'hello')
+s.send(b'world')
+
+# server, busy for a moment
+time.sleep(0.4)
+data = conn.recv(1024)   # b'helloworld'`,
       title: () => msg('Two quick sends arrive as one read', { id: 'lab.scenario.two-sends.title' }),
       explain: () =>
         msg(
@@ -79,6 +88,14 @@ export function scenarios(): Scenario[] {
     {
       ...base,
       id: 'big-reply',
+      python: `# server: one reply, 5000 bytes
+conn.send(output)
+
+# client
+data = s.recv(1024)   # 1024 bytes
+# next command...
+data = s.recv(1024)   # more of the OLD reply
+# 5 recv() calls to drain it`,
       title: () => msg('Reply bigger than recv(1024)', { id: 'lab.scenario.big-reply.title' }),
       explain: () =>
         msg(
@@ -93,6 +110,15 @@ export function scenarios(): Scenario[] {
     {
       ...base,
       id: 'slow-reader',
+      python: `# client
+for i in range(1, 7):
+    s.send(f'msg {i};'.encode())
+    time.sleep(0.12)
+
+# server
+while True:
+    time.sleep(0.33)
+    data = conn.recv(1024)  # 3 at once`,
       title: () => msg('Read slower than the sender', { id: 'lab.scenario.slow-reader.title' }),
       explain: () =>
         msg(
@@ -107,6 +133,20 @@ export function scenarios(): Scenario[] {
     {
       ...base,
       id: 'length-header',
+      python: `def recv_exactly(sock, n):
+    buf = b''
+    while len(buf) < n:       # recv(4) may
+        part = sock.recv(n - len(buf))  # return 1
+        if not part: raise EOFError
+        buf += part
+    return buf
+
+# client
+for m in (b'hello', b'world'):
+    s.send(struct.pack('i', len(m)) + m)
+# server
+n, = struct.unpack('i', recv_exactly(conn, 4))
+msg = recv_exactly(conn, n)`,
       title: () => msg('Fix it with a length header', { id: 'lab.scenario.length-header.title' }),
       explain: () =>
         msg(
@@ -122,6 +162,17 @@ export function scenarios(): Scenario[] {
     {
       ...base,
       id: 'json-header',
+      python: `# server
+body = output.encode()
+head = json.dumps({'cmd': cmd,
+    'total_size': len(body)}).encode()
+conn.send(struct.pack('i', len(head))
+          + head + body)
+
+# client (recv_exactly: loop on recv)
+n, = struct.unpack('i', recv_exactly(s, 4))
+head = json.loads(recv_exactly(s, n))
+body = recv_exactly(s, head['total_size'])`,
       title: () => msg('Fix it with a JSON header', { id: 'lab.scenario.json-header.title' }),
       explain: () =>
         msg(
@@ -141,6 +192,14 @@ export function scenarios(): Scenario[] {
     {
       ...base,
       id: 'sleep',
+      python: `# client
+s.send(b'hello')
+time.sleep(0.2)   # "so they don't stick"
+s.send(b'world')
+
+# server, busy for 0.6 s
+time.sleep(0.6)
+data = conn.recv(1024)   # b'helloworld'`,
       title: () => msg('Why sleep() is not a fix', { id: 'lab.scenario.sleep.title' }),
       explain: () =>
         msg(

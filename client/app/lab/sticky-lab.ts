@@ -95,6 +95,22 @@ export class StickyLab extends LitElement {
       font-size: 16px;
       max-width: 95ch;
     }
+    .head.with-code {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) minmax(300px, 380px);
+      gap: 20px;
+      align-items: start;
+    }
+    pre.code {
+      margin: 0 0 12px;
+      padding: 10px 12px;
+      border-radius: 8px;
+      background: var(--surface-2, color-mix(in srgb, currentColor 6%, transparent));
+      border: 1px solid var(--line);
+      font: 12.5px/1.45 var(--mono, ui-monospace, 'DejaVu Sans Mono', monospace);
+      white-space: pre;
+      overflow-x: auto;
+    }
     .look {
       margin: 0 0 12px;
       padding-left: 10px;
@@ -239,7 +255,8 @@ export class StickyLab extends LitElement {
 
   async #applyReceiver(side: LabSide): Promise<void> {
     const k = this.knobs;
-    await side.setReceiver({ manualRecv: k.manual, readDelayMs: k.manual ? 0 : k.readDelayMs });
+    // n is the size of every read: a manual recv(n), and each delayed read (`sleep(T); recv(n)`).
+    await side.setReceiver({ manualRecv: k.manual, readDelayMs: k.manual ? 0 : k.readDelayMs, readSize: k.recvN });
   }
 
   /** Writes `messages` on the sender with the current knobs (cork, delay between writes, framing). */
@@ -382,7 +399,7 @@ export class StickyLab extends LitElement {
     if (!conn) return;
     try {
       if (key === 'noDelay') await conn.sender(this.knobs.direction).setSender({ noDelay: Boolean(value) });
-      if (key === 'readDelayMs' || key === 'manual') await this.#applyReceiver(conn.receiver(this.knobs.direction));
+      if (key === 'readDelayMs' || key === 'manual' || key === 'recvN') await this.#applyReceiver(conn.receiver(this.knobs.direction));
     } catch (err) {
       this.message = err instanceof Error ? err.message : String(err);
     }
@@ -430,7 +447,7 @@ export class StickyLab extends LitElement {
     if (k.cork) parts.push(msg(str`cork ${k.cork} writes`, { id: 'lab.who.cork' }));
     if (k.writeDelayMs) parts.push(msg(str`sleep ${k.writeDelayMs} ms between writes`, { id: 'lab.who.sleep' }));
     if (k.manual) parts.push(`recv(${k.recvN})`);
-    else if (k.readDelayMs) parts.push(msg(str`read every ${k.readDelayMs} ms`, { id: 'lab.who.readDelay' }));
+    else if (k.readDelayMs) parts.push(`${msg(str`read every ${k.readDelayMs} ms`, { id: 'lab.who.readDelay' })}, recv(${k.recvN})`);
     return parts.join(' · ');
   }
 
@@ -512,13 +529,18 @@ export class StickyLab extends LitElement {
       </div>
 
       <section class="stage" data-testid="lab-stage" data-scenario=${this.activeScenario ?? ''} data-status=${this.status}>
-        <h3>${active ? active.title() : msg('Try it yourself', { id: 'lab.play.title' })}</h3>
-        <p class="explain">
-          ${active
-            ? active.explain()
-            : msg('Type some messages, set the knobs below and press Send; or pick a scenario above.', { id: 'lab.play.explain' })}
-        </p>
-        ${active ? html`<p class="look">${active.lookFor()}</p>` : nothing}
+        <div class="head ${active ? 'with-code' : ''}">
+          <div>
+            <h3>${active ? active.title() : msg('Try it yourself', { id: 'lab.play.title' })}</h3>
+            <p class="explain">
+              ${active
+                ? active.explain()
+                : msg('Type some messages, set the knobs below and press Send; or pick a scenario above.', { id: 'lab.play.explain' })}
+            </p>
+            ${active ? html`<p class="look">${active.lookFor()}</p>` : nothing}
+          </div>
+          ${active ? html`<pre class="code" data-testid="scenario-python" aria-label=${msg('The same in Python', { id: 'lab.python' })}>${active.python}</pre>` : nothing}
+        </div>
         ${sender && receiver
           ? html`<p class="who">
               ${msg(str`writes: ${roleName(sender)} ${sender.info.localAddress}:${sender.info.localPort} → reads: ${roleName(receiver)} ${receiver.info.localAddress}:${receiver.info.localPort}`, { id: 'lab.who' })}

@@ -208,9 +208,11 @@ export class StreamPictureElement extends LitElement {
     const x = (time: number) => LEFT + (Math.max(0, time - p.t0) / tmax) * span;
     const ticks = niceTicks(Math.ceil(tmax), Math.max(2, Math.floor(span / 110)));
     let lastLabel = -Infinity;
-    const readMarks = p.chunks.map((c) => {
+    const readMarks = p.chunks.map((c, i) => {
       const cx = x(c.time);
-      const label = cx - lastLabel > 64;
+      const next = p.chunks[i + 1];
+      // A label needs room: none right after another label, none where the next bar would cover it.
+      const label = cx - lastLabel > 64 && (!next || x(next.time) - cx > 64 || cx > width - RIGHT - 64);
       if (label) lastLabel = cx;
       return svg`<rect x=${cx - 3} y=${TIME_AXIS + 4} width="6" height="16" rx="1.5" fill="var(--cut)"></rect>
         ${label
