@@ -187,6 +187,8 @@ describe('/api/*: no permissive CORS, token required', () => {
     expect(cookie).toMatch(/^sockgate_token=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
+    // The page URL carries the token: it must never leave in a Referer header.
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     // A wrong token sets no cookie.
     expect((await fetch(`${gw.origin}/?token=nope`)).headers.get('set-cookie')).toBeNull();
   });
