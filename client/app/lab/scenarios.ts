@@ -133,20 +133,21 @@ while True:
     {
       ...base,
       id: 'length-header',
-      python: `def recv_exactly(sock, n):
+      python: `# client
+for m in (b'hello', b'world'):
+    s.send(struct.pack('i', len(m)) + m)
+
+# server: recv(4) may return < 4 bytes
+def recv_exactly(sock, n):
     buf = b''
-    while len(buf) < n:       # recv(4) may
-        part = sock.recv(n - len(buf))  # return 1
+    while len(buf) < n:
+        part = sock.recv(n - len(buf))
         if not part: raise EOFError
         buf += part
     return buf
 
-# client
-for m in (b'hello', b'world'):
-    s.send(struct.pack('i', len(m)) + m)
-# server
 n, = struct.unpack('i', recv_exactly(conn, 4))
-msg = recv_exactly(conn, n)`,
+msg = recv_exactly(conn, n)   # b'hello'`,
       title: () => msg('Fix it with a length header', { id: 'lab.scenario.length-header.title' }),
       explain: () =>
         msg(
