@@ -44,8 +44,9 @@ export class MessageComposer extends LitElement {
     controls,
     css`
       :host { display: block; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); }
-      .opts { display: flex; gap: 10px; align-items: center; flex-wrap: wrap; padding: 8px 10px; border-bottom: 1px solid var(--border); }
-      .opts select, .opts input { height: 26px; font-size: 13px; max-width: 200px; }
+      .opts { display: flex; gap: 8px 10px; align-items: center; flex-wrap: wrap; padding: 8px 10px; border-bottom: 1px solid var(--border); }
+      .opts select, .opts input { height: 26px; font-size: 13px; max-width: 150px; }
+      .opts select.menu { max-width: 118px; }
       .seg { display: inline-flex; border: 1px solid var(--border-strong); border-radius: var(--radius-sm); overflow: hidden; }
       .seg button { border: 0; border-radius: 0; height: 24px; padding: 0 10px; font-size: 12px; background: var(--surface); }
       .seg button[aria-pressed='true'] { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
@@ -242,16 +243,16 @@ export class MessageComposer extends LitElement {
           ? html`<input class="mono" style="width:180px" aria-label=${msg('JSON header', { id: 'composer.jsonHeader' })} .value=${s.jsonHeader} @change=${(e: Event) => this.#set('jsonHeader', (e.target as HTMLInputElement).value)} />`
           : nothing}
         <span class="sep"></span>
-        <select data-testid="preset" aria-label=${msg('Presets', { id: 'composer.presets' })} @change=${(e: Event) => { this.#applyPreset((e.target as HTMLSelectElement).value); (e.target as HTMLSelectElement).value = ''; }}>
+        <select class="menu" data-testid="preset" aria-label=${msg('Presets', { id: 'composer.presets' })} @change=${(e: Event) => { this.#applyPreset((e.target as HTMLSelectElement).value); (e.target as HTMLSelectElement).value = ''; }}>
           <option value="">${msg('Presets…', { id: 'composer.presetsMenu' })}</option>
           ${PRESETS.map((p) => html`<option value=${p.id}>${p.label()}</option>`)}
         </select>
-        <select data-testid="history" aria-label=${msg('Recent sends', { id: 'composer.history' })} @change=${(e: Event) => { const i = Number((e.target as HTMLSelectElement).value); if (this.history[i]) this.#loadItem(this.history[i]); (e.target as HTMLSelectElement).value = ''; }}>
+        <select class="menu" data-testid="history" aria-label=${msg('Recent sends', { id: 'composer.history' })} @change=${(e: Event) => { const i = Number((e.target as HTMLSelectElement).value); if (this.history[i]) this.#loadItem(this.history[i]); (e.target as HTMLSelectElement).value = ''; }}>
           <option value="">${msg(str`History (${this.history.length})`, { id: 'composer.historyMenu' })}</option>
           ${this.history.map((h, i) => html`<option value=${i}>${h.text.slice(0, 60)}</option>`)}
         </select>
         <span class="snip">
-          <select data-testid="snippets" aria-label=${msg('Saved snippets', { id: 'composer.snippets' })} @change=${(e: Event) => { const sn = this.snippets.find((x) => x.name === (e.target as HTMLSelectElement).value); if (sn) this.#loadItem(sn); (e.target as HTMLSelectElement).value = ''; }}>
+          <select class="menu" data-testid="snippets" aria-label=${msg('Saved snippets', { id: 'composer.snippets' })} @change=${(e: Event) => { const sn = this.snippets.find((x) => x.name === (e.target as HTMLSelectElement).value); if (sn) this.#loadItem(sn); (e.target as HTMLSelectElement).value = ''; }}>
             <option value="">${msg(str`Snippets (${this.snippets.length})`, { id: 'composer.snippetsMenu' })}</option>
             ${this.snippets.map((sn) => html`<option value=${sn.name}>${sn.name}</option>`)}
           </select>

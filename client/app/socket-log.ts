@@ -24,6 +24,9 @@ const DECODINGS: readonly { id: TextEncodingName; label: string }[] = [
   { id: 'latin1', label: 'Latin-1' },
 ];
 
+/** Least time between two redraws of the list, ms. */
+const REDRAW_MS = 100;
+
 /** The localised words of a log event. */
 export function eventLabel(kind: EventKind): string {
   switch (kind) {
@@ -61,8 +64,10 @@ export class SocketLog extends LitElement {
       }
       .head { height: 26px; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--faint); border-bottom: 1px solid var(--border); background: var(--surface-2); }
       .wrap { position: relative; flex: 1; min-height: 0; }
-      lit-virtualizer { position: absolute; inset: 0; overflow: auto; }
-      .line { width: 100%; height: 22px; font: 12.5px/22px var(--mono); cursor: default; border-left: 2px solid transparent; }
+      /* Containment keeps each redraw's layout inside the list and each row (sizes are fixed). */
+      /* !important: the virtualizer's own sheet sets position: relative and a 150px min-height. */
+      .wrap lit-virtualizer[scroller] { position: absolute !important; inset: 0; min-height: 0; overflow: auto; contain: strict; }
+      .line { width: 100%; height: 22px; font: 12.5px/22px var(--mono); cursor: default; border-left: 2px solid transparent; contain: strict; }
       .line:hover { background: var(--surface-2); }
       .line.sel { background: var(--accent-soft); }
       .line > span { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
@@ -103,7 +108,12 @@ export class SocketLog extends LitElement {
   @state() private view: LogEntry[] = [];
   @query('lit-virtualizer') private virtualizer!: LitVirtualizer<LogEntry>;
 
-  #watcher = new ChangeWatcher(this, () => this.#refresh());
+  // The store already batches to one notification per frame; the view redraws at most every
+  // REDRAW_MS on top of that, since nobody reads ten thousand lines a second and each redraw of
+  // the virtualised list costs a layout.
+  #watcher = new ChangeWatcher(this, () => this.#refreshSoon());
+  #lastRefresh = 0;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Filtered lines so far and how far into the store the filter has looked. */
   #filtered: LogEntry[] = [];
   #scanned = 0;
@@ -127,8 +137,23 @@ export class SocketLog extends LitElement {
     this.#scannedStore = undefined;
   }
 
-  /** Recomputes the visible lines from the store (once per frame at most, via the store's batching). */
+  #refreshSoon(): void {
+    if (this.#refreshTimer) return;
+    // Scrolled up to read: the rows in view do not change, only the line count; redraw rarely.
+    const wait = this.#lastRefresh + (this.follow || this.filter ? REDRAW_MS : 1000) - performance.now();
+    if (wait <= 0) {
+      this.#refresh();
+      return;
+    }
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = undefined;
+      requestAnimationFrame(() => this.#refresh());
+    }, wait);
+  }
+
+  /** Recomputes the visible lines from the store. */
   #refresh(): void {
+    this.#lastRefresh = performance.now();
     const entries = this.store?.entries ?? [];
     if (this.paused) {
       this.requestUpdate();

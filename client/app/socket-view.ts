@@ -64,7 +64,7 @@ export class SocketView extends LitElement {
   @property({ attribute: false }) interfaces: readonly GatewayInterface[] = [];
   @query('message-composer') private composer!: MessageComposer;
 
-  #watcher = new ChangeWatcher(this, undefined, 150);
+  #watcher = new ChangeWatcher(this, undefined, 250);
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session')) this.#watcher.watch(this.session);

@@ -3,7 +3,6 @@
  * elements' shadow roots): open sockets through the dialog, send from the composer, read log lines.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 /** Opens the page of `url` (with its token) at a desk-sized viewport, English unless told. */
 export async function openPage(browser: Browser, url: string, options: { locale?: 'en' | 'zh-CN'; theme?: 'light' | 'dark' } = {}): Promise<Page> {
@@ -36,7 +35,7 @@ export async function newTcpServer(page: Page): Promise<number> {
   await page.getByTestId('server-address').selectOption('127.0.0.1');
   await page.getByTestId('server-port').fill('');
   await page.getByTestId('dialog-open').click();
-  await expect.poll(() => page.getByTestId('socket-state').textContent()).toMatch(/open|打开/);
+  await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
   return portOf(await page.getByTestId('socket-title').textContent());
 }
 
@@ -47,7 +46,7 @@ export async function newUdp(page: Page, address = '127.0.0.1', broadcast = fals
   await page.getByTestId('udp-bind-port').fill('');
   await page.getByTestId('udp-broadcast').setChecked(broadcast);
   await page.getByTestId('dialog-open').click();
-  await expect.poll(() => page.getByTestId('socket-state').textContent()).toMatch(/open|打开/);
+  await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
   return portOf(await page.getByTestId('socket-title').textContent());
 }
 
