@@ -97,6 +97,7 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.knob.writeDelay': '两次写入之间睡眠（毫秒）',
   'lab.knob.sendFraming': '发送分帧',
   'lab.knob.readDelay': '每隔多少毫秒才读一次',
+  'lab.knob.recvN': '每次读取的字节数 n',
   'lab.knob.manual': '手动：只有按下 recv(n) 时才读取',
   'lab.knob.decodeFraming': '解码分帧',
   'lab.play': '消息与连接',

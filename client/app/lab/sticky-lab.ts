@@ -593,7 +593,7 @@ export class StickyLab extends LitElement {
               ${msg('manual: read only when I press recv(n)', { id: 'lab.knob.manual' })}</label
             >
             <div class="row">
-              <label>n <input type="number" min="1" max="65536" data-testid="knob-recv-n" .value=${String(k.recvN)} @change=${(e: Event) => this.#setKnob('recvN', Math.max(1, Number((e.target as HTMLInputElement).value) || 1))} /></label>
+              <label>${msg('bytes per read, n', { id: 'lab.knob.recvN' })} <input type="number" min="1" max="65536" data-testid="knob-recv-n" .value=${String(k.recvN)} @change=${(e: Event) => this.#setKnob('recvN', Math.max(1, Number((e.target as HTMLInputElement).value) || 1))} /></label>
               <button data-testid="recv-button" ?disabled=${!conn || !k.manual} @click=${this.#recvClicked}>recv(${k.recvN})</button>
             </div>
             <label
