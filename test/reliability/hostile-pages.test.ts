@@ -4,7 +4,7 @@ import { Frame, GATEWAY_ID_BASE, encodeCounter, encodeData, type AcceptedMsg, ty
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
-import { tcpClient, waitFor } from '../helpers/peers.js';
+import { openFds, tcpClient, waitFor } from '../helpers/peers.js';
 import { blasterPeer, echoPeer } from './hostile-peers-kit.js';
 import { echoRoundTrips, quantile } from './latency.js';
 
@@ -19,12 +19,15 @@ let gw: Gateway;
 let echo: Awaited<ReturnType<typeof echoPeer>>;
 /** A well-behaved page that checks, after every attack, that the gateway still serves it. */
 let bystander: ProtocolClient;
+/** This process's descriptors (gateway, peers and pages all live here) once the bystander is up. */
+let fdsAtStart: number;
 
 beforeAll(async () => {
   gw = await startGateway({ port: 0, audit: null, limits: LIMITS });
   echo = await echoPeer();
   bystander = await ProtocolClient.connect(gw.origin, gw.token);
   expect(await bystander.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: echo.port })).toMatchObject({ t: 'opened' });
+  fdsAtStart = openFds();
 });
 afterAll(async () => {
   await bystander.close();
@@ -207,7 +210,8 @@ describe('writes after close or end', () => {
     const received: Buffer[] = [];
     const sink = await (async () => {
       const { default: net } = await import('node:net');
-      const srv = net.createServer({ allowHalfOpen: true }, (s) => s.on('data', (d) => received.push(d)).on('error', () => {}));
+      // Half-open on purpose (the page ends its side first); the sink closes its side in turn.
+      const srv = net.createServer({ allowHalfOpen: true }, (s) => s.on('data', (d) => received.push(d)).on('end', () => s.end()).on('error', () => {}));
       await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
       return srv;
     })();
@@ -349,5 +353,14 @@ describe('a page that stops reading its WebSocket', () => {
       await blaster.close();
       await echoes.close();
     }
+  });
+});
+
+describe('nothing leaks', () => {
+  it('after every attack above, this process has the descriptors it had before (/proc/self/fd), and the gateway only the bystander', async () => {
+    await waitFor(() => gw.stats().pages === 1 && gw.stats().sockets === 1, 5000, 'only the bystander left');
+    await waitFor(() => openFds() <= fdsAtStart, 5000, `fds (${openFds()}) to return to ${fdsAtStart}`);
+    expect(openFds()).toBe(fdsAtStart);
+    await bystanderStillServed();
   });
 });
