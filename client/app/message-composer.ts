@@ -57,6 +57,7 @@ export class MessageComposer extends LitElement {
       .side input[type='number'] { width: 72px; }
       .target input.host { width: 150px; }
       .target input.port { width: 76px; }
+      .target select { max-width: 130px; }
       .sendrow { display: flex; gap: 8px; align-items: center; justify-content: flex-end; }
       .hint { font-size: 11px; color: var(--faint); }
       .err { padding: 0 10px 8px; }

@@ -44,7 +44,7 @@ export class NewSocketDialog extends LitElement {
       .tabs { display: flex; gap: 4px; background: var(--surface-2); padding: 3px; border-radius: var(--radius); }
       .tabs button { flex: 1; border: 0; height: 28px; background: none; justify-content: center; }
       .tabs button[aria-selected='true'] { background: var(--surface); box-shadow: var(--shadow); font-weight: 600; }
-      .grid { display: grid; grid-template-columns: 1fr 110px; gap: 10px; }
+      .grid { display: grid; grid-template-columns: 1fr 140px; gap: 10px; align-items: end; }
       .opts { display: flex; gap: 14px; flex-wrap: wrap; }
       .foot { display: flex; justify-content: flex-end; gap: 8px; }
       .help { font-size: 12px; color: var(--muted); margin: 0; }

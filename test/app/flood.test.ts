@@ -1,8 +1,9 @@
 /**
  * Responsiveness under load: a real UDP peer sends 10,000 small datagrams a second for 10 seconds
  * to a socket in the page (every datagram is its own log line, the worst case for the page) while
- * the test clicks a button every 400 ms. Measured in the page: click-to-paint (Event Timing
- * `duration`, and event time → the frame after the click's work), and frame intervals.
+ * the test clicks a button every 400 ms. Measured in the page: click-to-paint as the Event Timing
+ * API reports it (`duration`: input to the next paint, for clicks over 16 ms; `processingStart -
+ * startTime`: input delay), click to the next animation frame, and frame intervals.
  * The figures go to test-artifacts/page-flood.json and the test output.
  */
 import { spawn } from 'node:child_process';
@@ -32,15 +33,14 @@ function floodUdp(port: number, rate: number, seconds: number): Promise<number> 
   const script = `
     const dgram = require('node:dgram');
     const s = dgram.createSocket('udp4');
-    const payload = Buffer.from('tick 0000000 temperature=21.5');
     let sent = 0;
     const started = Date.now();
     const timer = setInterval(() => {
       const elapsed = Date.now() - started;
       const due = Math.min(${rate * seconds}, Math.floor((elapsed / 1000) * ${rate}));
       for (; sent < due; sent++) {
-        payload.write(String(sent).padStart(7, '0'), 5);
-        s.send(payload, ${port}, '127.0.0.1');
+        // A fresh buffer each time: send() queues the buffer, it does not copy it.
+        s.send(Buffer.from('tick ' + String(sent).padStart(7, '0') + ' temperature=21.5'), ${port}, '127.0.0.1');
       }
       if (elapsed >= ${seconds * 1000}) {
         clearInterval(timer);
@@ -77,7 +77,8 @@ test(`the page answers clicks while a peer sends ${RATE} datagrams/s for ${SECON
       'click',
       (e) => {
         const t0 = e.timeStamp;
-        requestAnimationFrame(() => setTimeout(() => w.clicks.push(performance.now() - t0), 0));
+        // The frame that follows the click's handlers; its paint comes right after the callbacks.
+        requestAnimationFrame(() => w.clicks.push(performance.now() - t0));
       },
       true,
     );
@@ -121,9 +122,9 @@ test(`the page answers clicks while a peer sends ${RATE} datagrams/s for ${SECON
       frameP99: pct(frames, 99),
       frameMax: pct(frames, 100),
       framesOver50ms: frames.filter((f) => f > 50).length,
-      clickToPaintP50: pct(w.clicks, 50),
-      clickToPaintP95: pct(w.clicks, 95),
-      clickToPaintMax: pct(w.clicks, 100),
+      clickToFrameP50: pct(w.clicks, 50),
+      clickToFrameP95: pct(w.clicks, 95),
+      clickToFrameMax: pct(w.clicks, 100),
       eventTimingClicksOver16ms: clickEvents.length,
       eventTimingMaxDuration: pct(clickEvents.map((e) => e.duration), 100),
       eventTimingMaxInputDelay: pct(clickEvents.map((e) => e.delay), 100),
@@ -137,7 +138,8 @@ test(`the page answers clicks while a peer sends ${RATE} datagrams/s for ${SECON
   await page.screenshot({ path: artifactPath('page-flood-100k-lines.png') });
 
   // Generous: CI runs other test files on the same two cores; the figures above are what to read.
-  expect(figures.clickToPaintP95).toBeLessThan(1000);
+  expect(figures.clickToFrameP95).toBeLessThan(1000);
+  expect(figures.eventTimingMaxDuration).toBeLessThan(1000);
   expect(figures.eventTimingMaxInputDelay).toBeLessThan(500);
   expect(lines).toBeGreaterThan(0.5 * RATE * SECONDS);
   await page.context().close();
