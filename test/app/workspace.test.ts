@@ -164,6 +164,93 @@ describe('sockgate page', () => {
   });
 });
 
+
+describe('composer', () => {
+  test('keyboard only: open a TCP client and send with Ctrl+Enter', async () => {
+    const page = await openPage(browser, gateway.url);
+    await page.getByTestId('new-tcp').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tcp-host').waitFor();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('127.0.0.1');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(String(echo.port));
+    await page.keyboard.press('Enter');
+    await waitForLine(page, 'event', /Connected/);
+    await page.getByTestId('composer-input').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('typed\\n');
+    await page.keyboard.press('Control+Enter');
+    const rx = await waitForLine(page, 'in', 'typed');
+    expect(await rx.getAttribute('data-bytes')).toBe('6');
+    await page.context().close();
+  });
+
+  test("length-prefix framing puts struct '!I' in front; repeats in one write arrive together", async () => {
+    const page = await openPage(browser, gateway.url);
+    await newTcpClient(page, '127.0.0.1', echo.port);
+    await waitForLine(page, 'event', /Connected/);
+    await page.getByTestId('preset').selectOption('length-json');
+    expect(await page.getByTestId('composer-input').inputValue()).toBe('{"cmd": "echo", "data": "hello"}');
+    await page.getByTestId('repeat').fill('3');
+    await page.getByTestId('one-write').check();
+    await page.getByTestId('send').click();
+    // 3 × (4-byte length 0x20 + 32 bytes) in one write: one TX line of 108 bytes.
+    const tx = page.locator('[data-testid=log-line][data-dir=out][data-bytes="108"]');
+    await tx.waitFor();
+    expect(await tx.getByTestId('log-hex').textContent()).toMatch(/^00 00 00 20 7B 22 63 6D 64 22/);
+    await expect.poll(() => page.getByTestId('bytes-in').textContent()).toBe('108 B');
+    await page.context().close();
+  });
+
+  test('IPMSG/FeiQ preset: a GBK text message arrives at a UDP listener', async () => {
+    const listener = await udpPeer();
+    const page = await openPage(browser, gateway.url);
+    await newUdp(page);
+    await page.getByTestId('preset').selectOption('ipmsg-text');
+    expect(await page.getByTestId('udp-port').inputValue()).toBe('2425');
+    expect(await page.getByTestId('encoding').inputValue()).toBe('gbk');
+    // The preset's port is FeiQ's 2425; this test's listener is on loopback at its own port.
+    await page.getByTestId('udp-host').fill('127.0.0.1');
+    await page.getByTestId('udp-port').fill(String(listener.port));
+    await page.getByTestId('send').click();
+    await waitFor(() => listener.got.length === 1, 5000, 'the IPMSG datagram');
+    const text = new TextDecoder('gbk').decode(listener.got[0]!.data);
+    expect(text).toMatch(/^1:\d+:sockgate:lab-pc:32:你好，来自 sockgate$/);
+    listener.socket.close();
+    await page.context().close();
+  });
+
+  test('a cyclic send stops when asked; snippets and history survive a reload', async () => {
+    const page = await openPage(browser, gateway.url);
+    await newTcpClient(page, '127.0.0.1', echo.port);
+    await waitForLine(page, 'event', /Connected/);
+    await page.getByTestId('composer-input').fill('tick\\n');
+    await page.getByTestId('repeat').fill('1000');
+    await page.getByTestId('interval').fill('50');
+    await page.getByTestId('send').click();
+    await expect.poll(() => page.locator('[data-testid=log-line][data-dir=out]').count()).toBeGreaterThanOrEqual(3);
+    await page.getByTestId('stop').click();
+    await page.getByTestId('stop').waitFor({ state: 'detached' });
+    const sentAtStop = Number((await page.getByTestId('bytes-out').textContent())!.replace(/\D/g, ''));
+    await page.waitForTimeout(300);
+    expect(Number((await page.getByTestId('bytes-out').textContent())!.replace(/\D/g, ''))).toBe(sentAtStop);
+    expect(sentAtStop).toBeLessThan(1000 * 5);
+
+    await page.getByTestId('snippet-save').click();
+    await page.getByTestId('snippet-name').fill('tick every 50 ms');
+    await page.getByTestId('snippet-name').press('Enter');
+    await page.reload();
+    await page.locator('[data-testid=gateway-status][data-state=open]').waitFor();
+    await newTcpClient(page, '127.0.0.1', echo.port);
+    const snippets = await page.getByTestId('snippets').locator('option').allTextContents();
+    expect(snippets).toContain('tick every 50 ms');
+    const history = await page.getByTestId('history').locator('option').allTextContents();
+    expect(history).toContain('tick\\n');
+    await page.context().close();
+  });
+});
+
 function logLinesWithHex(page: import('playwright-core').Page, dir: 'in' | 'out', hex: string) {
   return page.locator(`[data-testid=log-line][data-dir=${dir}]`).filter({ has: page.getByTestId('log-hex').filter({ hasText: hex }) }).last();
 }

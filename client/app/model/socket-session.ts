@@ -528,7 +528,8 @@ export class SocketSession extends EventTarget {
 
   #ended(error?: unknown): void {
     if (this.state === 'closed' || this.state === 'failed') return;
-    if (error !== undefined && this.state !== 'closing') {
+    // The reader usually reported this very failure already; one line per failure.
+    if (error !== undefined && this.state !== 'closing' && !this.#sameAsLogged(error)) {
       this.error = error;
       this.#logError(error);
     }
@@ -545,8 +546,16 @@ export class SocketSession extends EventTarget {
     this.changed();
   }
 
+  #lastLogged: { code?: string; message?: string } | undefined;
+
+  #sameAsLogged(error: unknown): boolean {
+    const e = error as { code?: string; message?: string } | undefined;
+    return this.#lastLogged !== undefined && e?.code === this.#lastLogged.code && e?.message === this.#lastLogged.message;
+  }
+
   #logError(error: unknown): void {
     const e = error as { code?: string; message?: string; rule?: string };
+    this.#lastLogged = { code: e?.code, message: e?.message };
     this.#logBoth('error', { peer: this.kind === 'tcp' || this.kind === 'accepted' ? this.remote : '', code: e?.code ?? (e as Error)?.name, detail: e?.message ?? String(error) });
     this.error = error;
     this.changed();
