@@ -83,11 +83,12 @@ export class TcpRelay implements Relay {
 
   /** One read becomes one Chunk frame. */
   private deliver(chunk: Buffer): void {
+    const now = Date.now();
     const frame = Buffer.allocUnsafe(CHUNK_HEADER + chunk.length);
-    writeChunkHeader(frame, this.id, this.seq++, Date.now());
+    writeChunkHeader(frame, this.id, this.seq++, now);
     chunk.copy(frame, CHUNK_HEADER);
     this.bytesIn += chunk.length;
-    this.lastActivity = Date.now();
+    this.lastActivity = now;
     this.credit -= chunk.length;
     this.page.sendFrame(frame);
   }
