@@ -165,8 +165,10 @@ export class MessageComposer extends LitElement {
     const preset = PRESETS.find((p) => p.id === id);
     if (!preset) return;
     this.settings = { ...this.settings, ...preset.settings };
-    const host = this.session?.remote.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') ?? '';
-    this.text = preset.text({ host });
+    const remote = this.session?.remote ?? '';
+    const port = Number(/:(\d+)$/.exec(remote)?.[1] ?? 0);
+    const host = remote.replace(/:\d+$/, '');
+    this.text = preset.text({ host, port });
     if (preset.udp && this.session?.kind === 'udp') {
       this.udpPort = preset.udp.port;
       if (preset.udp.broadcast) this.udpHost = this.#broadcasts()[0] ?? '255.255.255.255';

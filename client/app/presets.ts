@@ -11,7 +11,7 @@ export interface Preset {
   id: string;
   label: () => string;
   /** The composer text (escapes on unless settings say otherwise). */
-  text: (ctx: { host: string }) => string;
+  text: (ctx: { host: string; port: number }) => string;
   settings: Partial<PayloadSettings>;
   /** For UDP: where it is usually sent. */
   udp?: { port: number; broadcast?: boolean };
@@ -25,7 +25,8 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'http-get',
     label: () => msg('HTTP GET', { id: 'preset.http' }),
-    text: ({ host }) => `GET / HTTP/1.1\\r\\nHost: ${host || 'localhost'}\\r\\nConnection: close\\r\\n\\r\\n`,
+    // The Host header carries the port unless it is 80 (RFC 9110 §7.2).
+    text: ({ host, port }) => `GET / HTTP/1.1\\r\\nHost: ${host || 'localhost'}${port && port !== 80 ? `:${port}` : ''}\\r\\nConnection: close\\r\\n\\r\\n`,
     settings: { mode: 'text', escapes: true, lineEnding: 'none', encoding: 'utf-8', framing: 'none' },
   },
   {
