@@ -164,9 +164,9 @@ it(`soak: ${SECONDS} s of mixed traffic from ${PAGES} pages, no growth in memory
   await waitFor(() => gp.fds() <= fdsAtStart, 15_000, `gateway fds (${gp.fds()}) to return to ${fdsAtStart}`).catch(() => {});
   const fdsAtEnd = gp.fds();
 
-  // Trend over the steady part (after the first fifth, which includes warm-up).
+  // Trend over the steady part (after the first third, which includes warm-up).
   // The wind-down after the deadline (pages finishing their last round) is left out too.
-  const steady = samples.filter((s) => s.t > SECONDS / 5 && s.t <= SECONDS);
+  const steady = samples.filter((s) => s.t > SECONDS / 3 && s.t <= SECONDS);
   const rssSlope = slope(steady.map((s) => s.t), steady.map((s) => s.rss)); // bytes per second
   const fdSlope = slope(steady.map((s) => s.t), steady.map((s) => s.fds));
   const quarter = Math.floor(steady.length / 4);
