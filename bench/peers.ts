@@ -16,6 +16,8 @@ export interface PeerPorts {
   source: number;
   /** Echoes every datagram to its sender. */
   udp: number;
+  /** Reads "RATE MS\n", then writes 64-byte messages at RATE per second for MS ms, one write each. */
+  ticker: number;
 }
 
 /** The byte that ends a small-message run; every other message byte is 'a'. */
@@ -52,12 +54,35 @@ export async function runPeer(): Promise<void> {
     };
     pump();
   });
+  // Paced writes, one per turn of the event loop, so the gateway sees (about) one read per message.
+  const tick = Buffer.alloc(64, 0x74);
+  const ticker = net.createServer({ noDelay: true }, (s) => {
+    s.on('error', () => s.destroy());
+    let line = '';
+    s.on('data', (c: Buffer) => {
+      line += c.toString();
+      const m = /^(\d+) (\d+)\n/.exec(line);
+      if (!m) return;
+      line = '';
+      const rate = Number(m[1]);
+      const total = Math.round((rate * Number(m[2])) / 1000);
+      const t0 = performance.now();
+      let sent = 0;
+      const step = () => {
+        if (s.destroyed) return;
+        const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000));
+        if (sent < due) (s.write(tick), sent++);
+        if (sent < total) setImmediate(step);
+      };
+      step();
+    });
+  });
   const udp = dgram.createSocket('udp4');
   udp.on('message', (msg, rinfo) => udp.send(msg, rinfo.port, rinfo.address));
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
   udp.setRecvBufferSize(4 << 20);
   udp.setSendBufferSize(4 << 20);
-  const ports: PeerPorts = { echo: await listen(echo), sink: await listen(sink), source: await listen(source), udp: udp.address().port };
+  const ports: PeerPorts = { echo: await listen(echo), sink: await listen(sink), source: await listen(source), udp: udp.address().port, ticker: await listen(ticker) };
   process.stdout.write(JSON.stringify(ports) + '\n');
 }
 

@@ -16,7 +16,7 @@ export const NOFILE = 65536;
 export function start(argv: string[], opts: { env?: NodeJS.ProcessEnv; stdio?: 'pipe' | 'ignore' } = {}): ChildProcess {
   const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = spawn('sh', ['-c', `ulimit -n ${NOFILE} 2>/dev/null || ulimit -n $(ulimit -Hn); exec ${quoted}`], {
-    stdio: ['ignore', opts.stdio ?? 'pipe', 'inherit'],
+    stdio: ['ignore', opts.stdio ?? 'pipe', opts.stdio === 'ignore' ? 'ignore' : 'inherit'],
     env: { ...process.env, ...opts.env },
   });
   children.push(child);
@@ -140,7 +140,7 @@ export async function otherLoad(pids: number[], ms = 200): Promise<number> {
 }
 
 /** Waits (up to `maxMs`) until other processes use less than `pct` % of one core; returns the load seen last. */
-export async function waitForQuiet(pids: number[], pct = 15, maxMs = 20_000): Promise<number> {
+export async function waitForQuiet(pids: number[], pct = 25, maxMs = Number(process.env.BENCH_QUIET_WAIT_MS ?? 3000)): Promise<number> {
   const until = Date.now() + maxMs;
   for (;;) {
     const load = await otherLoad(pids);

@@ -45,7 +45,7 @@ function bulkPump(s: BenchStream, window: number) {
 }
 
 /** Bulk echo on `n` streams of one page: MB/s echoed (10^6 bytes per second, counted once). */
-export async function bulkEcho(path: BenchPath, n: number): Promise<{ mbps: number }> {
+export async function bulkEcho(path: BenchPath, n: number): Promise<{ mbps: number; work: number }> {
   const page = await path.openPage();
   try {
     const streams = await Promise.all(Array.from({ length: n }, () => page.tcp('echo')));
@@ -61,7 +61,8 @@ export async function bulkEcho(path: BenchPath, n: number): Promise<{ mbps: numb
     const err = pumps.find((p) => p.error)?.error;
     if (err) throw err;
     for (const s of streams) s.close();
-    return { mbps: bytes / secs / 1e6 };
+    // `work`: every byte echoed in the whole run (warm-up included), for CPU cost per byte.
+    return { mbps: bytes / secs / 1e6, work: total() };
   } finally {
     await page.close();
   }
@@ -106,7 +107,7 @@ export async function roundTrip(path: BenchPath): Promise<{ p50: number; p99: nu
  * 64-byte messages one way (page → peer) as fast as the path's flow control lets them go;
  * the rate is what reached the peer, timed until the peer confirmed the last one.
  */
-export async function smallRate(path: BenchPath): Promise<{ msgsPerSec: number }> {
+export async function smallRate(path: BenchPath): Promise<{ msgsPerSec: number; work: number }> {
   const page = await path.openPage();
   try {
     const s = await page.tcp('sink');
@@ -140,7 +141,7 @@ export async function smallRate(path: BenchPath): Promise<{ msgsPerSec: number }
     const secs = (performance.now() - t0) / 1000;
     if (bytes !== (sent + 1) * SMALL) throw new Error(`small-message rate: sink got ${bytes} bytes, ${(sent + 1) * SMALL} sent`);
     s.close();
-    return { msgsPerSec: sent / secs };
+    return { msgsPerSec: sent / secs, work: sent };
   } finally {
     await page.close();
   }
