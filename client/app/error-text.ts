@@ -55,9 +55,3 @@ export function errorText(error: unknown): string {
   const os = typeof e.osCode === 'string' && e.osCode ? ` (${e.osCode})` : '';
   return `${code}${os}: ${sentence}${rule}`;
 }
-
-/** The raw detail (English, from the gateway or library), for tooltips and the log. */
-export function errorDetail(error: unknown): string {
-  const e = (error ?? {}) as Coded;
-  return e.message ?? String(error);
-}

@@ -9,6 +9,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { GatewayInterface } from '../lib/index.js';
 import { localized, msg } from './i18n.js';
+import type { LabServiceInfo } from './model/lab-services.js';
 import { lastTargets, mostRecent, rememberTargets } from './model/persist.js';
 import type { SessionKind, TcpClientOptions, TcpServerOptions, UdpOptions } from './model/socket-session.js';
 import { controls } from './theme.js';
@@ -18,6 +19,14 @@ export type OpenRequest =
   | { kind: 'tcp'; options: TcpClientOptions }
   | { kind: 'server'; options: TcpServerOptions }
   | { kind: 'udp'; options: UdpOptions };
+
+/** Asks the workspace to start the gateway's lab services. */
+export class StartLabsEvent extends Event {
+  static readonly type = 'start-labs';
+  constructor() {
+    super(StartLabsEvent.type, { bubbles: true, composed: true });
+  }
+}
 
 /** The user confirmed the dialog. */
 export class SocketOpenEvent extends Event {
@@ -52,11 +61,15 @@ export class NewSocketDialog extends LitElement {
       input[type='checkbox'] { width: auto; }
       .mono { font-family: var(--mono); }
       .error-text { margin: 0; }
+      .labs { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+      .help button { margin-left: 6px; }
     `,
   ];
 
   /** The gateway's interfaces, for the pickers. */
   @property({ attribute: false }) interfaces: readonly GatewayInterface[] = [];
+  /** The gateway's built-in lab services, offered as quick targets; undefined when unknown. */
+  @property({ attribute: false }) labServices: { running: boolean; services: LabServiceInfo[] } | undefined;
   @state() private kind: Kind = 'tcp';
   @state() private error = '';
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -172,7 +185,27 @@ export class NewSocketDialog extends LitElement {
         <label class="field">${msg('Keep-alive after (s, empty = off)', { id: 'dialog.keepAlive' })}<input name="keepAlive" type="number" min="1" /></label>
         <label class="field">${msg('Connect timeout (s, empty = default)', { id: 'dialog.timeout' })}<input name="timeout" type="number" min="1" /></label>
       </div>
+      ${this.#labTargets()}
       ${t.tcp.length > 1 ? html`<p class="help">${msg('Recent:', { id: 'dialog.recent' })} ${t.tcp.slice(0, 5).map((x) => `${x.host}:${x.port}`).join(' · ')}</p>` : nothing}`;
+  }
+
+  #labTargets() {
+    const labs = this.labServices;
+    if (!labs) return nothing;
+    const tcp = labs.services.filter((s) => s.transport === 'tcp');
+    if (!labs.running || tcp.length === 0) {
+      return html`<p class="help">${msg('Built-in lab services (echo, upper-case, chat room, burst, bulk reply) are not running.', { id: 'dialog.labsOff' })}
+        <button type="button" class="small" data-testid="start-labs" @click=${() => this.dispatchEvent(new StartLabsEvent())}>${msg('Start them', { id: 'dialog.labsStart' })}</button></p>`;
+    }
+    return html`<div class="labs"><span class="help">${msg('Lab services:', { id: 'dialog.labs' })}</span>
+      ${tcp.map((s) => html`<button type="button" class="small" data-testid="lab-target" data-name=${s.name} title=${`${s.title}${s.usage ? ' — ' + s.usage : ''}`} @click=${() => this.#fill(s.host, s.port)}>${s.name} :${s.port}</button>`)}
+    </div>`;
+  }
+
+  #fill(host: string, port: number): void {
+    const root = this.renderRoot;
+    (root.querySelector('[data-testid=tcp-host]') as HTMLInputElement).value = host;
+    (root.querySelector('[data-testid=tcp-port]') as HTMLInputElement).value = String(port);
   }
 
   #server(t: ReturnType<typeof lastTargets>) {
@@ -214,5 +247,6 @@ declare global {
   }
   interface HTMLElementEventMap {
     'socket-open': SocketOpenEvent;
+    'start-labs': StartLabsEvent;
   }
 }

@@ -13,7 +13,7 @@ import { controls } from './theme.js';
 
 /** A client row's action: send the composer's message to it, or kick it. */
 export class ClientActionEvent extends Event {
-  constructor(type: 'client-send' | 'client-kick' | 'client-select', readonly clientId: number) {
+  constructor(type: 'client-send' | 'client-kick', readonly clientId: number) {
     super(type, { bubbles: true, composed: true });
   }
 }

@@ -8,6 +8,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { gatewayContext, type GatewayInfo } from './gateway-controller.js';
 import { localized, msg } from './i18n.js';
+import { fetchLabServices, startLabServices, type LabServices } from './model/lab-services.js';
 import { SocketSession } from './model/socket-session.js';
 import type { NewSocketDialog, OpenRequest, SocketOpenEvent } from './new-socket-dialog.js';
 import type { NewSocketEvent, SessionSelectEvent } from './socket-list.js';
@@ -44,6 +45,7 @@ export class SocketWorkspace extends LitElement {
   @state() private sessions: SocketSession[] = [];
   @state() private selectedId = 0;
   @state() private openError = '';
+  @state() private labServices: LabServices | undefined;
   @query('new-socket-dialog') private dialog!: NewSocketDialog;
 
   #find(id: number): SocketSession | undefined {
@@ -72,6 +74,22 @@ export class SocketWorkspace extends LitElement {
     this.selectedId = session.id;
   }
 
+  #showDialog(kind: 'tcp' | 'server' | 'udp'): void {
+    void this.dialog.show(kind);
+    const base = this.gatewayInfo?.gateway?.url;
+    if (base) void fetchLabServices(base).then((labs) => (this.labServices = labs), () => (this.labServices = undefined));
+  }
+
+  async #startLabs(): Promise<void> {
+    const base = this.gatewayInfo?.gateway?.url;
+    if (!base) return;
+    try {
+      this.labServices = await startLabServices(base);
+    } catch (error) {
+      this.openError = (error as Error).message;
+    }
+  }
+
   #remove(session: SocketSession): void {
     void session.closeAll();
     if (session.parent) session.parent.pruneClients();
@@ -92,13 +110,14 @@ export class SocketWorkspace extends LitElement {
     return html`
       <socket-list .sessions=${this.sessions} .selectedId=${this.selectedId}
         @session-select=${(e: SessionSelectEvent) => (this.selectedId = e.sessionId)}
-        @new-socket=${(e: NewSocketEvent) => void this.dialog.show(e.kind)}></socket-list>
+        @new-socket=${(e: NewSocketEvent) => this.#showDialog(e.kind)}></socket-list>
       ${selected
         ? html`<socket-view .session=${selected} .interfaces=${this.gatewayInfo?.interfaces ?? []}
             @session-remove=${(e: SessionActionEvent) => this.#remove(e.session)}
             @session-reopen=${(e: SessionActionEvent) => this.#reopen(e.session)}></socket-view>`
         : this.#welcome()}
-      <new-socket-dialog .interfaces=${this.gatewayInfo?.interfaces ?? []} @socket-open=${(e: SocketOpenEvent) => this.#open(e.request)}></new-socket-dialog>
+      <new-socket-dialog .interfaces=${this.gatewayInfo?.interfaces ?? []} .labServices=${this.labServices}
+        @socket-open=${(e: SocketOpenEvent) => this.#open(e.request)} @start-labs=${this.#startLabs}></new-socket-dialog>
     `;
   }
 
@@ -107,9 +126,9 @@ export class SocketWorkspace extends LitElement {
       <h1>${msg('Real TCP and UDP sockets, from this tab.', { id: 'ws.title' })}</h1>
       <p>${msg('The gateway opens the sockets on its host and relays them here. Every read is its own log line, so you see exactly where the network split your data.', { id: 'ws.intro' })}</p>
       <div class="cards">
-        <button data-testid="card-tcp" @click=${() => void this.dialog.show('tcp')}><b>${msg('TCP client', { id: 'kind.tcpLong' })}</b><span>${msg('Connect to an echo server, a web server, Redis — send text or hex.', { id: 'ws.cardTcp' })}</span></button>
-        <button data-testid="card-server" @click=${() => void this.dialog.show('server')}><b>${msg('TCP server', { id: 'kind.serverLong' })}</b><span>${msg('Listen on a port; see each client, send to one or all, kick one.', { id: 'ws.cardServer' })}</span></button>
-        <button data-testid="card-udp" @click=${() => void this.dialog.show('udp')}><b>${msg('UDP socket', { id: 'kind.udpLong' })}</b><span>${msg('Bind, receive datagrams with their source, reply, broadcast, IPMSG/FeiQ.', { id: 'ws.cardUdp' })}</span></button>
+        <button data-testid="card-tcp" @click=${() => this.#showDialog('tcp')}><b>${msg('TCP client', { id: 'kind.tcpLong' })}</b><span>${msg('Connect to an echo server, a web server, Redis — send text or hex.', { id: 'ws.cardTcp' })}</span></button>
+        <button data-testid="card-server" @click=${() => this.#showDialog('server')}><b>${msg('TCP server', { id: 'kind.serverLong' })}</b><span>${msg('Listen on a port; see each client, send to one or all, kick one.', { id: 'ws.cardServer' })}</span></button>
+        <button data-testid="card-udp" @click=${() => this.#showDialog('udp')}><b>${msg('UDP socket', { id: 'kind.udpLong' })}</b><span>${msg('Bind, receive datagrams with their source, reply, broadcast, IPMSG/FeiQ.', { id: 'ws.cardUdp' })}</span></button>
       </div>
       <p class="note">${msg('Targets are checked by the gateway’s policy: loopback and private LAN are allowed by default, the public internet is not.', { id: 'ws.policy' })}</p>
       ${this.openError ? html`<p class="warn" role="alert">${this.openError}</p>` : nothing}

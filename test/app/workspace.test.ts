@@ -286,6 +286,21 @@ describe('presets against real peers', () => {
   });
 });
 
+describe('lab services as quick targets', () => {
+  test("the dialog starts the gateway's lab services and connects to its echo with one click", async () => {
+    const page = await openPage(browser, gateway.url);
+    await page.getByTestId('new-tcp').click();
+    await page.getByTestId('start-labs').click();
+    await page.locator('[data-testid=lab-target][data-name=tcp-echo]').click();
+    await page.getByTestId('dialog-open').click();
+    await waitForLine(page, 'event', /Connected/);
+    await send(page, 'lab echo\\n');
+    const rx = await waitForLine(page, 'in', 'lab echo');
+    expect(await rx.getAttribute('data-bytes')).toBe('9');
+    await page.context().close();
+  });
+});
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
