@@ -62,7 +62,7 @@ export class MessageComposer extends LitElement {
       .hint { font-size: 11px; color: var(--faint); }
       .err { padding: 0 10px 8px; }
       .size { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
-      .sep { width: 1px; height: 18px; background: var(--border); }
+      .tools { display: inline-flex; gap: 8px; align-items: center; margin-left: auto; }
       .snip { display: inline-flex; gap: 4px; align-items: center; }
       .snip input { width: 120px; }
     `,
@@ -221,7 +221,7 @@ export class MessageComposer extends LitElement {
         </span>
         ${s.mode === 'text'
           ? html`
-              <label class="check"><input type="checkbox" data-testid="escapes" .checked=${s.escapes} @change=${(e: Event) => this.#set('escapes', (e.target as HTMLInputElement).checked)} />${msg('Escapes (\\n, \\xNN)', { id: 'composer.escapes' })}</label>
+              <label class="check" title=${'\\n \\r \\t \\0 \\\\ \\xNN'}><input type="checkbox" data-testid="escapes" .checked=${s.escapes} @change=${(e: Event) => this.#set('escapes', (e.target as HTMLInputElement).checked)} />${msg('Escapes', { id: 'composer.escapesShort' })}</label>
               <label class="check">${msg('Line end', { id: 'composer.lineEnd' })}
                 <select data-testid="line-ending" @change=${(e: Event) => this.#set('lineEnding', (e.target as HTMLSelectElement).value as PayloadSettings['lineEnding'])}>
                   <option value="none" ?selected=${s.lineEnding === 'none'}>${msg('none', { id: 'composer.none' })}</option>
@@ -245,7 +245,7 @@ export class MessageComposer extends LitElement {
         ${s.framing === 'json-header'
           ? html`<input class="mono" style="width:180px" aria-label=${msg('JSON header', { id: 'composer.jsonHeader' })} .value=${s.jsonHeader} @change=${(e: Event) => this.#set('jsonHeader', (e.target as HTMLInputElement).value)} />`
           : nothing}
-        <span class="sep"></span>
+        <span class="tools">
         <select class="menu" data-testid="preset" aria-label=${msg('Presets', { id: 'composer.presets' })} @change=${(e: Event) => { this.#applyPreset((e.target as HTMLSelectElement).value); (e.target as HTMLSelectElement).value = ''; }}>
           <option value="">${msg('Presets…', { id: 'composer.presetsMenu' })}</option>
           ${PRESETS.map((p) => html`<option value=${p.id}>${p.label()}</option>`)}
@@ -264,6 +264,7 @@ export class MessageComposer extends LitElement {
                   @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') this.#saveSnippet((e.target as HTMLInputElement).value); if (e.key === 'Escape') this.naming = false; }} />`
             : html`<button class="small ghost" data-testid="snippet-save" title=${msg('Save as snippet', { id: 'composer.saveSnippet' })} @click=${() => { this.naming = true; void this.updateComplete.then(() => (this.renderRoot.querySelector('[data-testid=snippet-name]') as HTMLInputElement | null)?.focus()); }}>＋ ${msg('Save', { id: 'composer.save' })}</button>`}
           ${this.snippets.length ? html`<button class="small ghost" title=${msg('Delete the last snippet', { id: 'composer.deleteSnippet' })} @click=${() => this.#deleteSnippet(this.snippets.at(-1)!.name)}>✕</button>` : nothing}
+        </span>
         </span>
       </div>
       <div class="main">

@@ -83,6 +83,11 @@ describe('screenshots', () => {
       await page.getByTestId('clients').waitFor();
       await page.screenshot({ path: artifactPath(`page-tcp-server-${suffix}.png`) });
 
+      if (suffix === 'light-en') {
+        await select(page, 'accepted');
+        await page.screenshot({ path: artifactPath(`page-accepted-client-${suffix}.png`) });
+      }
+
       await select(page, 'udp');
       await page.getByTestId('peers').waitFor();
       await page.screenshot({ path: artifactPath(`page-udp-${suffix}.png`) });

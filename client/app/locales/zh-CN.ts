@@ -162,7 +162,7 @@ export const templates: LocaleModule['templates'] = {
   'log.ev.info': '提示',
   'composer.mode': '输入方式',
   'composer.text': '文本',
-  'composer.escapes': '转义（\\n、\\xNN）',
+  'composer.escapesShort': '转义',
   'composer.lineEnd': '行尾',
   'composer.none': '无',
   'composer.encoding': '编码',
