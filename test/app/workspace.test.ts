@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import type net from 'node:net';
 import type { Browser } from 'playwright-core';
@@ -47,6 +48,17 @@ describe('sockgate page', () => {
     await expect.poll(() => page.getByTestId('bytes-in').textContent()).toBe('10 B');
     await expect.poll(() => page.getByTestId('bytes-out').textContent()).toBe('10 B');
     await page.screenshot({ path: artifactPath('page-tcp-echo-light-en.png') });
+
+    // The log saves as JSON (and text) with every line's bytes.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-save-json').click()]);
+    const saved = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { dir: string; bytes: number; hex?: string; event?: string }[];
+    expect(saved.filter((l) => l.dir === 'in').map((l) => [l.bytes, l.hex])).toEqual([
+      [6, '68 65 6C 6C 6F 0A'],
+      [4, '41 42 43 44'],
+    ]);
+    expect(saved.some((l) => l.event === 'connected')).toBe(true);
+    const [text] = await Promise.all([page.waitForEvent('download'), page.getByTestId('log-save-text').click()]);
+    expect(fs.readFileSync((await text.path())!, 'utf8')).toMatch(/\tRX\t127\.0\.0\.1:\d+\t4\tABCD\t41 42 43 44/);
     await page.context().close();
   });
 
