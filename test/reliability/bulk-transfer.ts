@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { Frame, decodeFrame, type OpenedMsg } from '../../shared/protocol.js';
+import { Frame, decodeFrame, type ClientMessage, type OpenedMsg, type ServerMessage } from '../../shared/protocol.js';
 import type { ProtocolClient } from '../helpers/protocol-client.js';
 
 /**
@@ -32,6 +32,19 @@ export class ByteSource {
   get done(): boolean {
     return this.produced >= this.total;
   }
+}
+
+let nextRef = 1_000_000;
+
+/**
+ * Sends a control message and waits up to `timeoutMs` for its reply. The shared client's
+ * `request` gives up after 10 s, too short for a thousand sockets on a loaded 2-core machine.
+ */
+export function requestWithin(page: ProtocolClient, msg: ClientMessage, timeoutMs = 60_000): Promise<ServerMessage> {
+  const ref = nextRef++;
+  const reply = page.next((m) => 'ref' in m && m.ref === ref, timeoutMs);
+  page.ws.send(JSON.stringify({ ...msg, ref }));
+  return reply;
 }
 
 /** A random integer in [lo, hi]. */
@@ -197,7 +210,7 @@ export class PageStreams {
       // Let the WebSocket drain instead of queueing the whole window in the client.
       while (this.page.ws.bufferedAmount > 4 << 20) await sleep(1);
     }
-    await this.page.request({ t: 'end', id });
+    await requestWithin(this.page, { t: 'end', id });
   }
 
   /** Reads (grants credit for) everything socket `id` delivers until EOF; resolves with its digest. */
@@ -231,7 +244,7 @@ export async function pageRoundTrip(
   opts: { maxWrite?: number; timeoutMs?: number; credit?: number } = {},
 ): Promise<{ up: Digest; down: Digest }> {
   streams.track(id);
-  const opened = (await streams.page.request({ t: 'tcp.connect', id, host: '127.0.0.1', port, credit: opts.credit })) as OpenedMsg;
+  const opened = (await requestWithin(streams.page, { t: 'tcp.connect', id, host: '127.0.0.1', port, credit: opts.credit })) as OpenedMsg;
   if (opened.t !== 'opened') throw new Error(`connect failed: ${JSON.stringify(opened)}`);
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   const src = new ByteSource(upBytes);
