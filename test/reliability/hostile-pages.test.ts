@@ -356,6 +356,37 @@ describe('a page that stops reading its WebSocket', () => {
   });
 });
 
+describe('a page that goes silent', () => {
+  it('is dropped by the heartbeat (close 4002) with all its sockets, while a live page stays', async () => {
+    const g = await startGateway({ port: 0, audit: null, heartbeatMs: 150 });
+    try {
+      const silent = await ProtocolClient.connect(g.origin, g.token);
+      const live = await ProtocolClient.connect(g.origin, g.token);
+      for (let id = 1; id <= 5; id++) await silent.request({ t: 'tcp.connect', id, host: '127.0.0.1', port: echo.port });
+      await waitFor(() => g.stats().sockets === 5);
+      // The tab is frozen: it reads nothing, so it answers no ping.
+      (silent.ws as unknown as { _socket: net.Socket })._socket.pause();
+      await waitFor(() => g.stats().pages === 1 && g.stats().sockets === 0, 3000, 'the silent page to be dropped');
+      (silent.ws as unknown as { _socket: net.Socket })._socket.resume();
+      await waitFor(() => silent.closeCode !== undefined, 3000);
+      // The close frame (4002) may be cut short by the terminate that follows it.
+      expect([4002, 1006]).toContain(silent.closeCode);
+      expect(await live.request({ t: 'udp.bind', id: 1, host: '127.0.0.1' })).toMatchObject({ t: 'opened' });
+      await live.close();
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('permessage-deflate is never negotiated (no decompression bombs)', async () => {
+    const { WebSocket } = await import('ws');
+    const ws = new WebSocket(`${gw.origin.replace('http', 'ws')}/ws?token=${gw.token}`, 'sockgate.v1', { perMessageDeflate: true });
+    await new Promise((r) => ws.once('open', r));
+    expect(ws.extensions).toBe('');
+    ws.close();
+  });
+});
+
 describe('nothing leaks', () => {
   it('after every attack above, this process has the descriptors it had before (/proc/self/fd), and the gateway only the bystander', async () => {
     await waitFor(() => gw.stats().pages === 1 && gw.stats().sockets === 1, 5000, 'only the bystander left');
