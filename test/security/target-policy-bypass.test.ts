@@ -122,6 +122,15 @@ describe('listening, binding, multicast and broadcast', () => {
     await expect(policy.resolve('0.0.0.0', 0, 'bind')).resolves.toMatchObject({ address: '0.0.0.0' });
   });
 
+  it('listening on all interfaces is allowed by default (labs need it) and a rule can forbid it, in every spelling', async () => {
+    await expect(policy.resolve('0.0.0.0', 8080, 'listen')).resolves.toMatchObject({ decision: { allowed: true } });
+    const loopbackOnly = new TargetPolicy({ deny: ['0.0.0.0/32', '::/128'] });
+    for (const host of ['0.0.0.0', '0', '0x0', '[::]', '::', '::ffff:0.0.0.0']) {
+      await expect(loopbackOnly.resolve(host, 8080, 'listen'), host).rejects.toMatchObject({ code: 'DENIED' });
+    }
+    await expect(loopbackOnly.resolve('127.0.0.1', 8080, 'listen')).resolves.toBeTruthy();
+  });
+
   it('multicast groups the policy does not allow: global-scope IPv6, and a group a rule denies', async () => {
     expect(await deniedBy('ff0e::1:3', 0, 'join')).toBe(RULE.publicNet);
     expect(await deniedBy('ff08::1', 0, 'join')).toBe(RULE.publicNet);
