@@ -26,6 +26,8 @@ const DECODINGS: readonly { id: TextEncodingName; label: string }[] = [
 
 /** Least time between two redraws of the list, ms. */
 const REDRAW_MS = 100;
+/** The same while lines pour in (more than 500 since the last redraw). */
+const BUSY_REDRAW_MS = 250;
 
 /** The localised words of a log event. */
 export function eventLabel(kind: EventKind): string {
@@ -113,6 +115,7 @@ export class SocketLog extends LitElement {
   // the virtualised list costs a layout.
   #watcher = new ChangeWatcher(this, () => this.#refreshSoon());
   #lastRefresh = 0;
+  #shownCount = 0;
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Filtered lines so far and how far into the store the filter has looked. */
   #filtered: LogEntry[] = [];
@@ -140,7 +143,11 @@ export class SocketLog extends LitElement {
   #refreshSoon(): void {
     if (this.#refreshTimer) return;
     // Scrolled up to read: the rows in view do not change, only the line count; redraw rarely.
-    const wait = this.#lastRefresh + (this.follow || this.filter ? REDRAW_MS : 1000) - performance.now();
+    // Under a flood (many lines per redraw) redraw less often: the tail scrolls past unreadably
+    // fast anyway, and every redraw repaints the whole list.
+    const pending = (this.store?.entries.length ?? 0) - this.#shownCount;
+    const every = !this.follow && !this.filter ? 1000 : pending > 500 ? BUSY_REDRAW_MS : REDRAW_MS;
+    const wait = this.#lastRefresh + every - performance.now();
     if (wait <= 0) {
       this.#refresh();
       return;
@@ -154,6 +161,7 @@ export class SocketLog extends LitElement {
   /** Recomputes the visible lines from the store. */
   #refresh(): void {
     this.#lastRefresh = performance.now();
+    this.#shownCount = this.store?.entries.length ?? 0;
     const entries = this.store?.entries ?? [];
     if (this.paused) {
       this.requestUpdate();

@@ -37,8 +37,10 @@ export class SocketView extends LitElement {
   static override styles = [
     controls,
     css`
+      socket-log { contain: strict; }
       :host { display: grid; grid-template-rows: auto auto minmax(0, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; }
-      header { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; }
+      /* Contained and steady in size: counters that tick must not re-layout the log below. */
+      header { contain: layout paint; min-height: 60px; display: flex; align-items: center; gap: 14px; flex-wrap: wrap; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; }
       .id { display: grid; gap: 2px; min-width: 0; }
       .title { display: flex; align-items: center; gap: 8px; }
       .title h2 { margin: 0; font: 600 15px/1.3 var(--mono); overflow-wrap: anywhere; }
@@ -47,11 +49,11 @@ export class SocketView extends LitElement {
       .pill.open { background: var(--in-soft); color: var(--in); }
       .pill.half-closed, .pill.opening, .pill.closing { background: var(--event-soft); color: var(--event); }
       .pill.failed { background: var(--error-soft); color: var(--error); }
-      .counters { display: grid; grid-template-columns: auto auto; gap: 0 10px; font-size: 12px; font-variant-numeric: tabular-nums; color: var(--muted); }
+      .counters { display: grid; grid-template-columns: 78px 70px; gap: 0 10px; font-size: 12px; font-variant-numeric: tabular-nums; color: var(--muted); }
       .counters b { color: var(--text); font-weight: 600; }
       .spacer { flex: 1; }
       .actions { display: flex; gap: 6px; flex-wrap: wrap; }
-      .panel { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); max-height: 190px; overflow: auto; }
+      .panel { contain: layout paint; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); max-height: 190px; overflow: auto; }
       .panel h3 { margin: 0; padding: 8px 10px 0; font-size: 12px; font-weight: 600; color: var(--muted); }
       .failure { background: var(--error-soft); color: var(--error); border-radius: var(--radius); padding: 10px 14px; font-size: 13px; }
       .failure .detail { color: var(--muted); font-family: var(--mono); font-size: 12px; margin-top: 2px; }
