@@ -133,6 +133,22 @@ describe('sockgate page', () => {
     await page.context().close();
   });
 
+  test('a datagram the policy denies shows its error in the log, and the socket stays open', async () => {
+    const page = await openPage(browser, gateway.url);
+    await newUdp(page);
+    await page.getByTestId('udp-host').fill('8.8.8.8'); // denied before any packet leaves
+    await page.getByTestId('udp-port').fill('53');
+    await send(page, 'not sent');
+    await waitForLine(page, 'event', /DENIED/);
+    const peer = await udpPeer();
+    await page.getByTestId('udp-host').fill('127.0.0.1');
+    await page.getByTestId('udp-port').fill(String(peer.port));
+    await send(page, 'still works');
+    await waitFor(() => peer.got.length === 1, 5000, 'the datagram after the denial');
+    peer.socket.close();
+    await page.context().close();
+  });
+
   test('GBK text round trip through an echo server, decoded after the fact', async () => {
     const page = await openPage(browser, gateway.url);
     await newTcpClient(page, '127.0.0.1', echo.port);

@@ -143,6 +143,7 @@ export class SocketSession extends EventTarget {
         ...(options.keepAliveDelay ? { keepAliveDelay: options.keepAliveDelay } : {}),
         extras: {
           chunks: true,
+          onError: (e) => s.#logError(e),
           ...(options.connectTimeout ? { connectTimeout: options.connectTimeout } : {}),
           ...(options.tls ? { secureTransport: 'on' as const, ...(options.allowSelfSigned ? { allowSelfSigned: true } : {}) } : {}),
         },
@@ -163,7 +164,7 @@ export class SocketSession extends EventTarget {
       s.#server = new gateway.TCPServerSocket(options.address, {
         ...(options.port ? { localPort: options.port } : {}),
         ...(options.backlog ? { backlog: options.backlog } : {}),
-        extras: { chunks: true, ...(options.reuseAddr ? { reuseAddr: true } : {}) },
+        extras: { chunks: true, onError: (e) => s.#logError(e), ...(options.reuseAddr ? { reuseAddr: true } : {}) },
       });
     } catch (error) {
       s.#fail(error);
@@ -183,7 +184,8 @@ export class SocketSession extends EventTarget {
         localAddress: options.address,
         ...(options.port ? { localPort: options.port } : {}),
         ...(options.reuseAddr ? { multicastAllowAddressSharing: true } : {}),
-        extras: { chunks: true, broadcast: Boolean(options.broadcast) },
+        // Errors that do not close the socket (a datagram denied or too big) still belong in the log.
+        extras: { chunks: true, broadcast: Boolean(options.broadcast), onError: (e) => s.#logError(e) },
       });
     } catch (error) {
       s.#fail(error);
