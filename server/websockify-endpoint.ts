@@ -33,12 +33,20 @@ export function relayWebsockify(
   let bytesIn = 0;
   let bytesOut = 0;
   const pending: Buffer[] = [];
+  let pendingBytes = 0;
   const abort = new AbortController();
   const where = `${target.host}:${target.port}`;
 
   ws.on('message', (data: Buffer, isBinary) => {
     if (!isBinary) data = Buffer.from(data); // websockify accepts text frames as bytes too
-    if (!tcp) return void pending.push(data);
+    if (!tcp) {
+      pending.push(data);
+      pendingBytes += data.length;
+      // Until the target answers (up to the connect timeout) stop reading the WebSocket once a
+      // send window is queued: a client must not be able to park unbounded data here.
+      if (pendingBytes >= ctx.limits.sendWindow) ws.pause();
+      return;
+    }
     writeTcp(data);
   });
   ws.on('close', () => {
@@ -64,6 +72,8 @@ export function relayWebsockify(
       ctx.audit('open', { page: ctx.label, kind: 'websockify', remote: where });
       if (ws.readyState !== ws.OPEN) return void socket.destroy();
       for (const data of pending.splice(0)) writeTcp(data);
+      pendingBytes = 0;
+      if (ws.isPaused && socket.writableLength < ctx.limits.sendWindow) ws.resume();
       const raw = (ws as unknown as { _socket: net.Socket })._socket;
       socket.on('data', (chunk) => {
         bytesIn += chunk.length;
