@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Frame, GATEWAY_ID_BASE, encodeCounter, encodeData, type AcceptedMsg, type ClosedMsg, type ErrorMsg, type OpenedMsg } from '../../shared/protocol.js';
@@ -5,7 +6,7 @@ import { startGateway, type Gateway } from '../../server/gateway.js';
 import { spawnGateway } from '../helpers/gateway-process.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
 import { openFds, tcpClient, waitFor } from '../helpers/peers.js';
-import { blasterPeer, echoPeer } from './hostile-peers-kit.js';
+import { blasterPeer, echoPeer, stalledPort } from './hostile-peers-kit.js';
 import { echoRoundTrips, quantile } from './latency.js';
 
 /**
@@ -352,6 +353,63 @@ describe('a page that stops reading its WebSocket', () => {
       await gp.stop();
       await blaster.close();
       await echoes.close();
+    }
+  });
+});
+
+describe('a websockify client that floods before its target answers', () => {
+  it('is held back: the gateway buffers at most a send window while the connect is pending', async () => {
+    const gp = await spawnGateway(['--port', '0', '--quiet', '--connect-timeout', '4000']);
+    const stalled = await stalledPort();
+    try {
+      const { WebSocket } = await import('ws');
+      const ws = new WebSocket(`${gp.origin.replace('http', 'ws')}/websockify?token=${gp.token}&target=127.0.0.1:${stalled.port}`, ['binary']);
+      await new Promise((r) => ws.once('open', r));
+      const closed = new Promise<[number, string]>((r) => ws.once('close', (code, why) => r([code, why.toString()])));
+      const before = gp.rss();
+      let peak = before;
+      const block = Buffer.alloc(1 << 20);
+      let offered = 0;
+      const until = Date.now() + 2500;
+      while (Date.now() < until) {
+        // Keep the client's own queue short, so what grows is the gateway, not this process.
+        if (ws.bufferedAmount < 8 << 20) {
+          ws.send(block);
+          offered += block.length;
+        } else await new Promise((r) => setTimeout(r, 5));
+        peak = Math.max(peak, gp.rss());
+      }
+      console.log(`[websockify flood] offered ${offered >> 20} MiB while connecting; gateway RSS grew ${((peak - before) / 2 ** 20).toFixed(1)} MiB`);
+      expect(peak - before).toBeLessThan(48 * 2 ** 20);
+      const [code, why] = await closed;
+      expect(code).toBe(1011);
+      expect(why).toMatch(/^TIMED_OUT/);
+    } finally {
+      stalled.close();
+      await gp.stop();
+    }
+  });
+});
+
+describe('a websockify client that writes before its target answers', () => {
+  it('gets every byte through once the target accepts: the pause is lifted after the connect', async () => {
+    const gp = await spawnGateway(['--port', '0', '--quiet']);
+    // Handshakes stall for 1.5 s, then the listener accepts and counts.
+    const slow = await stalledPort(1.5, true);
+    try {
+      const { WebSocket } = await import('ws');
+      const ws = new WebSocket(`${gp.origin.replace('http', 'ws')}/websockify?token=${gp.token}&target=127.0.0.1:${slow.port}`, ['binary']);
+      await new Promise((r) => ws.once('open', r));
+      const data = crypto.randomBytes(6 << 20); // more than a send window, sent at once
+      for (let off = 0; off < data.length; off += 256 * 1024) ws.send(data.subarray(off, off + 256 * 1024));
+      await waitFor(() => ws.bufferedAmount === 0, 20_000, 'the client to have sent everything');
+      ws.close();
+      await waitFor(() => slow.counts.length >= 1, 20_000, 'the target to count the connection');
+      // Only the gateway's connection ends (the queue fillers stay open): it got all of it.
+      expect(slow.counts).toEqual([data.length]);
+    } finally {
+      slow.close();
+      await gp.stop();
     }
   });
 });
