@@ -97,6 +97,19 @@ export class NewSocketDialog extends LitElement {
     return out;
   }
 
+  /** IPv4 interfaces to join groups on; the default lets the OS pick by its routes. */
+  #multicastInterfaces(): { value: string; label: string }[] {
+    const out = [
+      { value: '', label: msg('default (the OS picks by route)', { id: 'dialog.mcastIfDefault' }) },
+      { value: '127.0.0.1', label: msg('127.0.0.1 — this machine only', { id: 'dialog.loopback' }) },
+    ];
+    for (const i of this.interfaces) {
+      if (i.family !== 'IPv4' || i.address === '127.0.0.1') continue;
+      out.push({ value: i.address, label: `${i.address} (${i.name})` });
+    }
+    return out;
+  }
+
   #submit(event: Event): void {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
@@ -117,9 +130,10 @@ export class NewSocketDialog extends LitElement {
         const p = port('port', true)!;
         const keepAlive = Number(get('keepAlive'));
         const timeout = Number(get('timeout'));
+        const serverName = get('serverName');
         request = {
           kind: 'tcp',
-          options: { host, port: p, noDelay: data.has('noDelay'), tls: data.has('tls'), allowSelfSigned: data.has('tls') && data.has('selfSigned'), ...(keepAlive > 0 ? { keepAliveDelay: Math.max(1000, keepAlive * 1000) } : {}), ...(timeout > 0 ? { connectTimeout: timeout * 1000 } : {}) },
+          options: { host, port: p, noDelay: data.has('noDelay'), tls: data.has('tls'), allowSelfSigned: data.has('tls') && data.has('selfSigned'), ...(data.has('tls') && serverName ? { serverName } : {}), ...(keepAlive > 0 ? { keepAliveDelay: Math.max(1000, keepAlive * 1000) } : {}), ...(timeout > 0 ? { connectTimeout: timeout * 1000 } : {}) },
         };
         rememberTargets({ tcp: mostRecent(lastTargets().tcp, { host, port: p }, 8, (a, b) => a.host === b.host && a.port === b.port) });
       } else if (this.kind === 'server') {
@@ -132,7 +146,23 @@ export class NewSocketDialog extends LitElement {
         const address = get('address') || '127.0.0.1';
         const p = port('port', false);
         const groups = get('groups').split(/[\s,，]+/).filter(Boolean);
-        request = { kind: 'udp', options: { address, port: p, broadcast: data.has('broadcast'), reuseAddr: data.has('reuseAddr'), groups } };
+        const multicastInterface = get('multicastInterface');
+        const ttlRaw = get('multicastTTL');
+        const ttl = Number(ttlRaw);
+        if (ttlRaw && (!Number.isInteger(ttl) || ttl < 0 || ttl > 255)) throw new RangeError(msg('The multicast TTL must be a whole number from 0 to 255.', { id: 'dialog.badTtl' }));
+        request = {
+          kind: 'udp',
+          options: {
+            address,
+            port: p,
+            broadcast: data.has('broadcast'),
+            reuseAddr: data.has('reuseAddr'),
+            groups,
+            multicastLoopback: data.has('multicastLoopback'),
+            ...(multicastInterface ? { multicastInterface } : {}),
+            ...(ttlRaw ? { multicastTTL: ttl } : {}),
+          },
+        };
         rememberTargets({ udpAddress: address, udpPort: p });
       }
     } catch (error) {
@@ -178,9 +208,11 @@ export class NewSocketDialog extends LitElement {
       <datalist id="recent-hosts">${t.tcp.map((x) => html`<option value=${x.host}>${x.host}:${x.port}</option>`)}</datalist>
       <div class="opts">
         <label class="check"><input type="checkbox" name="noDelay" />${msg('No delay (Nagle off)', { id: 'dialog.noDelay' })}</label>
-        <label class="check"><input type="checkbox" name="tls" />TLS</label>
-        <label class="check"><input type="checkbox" name="selfSigned" />${msg('Accept self-signed', { id: 'dialog.selfSigned' })}</label>
+        <label class="check"><input type="checkbox" name="tls" data-testid="tcp-tls" />TLS</label>
+        <label class="check"><input type="checkbox" name="selfSigned" data-testid="tcp-self-signed" />${msg('Accept self-signed', { id: 'dialog.selfSigned' })}</label>
       </div>
+      <label class="field">${msg('TLS server name (SNI and certificate name; empty = the host)', { id: 'dialog.serverName' })}
+        <input name="serverName" class="mono" data-testid="tcp-server-name" autocomplete="off" placeholder="example.lab" /></label>
       <div class="grid" style="grid-template-columns: 1fr 1fr">
         <label class="field">${msg('Keep-alive after (s, empty = off)', { id: 'dialog.keepAlive' })}<input name="keepAlive" type="number" min="1" /></label>
         <label class="field">${msg('Connect timeout (s, empty = default)', { id: 'dialog.timeout' })}<input name="timeout" type="number" min="1" /></label>
@@ -237,7 +269,15 @@ export class NewSocketDialog extends LitElement {
         <label class="check"><input type="checkbox" name="broadcast" data-testid="udp-broadcast" />${msg('SO_BROADCAST (allow sending to broadcast addresses)', { id: 'dialog.broadcast' })}</label>
         <label class="check"><input type="checkbox" name="reuseAddr" />SO_REUSEADDR</label>
       </div>
-      <label class="field">${msg('Multicast groups to join (comma-separated, optional)', { id: 'dialog.groups' })}<input name="groups" class="mono" placeholder="239.1.2.3" /></label>`;
+      <label class="field">${msg('Multicast groups to join (comma-separated, optional)', { id: 'dialog.groups' })}<input name="groups" class="mono" data-testid="udp-groups" placeholder="239.1.2.3" /></label>
+      <div class="grid" style="grid-template-columns: 1fr 90px">
+        <label class="field">${msg('Multicast interface (joins and sends go through it)', { id: 'dialog.mcastIf' })}
+          <select name="multicastInterface" data-testid="udp-mcast-if">${this.#multicastInterfaces().map((a) => html`<option value=${a.value}>${a.label}</option>`)}</select></label>
+        <label class="field">TTL<input name="multicastTTL" class="mono" type="number" min="0" max="255" data-testid="udp-mcast-ttl" placeholder="1" /></label>
+      </div>
+      <div class="opts">
+        <label class="check"><input type="checkbox" name="multicastLoopback" data-testid="udp-mcast-loop" checked />${msg('Multicast loopback (hear this host’s own group traffic)', { id: 'dialog.mcastLoop' })}</label>
+      </div>`;
   }
 }
 

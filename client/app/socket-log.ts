@@ -43,6 +43,7 @@ export function eventLabel(kind: EventKind): string {
     case 'kicked': return msg('Kicked (closed by us)', { id: 'log.ev.kicked' });
     case 'error': return msg('Error', { id: 'log.ev.error' });
     case 'joined': return msg('Joined multicast group', { id: 'log.ev.joined' });
+    case 'left': return msg('Left multicast group', { id: 'log.ev.left' });
     case 'info': return msg('Note', { id: 'log.ev.info' });
   }
 }

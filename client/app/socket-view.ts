@@ -21,6 +21,7 @@ import './message-composer.js';
 import './rate-graph.js';
 import './server-clients.js';
 import './socket-log.js';
+import './udp-groups.js';
 import './udp-peers.js';
 
 /** Asks the workspace to act on a session (remove it from the list, or open it again). */
@@ -51,6 +52,7 @@ export class SocketView extends LitElement {
       .pill.failed { background: var(--error-soft); color: var(--error); }
       .counters { display: grid; grid-template-columns: 78px 70px; gap: 0 10px; font-size: 12px; font-variant-numeric: tabular-nums; color: var(--muted); }
       .counters b { color: var(--text); font-weight: 600; }
+      .counters .dropped { grid-column: 1 / -1; }
       .spacer { flex: 1; }
       .actions { display: flex; gap: 6px; flex-wrap: wrap; }
       .panel { contain: layout paint; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); max-height: 190px; overflow: auto; }
@@ -103,6 +105,11 @@ export class SocketView extends LitElement {
         <div class="counters" data-testid="counters">
           <span>↓ <b data-testid="bytes-in">${bytes(c.bytesIn)}</b></span><span>${msg(str`${c.msgsIn} msgs`, { id: 'view.msgs' })}</span>
           <span>↑ <b data-testid="bytes-out">${bytes(c.bytesOut)}</b></span><span>${msg(str`${c.msgsOut} msgs`, { id: 'view.msgs' })}</span>
+          ${s.kind === 'udp'
+            ? html`<span class="dropped" data-testid="dropped" data-dropped=${s.dropped ?? ''}
+                title=${msg('Datagrams the gateway dropped because the page had no credit left. The gateway reports the count when the socket closes.', { id: 'view.droppedHint' })}
+                >${msg(str`dropped: ${s.dropped ?? '—'}`, { id: 'view.dropped' })}</span>`
+            : nothing}
         </div>
         <rate-graph .meter=${s.rate}></rate-graph>
         <span class="spacer"></span>
@@ -125,7 +132,7 @@ export class SocketView extends LitElement {
         : s.kind === 'server'
           ? html`<div class="panel"><h3>${msg(str`Clients (${s.clients.filter((x) => x.canSend).length} connected)`, { id: 'view.clients' })}</h3><server-clients .session=${s} @client-send=${this.#onClient} @client-kick=${this.#onClient}></server-clients></div>`
           : s.kind === 'udp'
-            ? html`<div class="panel"><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
+            ? html`<div class="panel"><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-groups .session=${s}></udp-groups><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
             : html`<div></div>`}
       <socket-log .store=${s.log} .name=${s.title}></socket-log>
       <message-composer .session=${s} .interfaces=${this.interfaces} @composer-send=${this.#onSend} @composer-stop=${() => s.stopSending()}></message-composer>

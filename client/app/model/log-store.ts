@@ -21,6 +21,7 @@ export type EventKind =
   | 'kicked'
   | 'error'
   | 'joined'
+  | 'left'
   | 'info';
 
 /** One line of the log. Payload lines carry the bytes; event lines carry a kind and details. */

@@ -4,7 +4,7 @@
  * log, counters, rate and peers, runs send jobs (once, N times, cyclic), and fires `change` at
  * most once per frame.
  */
-import type { SocketGateway, TCPChunk, TCPServerSocket, TCPSocket, UDPMessage, UDPReceivedMessage, UDPSocket } from '../../lib/index.js';
+import type { MulticastController, SocketGateway, SocketStats, TCPChunk, TCPServerSocket, TCPSocket, UDPMessage, UDPReceivedMessage, UDPSocket } from '../../lib/index.js';
 import { FrameBatcher } from './frame-batcher.js';
 import { LogStore } from './log-store.js';
 import { RateMeter } from './rate-meter.js';
@@ -59,6 +59,8 @@ export interface TcpClientOptions {
   keepAliveDelay?: number;
   connectTimeout?: number;
   tls?: boolean;
+  /** TLS SNI and certificate name; empty = the host. */
+  serverName?: string;
   allowSelfSigned?: boolean;
 }
 
@@ -77,6 +79,12 @@ export interface UdpOptions {
   broadcast?: boolean;
   reuseAddr?: boolean;
   groups?: string[];
+  /** IP_MULTICAST_IF and the interface groups are joined on (e.g. `127.0.0.1`); empty = the OS's choice. */
+  multicastInterface?: string;
+  /** IP_MULTICAST_LOOP: hear the host's own multicast. */
+  multicastLoopback?: boolean;
+  /** IP_MULTICAST_TTL (0–255). */
+  multicastTTL?: number;
 }
 
 type TcpWriter = WritableStreamDefaultWriter<ArrayBuffer | ArrayBufferView>;
@@ -114,6 +122,11 @@ export class SocketSession extends EventTarget {
   broadcast = false;
   /** Multicast groups joined (UDP). */
   groups: string[] = [];
+  /**
+   * UDP datagrams the gateway dropped for want of credit, as the library reports them. The gateway
+   * only tells the count in its `closed` message, so it is undefined while the socket is open.
+   */
+  dropped: number | undefined;
   /** What was asked for, to reopen with the same settings. */
   readonly options: TcpClientOptions | TcpServerOptions | UdpOptions | undefined;
 
@@ -145,7 +158,9 @@ export class SocketSession extends EventTarget {
           chunks: true,
           onError: (e) => s.#logError(e),
           ...(options.connectTimeout ? { connectTimeout: options.connectTimeout } : {}),
-          ...(options.tls ? { secureTransport: 'on' as const, ...(options.allowSelfSigned ? { allowSelfSigned: true } : {}) } : {}),
+          ...(options.tls
+            ? { secureTransport: 'on' as const, ...(options.serverName ? { serverName: options.serverName } : {}), ...(options.allowSelfSigned ? { allowSelfSigned: true } : {}) }
+            : {}),
         },
       });
     } catch (error) {
@@ -184,8 +199,15 @@ export class SocketSession extends EventTarget {
         localAddress: options.address,
         ...(options.port ? { localPort: options.port } : {}),
         ...(options.reuseAddr ? { multicastAllowAddressSharing: true } : {}),
+        ...(options.multicastLoopback !== undefined ? { multicastLoopback: options.multicastLoopback } : {}),
+        ...(options.multicastTTL !== undefined ? { multicastTimeToLive: options.multicastTTL } : {}),
         // Errors that do not close the socket (a datagram denied or too big) still belong in the log.
-        extras: { chunks: true, broadcast: Boolean(options.broadcast), onError: (e) => s.#logError(e) },
+        extras: {
+          chunks: true,
+          broadcast: Boolean(options.broadcast),
+          ...(options.multicastInterface ? { multicastInterface: options.multicastInterface } : {}),
+          onError: (e) => s.#logError(e),
+        },
       });
     } catch (error) {
       s.#fail(error);
@@ -353,15 +375,8 @@ export class SocketSession extends EventTarget {
     this.state = 'open';
     this.log.event('bound', { detail: this.local + (this.broadcast ? ' · SO_BROADCAST' : '') });
     this.#writer = info.writable.getWriter();
-    for (const group of groups) {
-      try {
-        await info.multicastController!.joinGroup(group);
-        this.groups.push(group);
-        this.log.event('joined', { detail: group });
-      } catch (error) {
-        this.#logError(error);
-      }
-    }
+    this.#multicast = info.multicastController;
+    for (const group of groups) await this.joinGroup(group);
     this.changed();
     const reader = info.readable.getReader();
     this.#reader = reader as ReadableStreamDefaultReader<unknown>;
@@ -378,6 +393,41 @@ export class SocketSession extends EventTarget {
       () => this.#ended(),
       (error) => this.#ended(error),
     );
+  }
+
+  #multicast: MulticastController | undefined;
+
+  /** Joins a multicast group on the chosen multicast interface; failures go to the log. */
+  async joinGroup(group: string): Promise<void> {
+    if (!this.#multicast) return;
+    const iface = (this.options as UdpOptions | undefined)?.multicastInterface;
+    try {
+      await this.#multicast.joinGroup(group, iface ? { interface: iface } : undefined);
+      this.groups = [...this.#multicast.joinedGroups];
+      this.log.event('joined', { detail: iface ? `${group} @ ${iface}` : group });
+    } catch (error) {
+      this.#logError(error);
+    }
+    this.changed();
+  }
+
+  /** Leaves a joined multicast group (on the same interface it was joined on). */
+  async leaveGroup(group: string): Promise<void> {
+    if (!this.#multicast) return;
+    const iface = (this.options as UdpOptions | undefined)?.multicastInterface;
+    try {
+      await this.#multicast.leaveGroup(group, iface ? { interface: iface } : undefined);
+      this.groups = [...this.#multicast.joinedGroups];
+      this.log.event('left', { detail: group });
+    } catch (error) {
+      this.#logError(error);
+    }
+    this.changed();
+  }
+
+  /** The library's counters for this socket (its `dropped` is known once the socket closed). */
+  get libraryStats(): SocketStats | undefined {
+    return (this.#tcp ?? this.#udp)?.stats;
   }
 
   #datagram(message: UDPReceivedMessage): void {
@@ -536,6 +586,10 @@ export class SocketSession extends EventTarget {
       this.#logError(error);
     }
     this.state = 'closed';
+    if (this.kind === 'udp') {
+      this.dropped = this.#udp?.stats.dropped ?? 0;
+      this.groups = [];
+    }
     const code = this.#kicked ? undefined : (error as { code?: string } | undefined)?.code;
     this.#logBoth(this.#kicked ? 'kicked' : 'closed', { peer: this.kind === 'tcp' || this.kind === 'accepted' ? this.remote : '', code });
     this.changed();
