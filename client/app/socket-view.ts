@@ -132,7 +132,7 @@ export class SocketView extends LitElement {
         : s.kind === 'server'
           ? html`<div class="panel"><h3>${msg(str`Clients (${s.clients.filter((x) => x.canSend).length} connected)`, { id: 'view.clients' })}</h3><server-clients .session=${s} @client-send=${this.#onClient} @client-kick=${this.#onClient}></server-clients></div>`
           : s.kind === 'udp'
-            ? html`<div class="panel"><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-groups .session=${s}></udp-groups><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
+            ? html`<div class="panel"><udp-groups .session=${s}></udp-groups><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
             : html`<div></div>`}
       <socket-log .store=${s.log} .name=${s.title}></socket-log>
       <message-composer .session=${s} .interfaces=${this.interfaces} @composer-send=${this.#onSend} @composer-stop=${() => s.stopSending()}></message-composer>
