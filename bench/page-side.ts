@@ -12,8 +12,8 @@ import path from 'node:path';
 import type { PeerPorts } from './peers.js';
 
 /** Rates (messages per second) the ramp asks the ticker for. */
-const RAMP = [500, 1000, 2000, 5000, 10_000, 20_000, 40_000];
-const STEP_MS = 2000;
+const RAMP = [500, 1000, 2000, 5000, 10_000, 20_000];
+const STEP_MS = 1500;
 /** A rate "shows without dropping frames" while at most this share of frames is late. */
 const DROP_TOLERANCE = 0.02;
 
@@ -32,7 +32,7 @@ export async function servePage(root: string): Promise<{ origin: string; close: 
     logLevel: 'warning',
   });
   const html = `<!doctype html><meta charset="utf-8"><title>sockgate bench log</title>
-<style>body{margin:0;font:12px monospace}#log{height:100vh;overflow:auto;white-space:pre}</style>
+<style>body{margin:0;font:12px/16px monospace}#log{height:100vh;overflow:hidden;white-space:pre;contain:strict}#log div{height:16px}</style>
 <div id="log"></div><script type="module" src="/page.js"></script>`;
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith('/page.js')) return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(fs.readFileSync(path.join(dir, 'page.js')));
@@ -83,7 +83,7 @@ export async function pageSide(o: { pageOrigin: string; gatewayPort: number; tok
     return {
       'chunks/s shown with ≤2% late frames': shown.best,
       'chunks/s read, not rendered, with ≤2% late frames': bare.best,
-      page: 'bench/page/log-page.ts (minimal page on client/lib; log rendered per animation frame, newest 1,000 lines)',
+      page: 'bench/page/log-page.ts (minimal page on client/lib; log rendered per animation frame, newest 200 lines)',
       ramp: shown.text,
       'ramp not rendered': bare.text,
     };

@@ -142,6 +142,7 @@ export function renderMarkdown(r: Results): string {
     ['Bridge CPU per byte, 16 sockets (ns)', 'bulk16', 'bridgeCpuPerWork', 1],
     ['CPU during small messages, bridge (% of one core)', 'small', 'bridgeCpuPct', 1, 0],
     ['CPU during small messages, bench client (% of one core)', 'small', 'clientCpuPct', 1, 0],
+    ['Other processes\' CPU just before each bulk run (% of one core)', 'bulk', 'otherLoadPct', 1, 0],
     ['Idle TCP sockets held', 'idle', 'held', 1, 0],
     ['Bridge memory per idle socket (bytes)', 'idle', 'bytesPerSocket', 1, 0],
     ['Bridge RSS growth, page stops reading 2 s (MiB)', 'stalled', 'growthBytes', 2 ** 20],

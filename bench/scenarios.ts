@@ -13,7 +13,7 @@ export const BULK_WINDOW = Number(process.env.BENCH_BULK_WINDOW ?? 4 << 20);
 export const SMALL = 64;
 
 /** Wall-clock budget per measured run, ms (the bench's --quick shortens it). */
-export const timing = { bulkMs: 1500, warmMs: 300, smallMs: 1000, rttCount: 3000, udpMs: 1000 };
+export const timing = { bulkMs: 1200, warmMs: 300, smallMs: 1000, rttCount: 3000, udpMs: 1000 };
 
 const block = new Uint8Array(BULK_WRITE).fill(0x61);
 

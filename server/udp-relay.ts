@@ -5,6 +5,9 @@ import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
 import { SendCredit } from './send-credit.js';
 
+/** How often at most a page hears its UDP socket's running drop count. */
+const DROP_REPORT_MS = 250;
+
 interface Outgoing {
   host: string;
   port: number;
@@ -32,6 +35,7 @@ export class UdpRelay implements Relay {
   private byteTokens: number;
   private refillAt = Date.now();
   private paceTimer: NodeJS.Timeout | undefined;
+  private dropTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private closeRef: number | undefined;
   private error: ErrorCode | undefined;
@@ -108,12 +112,22 @@ export class UdpRelay implements Relay {
     this.lastActivity = Date.now();
     if (this.credit < msg.length || this.page.congested) {
       this.dropped++;
+      this.reportDrops();
       return;
     }
     this.credit -= msg.length;
     this.bytesIn += msg.length;
     this.page.sendFrame(encodeDatagram(this.id, this.seq++, Date.now(), rinfo.address, rinfo.port, msg));
   };
+
+  /** Tells the page the running drop count, at most every {@link DROP_REPORT_MS}, so a flood shows while it happens. */
+  private reportDrops(): void {
+    if (this.dropTimer || this.closed) return;
+    this.dropTimer = setTimeout(() => {
+      this.dropTimer = undefined;
+      if (!this.closed) this.page.send({ t: 'dropped', id: this.id, dropped: this.dropped });
+    }, DROP_REPORT_MS);
+  }
 
   remoteAddress(): { address: string; port: number } | undefined {
     return this.remote;
@@ -274,6 +288,7 @@ export class UdpRelay implements Relay {
     this.closed = true;
     this.error ??= code;
     clearTimeout(this.paceTimer);
+    clearTimeout(this.dropTimer);
     this.socket.close();
   }
 
