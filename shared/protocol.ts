@@ -300,6 +300,13 @@ export interface ErrorMsg {
   fatal?: boolean;
 }
 
+/** UDP: datagrams dropped so far because the page had no credit (sent at most every 250 ms while it grows). */
+export interface DroppedMsg {
+  t: 'dropped';
+  id: number;
+  dropped: number;
+}
+
 /** Sent to every page before the gateway shuts down. */
 export interface ShutdownMsg {
   t: 'shutdown';
@@ -314,7 +321,8 @@ export type ServerMessage =
   | OkMsg
   | ClosedMsg
   | ErrorMsg
-  | ShutdownMsg;
+  | ShutdownMsg
+  | DroppedMsg;
 
 // ---- binary frames ---------------------------------------------------------------------
 

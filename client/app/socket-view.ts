@@ -107,7 +107,7 @@ export class SocketView extends LitElement {
           <span>↑ <b data-testid="bytes-out">${bytes(c.bytesOut)}</b></span><span>${msg(str`${c.msgsOut} msgs`, { id: 'view.msgs' })}</span>
           ${s.kind === 'udp'
             ? html`<span class="dropped" data-testid="dropped" data-dropped=${s.dropped ?? ''}
-                title=${msg('Datagrams the gateway dropped because the page had no credit left. The gateway reports the count when the socket closes.', { id: 'view.droppedHint' })}
+                title=${msg('Datagrams the gateway dropped because the page had no credit left. The gateway reports the count as it grows.', { id: 'view.droppedHint' })}
                 >${msg(str`dropped: ${s.dropped ?? '—'}`, { id: 'view.dropped' })}</span>`
             : nothing}
         </div>

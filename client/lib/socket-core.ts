@@ -243,6 +243,9 @@ export abstract class SocketCore<T> implements SocketHandler {
       case 'closed':
         this.#onGatewayClosed(msg);
         return;
+      case 'dropped':
+        this.stats.dropped = msg.dropped;
+        return;
       default:
         this.onOther(msg);
     }

@@ -199,6 +199,6 @@ export interface SocketStats {
   messagesIn: number;
   /** Writes (TCP) or datagrams (UDP) sent. */
   messagesOut: number;
-  /** UDP datagrams the gateway dropped because the page had no credit (known once closed). */
+  /** UDP datagrams the gateway dropped because the page had no credit (kept current while it grows). */
   dropped: number;
 }

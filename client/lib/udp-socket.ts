@@ -283,7 +283,7 @@ export class UDPSocket {
     return this.#core.set(fields);
   }
 
-  /** Non-spec: byte and datagram counters (`dropped` once the socket is closed). */
+  /** Non-spec: byte and datagram counters (`dropped` is the gateway's running count). */
   get stats(): SocketStats {
     return this.#core.snapshot();
   }

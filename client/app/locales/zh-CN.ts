@@ -215,5 +215,5 @@ export const templates: LocaleModule['templates'] = {
   'groups.input': '要加入的组',
   'groups.join': '加入',
   'view.dropped': str`丢弃: ${0}`,
-  'view.droppedHint': '页面没有接收额度时网关丢弃的数据报数。网关在套接字关闭时报告这个数。',
+  'view.droppedHint': '页面没有接收额度时网关丢弃的数据报数，随丢弃实时更新。',
 };

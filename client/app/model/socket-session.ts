@@ -122,11 +122,10 @@ export class SocketSession extends EventTarget {
   broadcast = false;
   /** Multicast groups joined (UDP). */
   groups: string[] = [];
-  /**
-   * UDP datagrams the gateway dropped for want of credit, as the library reports them. The gateway
-   * only tells the count in its `closed` message, so it is undefined while the socket is open.
-   */
-  dropped: number | undefined;
+  /** UDP datagrams the gateway dropped for want of credit, as the library counts them (live). */
+  get dropped(): number | undefined {
+    return this.kind === 'udp' ? (this.#udp?.stats.dropped ?? 0) : undefined;
+  }
   /** What was asked for, to reopen with the same settings. */
   readonly options: TcpClientOptions | TcpServerOptions | UdpOptions | undefined;
 
@@ -587,7 +586,6 @@ export class SocketSession extends EventTarget {
     }
     this.state = 'closed';
     if (this.kind === 'udp') {
-      this.dropped = this.#udp?.stats.dropped ?? 0;
       this.groups = [];
     }
     const code = this.#kicked ? undefined : (error as { code?: string } | undefined)?.code;
