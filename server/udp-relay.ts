@@ -5,6 +5,15 @@ import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
 import { SendCredit } from './send-credit.js';
 
+/**
+ * Datagrams all UDP sockets of one page may have waiting for the pacer. Send credit counts
+ * payload bytes only, so without this a window of empty or one-byte datagrams would queue a
+ * million entries per socket.
+ */
+const MAX_QUEUED_DATAGRAMS = 16_384;
+const queuedPerPage = new WeakMap<PageLink, number>();
+const countQueued = (page: PageLink, delta: number) => queuedPerPage.set(page, (queuedPerPage.get(page) ?? 0) + delta);
+
 /** How often at most a page hears its UDP socket's running drop count. */
 const DROP_REPORT_MS = 250;
 
@@ -168,7 +177,11 @@ export class UdpRelay implements Relay {
       return reject(new GatewayError(ErrorCode.TooBig, `datagram of ${n} bytes is over the UDP limit of ${MAX_UDP_PAYLOAD} bytes; not sent`));
     }
     if (port === 0) return reject(new GatewayError(ErrorCode.BadOption, 'datagram destination port 0 is not valid; not sent'));
+    if ((queuedPerPage.get(this.page) ?? 0) >= MAX_QUEUED_DATAGRAMS) {
+      return reject(new GatewayError(ErrorCode.Limit, `socket ${this.id}: ${MAX_QUEUED_DATAGRAMS} datagrams of this page already wait for the pacer (--udp-rate); not sent`));
+    }
     this.queue.push({ host, port, payload });
+    countQueued(this.page, 1);
     this.pump();
   }
 
@@ -194,6 +207,7 @@ export class UdpRelay implements Relay {
         return;
       }
       this.queue.shift();
+      countQueued(this.page, -1);
       this.tokens -= 1;
       this.byteTokens -= next.payload.byteLength;
       if (net.isIP(next.host)) {
@@ -295,6 +309,8 @@ export class UdpRelay implements Relay {
   private onClose(): void {
     this.closed = true;
     clearTimeout(this.paceTimer);
+    countQueued(this.page, -this.queue.length);
+    this.queue.length = 0;
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error, dropped: this.dropped });
   }
 }
