@@ -80,7 +80,11 @@ export class PageSession implements PageLink {
   // ---- PageLink ------------------------------------------------------------------------
 
   send(msg: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(msg));
+    // Replies and errors count too: a page that sends garbage and never reads must not make
+    // the gateway queue answers for it without bound.
+    if (!this.congested && this.ws.bufferedAmount > PAGE_HIGH_WATER) this.becomeCongested();
   }
 
   sendFrame(frame: Uint8Array): void {
@@ -332,6 +336,8 @@ export class PageSession implements PageLink {
   private becomeCongested(): void {
     this.congested = true;
     for (const relay of this.relays.values()) relay.block();
+    // Stop reading the page as well: everything it sends now would only queue more answers.
+    this.ws.pause();
     const raw = (this.ws as unknown as { _socket?: net.Socket })._socket;
     const check = () => {
       if (this.gone) return;
@@ -341,6 +347,7 @@ export class PageSession implements PageLink {
         return;
       }
       this.congested = false;
+      this.ws.resume();
       for (const relay of this.relays.values()) relay.unblock();
     };
     check();
