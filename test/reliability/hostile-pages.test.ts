@@ -414,6 +414,49 @@ describe('a websockify client that writes before its target answers', () => {
   });
 });
 
+describe('a page that sends without reading', () => {
+  for (const [what, frame] of [
+    ['garbage frames (each answered with an error)', Buffer.from([0x07, 0, 0, 0, 1])],
+    ['empty datagrams (no send credit spent, each queued for the pacer)', Buffer.from([0x03, 0, 0, 0, 1, 0x1f, 0x90, 9, ...Buffer.from('127.0.0.1')])],
+  ] as const) {
+    it(`cannot grow the gateway with ${what}: its WebSocket is no longer read`, async () => {
+      const gp = await spawnGateway(['--port', '0', '--quiet']);
+      try {
+        const page = await ProtocolClient.connect(gp.origin, gp.token);
+        await page.request({ t: 'udp.bind', id: 1, host: '127.0.0.1' });
+        (page.ws as unknown as { _socket: net.Socket })._socket.pause();
+        const before = gp.rss();
+        let frames = 0;
+        const until = Date.now() + 3000;
+        while (Date.now() < until) {
+          for (let i = 0; i < 1000; i++) page.ws.send(frame);
+          frames += 1000;
+          // Only what the gateway reads leaves this client: stop when it stops reading.
+          while (page.ws.bufferedAmount > 1 << 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+        }
+        await new Promise((r) => setTimeout(r, 300));
+        const growth = gp.rss() - before;
+        console.log(`[sends without reading] ${what}: ${frames} offered, gateway RSS grew ${(growth / 2 ** 20).toFixed(1)} MiB`);
+        expect(growth).toBeLessThan(40 * 2 ** 20);
+        page.ws.terminate();
+      } finally {
+        await gp.stop();
+      }
+    });
+  }
+
+  it('a page that does read gets LIMIT once 16,384 of its datagrams wait for the pacer, and the socket keeps working', async () => {
+    const page = await ProtocolClient.connect(gw.origin, gw.token);
+    const opened = (await page.request({ t: 'udp.bind', id: 1, host: '127.0.0.1' })) as OpenedMsg;
+    const empty = Buffer.from([0x03, 0, 0, 0, 1, ...[opened.local.port >> 8, opened.local.port & 0xff], 9, ...Buffer.from('127.0.0.1')]);
+    for (let i = 0; i < 20_000; i++) page.ws.send(empty);
+    await page.until(() => errorsOf(page).length > 0, 20_000);
+    expect(errorsOf(page)[0]).toMatchObject({ code: 'LIMIT', id: 1, message: expect.stringContaining('16384 datagrams') });
+    expect(page.closeCode).toBeUndefined();
+    await page.close();
+  });
+});
+
 describe('a page that goes silent', () => {
   it('is dropped by the heartbeat (close 4002) with all its sockets, while a live page stays', async () => {
     const g = await startGateway({ port: 0, audit: null, heartbeatMs: 150 });
