@@ -416,7 +416,7 @@ describe('a websockify client that writes before its target answers', () => {
 
 describe('a page that sends without reading', () => {
   for (const [what, frame] of [
-    ['garbage frames (each answered with an error)', Buffer.from([0x07, 0, 0, 0, 1])],
+    ['garbage frames (each answered with an error)', Buffer.concat([Buffer.from([0x07, 0, 0, 0, 1]), Buffer.alloc(59)])],
     ['empty datagrams (no send credit spent, each queued for the pacer)', Buffer.from([0x03, 0, 0, 0, 1, 0x1f, 0x90, 9, ...Buffer.from('127.0.0.1')])],
   ] as const) {
     it(`cannot grow the gateway with ${what}: its WebSocket is no longer read`, async () => {
@@ -427,17 +427,26 @@ describe('a page that sends without reading', () => {
         (page.ws as unknown as { _socket: net.Socket })._socket.pause();
         const before = gp.rss();
         let frames = 0;
-        const until = Date.now() + 3000;
+        let atHalf = 0;
+        const started = Date.now();
+        const until = started + 8000;
         while (Date.now() < until) {
           for (let i = 0; i < 1000; i++) page.ws.send(frame);
           frames += 1000;
           // Only what the gateway reads leaves this client: stop when it stops reading.
           while (page.ws.bufferedAmount > 1 << 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 2));
+          if (!atHalf && Date.now() - started > 4000) atHalf = gp.rss();
         }
         await new Promise((r) => setTimeout(r, 300));
         const growth = gp.rss() - before;
-        console.log(`[sends without reading] ${what}: ${frames} offered, gateway RSS grew ${(growth / 2 ** 20).toFixed(1)} MiB`);
-        expect(growth).toBeLessThan(40 * 2 ** 20);
+        const lateGrowth = gp.rss() - atHalf;
+        const stuck = page.ws.bufferedAmount;
+        console.log(`[sends without reading] ${what}: ${frames} offered, gateway RSS grew ${(growth / 2 ** 20).toFixed(1)} MiB, ${(lateGrowth / 2 ** 20).toFixed(1)} MiB of it in the last 4 s; ${stuck} bytes stuck in the client`);
+        // The gateway stopped reading this page: the client's queue no longer drains.
+        expect(stuck).toBeGreaterThan(1 << 20);
+        // And what it did read is bounded: flat for the last four seconds.
+        expect(lateGrowth).toBeLessThan(16 * 2 ** 20);
+        expect(growth).toBeLessThan(96 * 2 ** 20);
         page.ws.terminate();
       } finally {
         await gp.stop();
