@@ -140,7 +140,7 @@ export async function otherLoad(pids: number[], ms = 200): Promise<number> {
 }
 
 /** Waits (up to `maxMs`) until other processes use less than `pct` % of one core; returns the load seen last. */
-export async function waitForQuiet(pids: number[], pct = 25, maxMs = Number(process.env.BENCH_QUIET_WAIT_MS ?? 1200)): Promise<number> {
+export async function waitForQuiet(pids: number[], pct = 25, maxMs = Number(process.env.BENCH_QUIET_WAIT_MS ?? 2500)): Promise<number> {
   const until = Date.now() + maxMs;
   for (;;) {
     const load = await otherLoad(pids);

@@ -10,8 +10,14 @@ export interface Stat {
   median: number;
   min: number;
   max: number;
+  /** Rounds the figure is from. */
   n: number;
+  /** Rounds measured, including those left out because the machine was busy. */
+  measured: number;
 }
+
+/** A round counts only if other processes used less than this (% of one core) just before it. */
+export const BUSY_PCT = 50;
 
 export interface Target {
   name: string;
@@ -41,13 +47,19 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-/** Medians and ranges per scenario, path and metric. */
+/**
+ * Medians and ranges per scenario, path and metric. Rounds that started while other processes
+ * kept the machine busy are left out when at least two quiet rounds remain (the machine is shared).
+ */
 export function summarise(samples: Samples): Results['scenarios'] {
   const out: Results['scenarios'] = {};
   for (const [scenario, byPath] of Object.entries(samples)) {
     for (const [path, metrics] of Object.entries(byPath)) {
-      for (const [metric, xs] of Object.entries(metrics)) {
-        ((out[scenario] ??= {})[path] ??= {})[metric] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
+      const load = metrics.otherLoadPct;
+      const quiet = load ? load.map((l, i) => (l < BUSY_PCT ? i : -1)).filter((i) => i >= 0) : [];
+      for (const [metric, all] of Object.entries(metrics)) {
+        const xs = quiet.length >= 2 && all.length === load!.length ? quiet.map((i) => all[i]!) : all;
+        ((out[scenario] ??= {})[path] ??= {})[metric] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length, measured: all.length };
       }
     }
   }
@@ -104,7 +116,7 @@ export function judge(r: Results): void {
   }
   for (const p of [M.sgMux, M.sgWs]) {
     const g = r.scenarios.stalled?.[p]?.growthBytes?.median;
-    if (g !== undefined) t(`gateway RSS growth, page stops reading for 2 s (${p})`, g, `≤ ${fmt(STALL_BOUND / 2 ** 20)} MiB`, g <= STALL_BOUND);
+    if (g !== undefined) t(`gateway RSS growth (MiB), page stops reading for 2 s (${p})`, g / 2 ** 20, `≤ ${fmt(STALL_BOUND / 2 ** 20)} MiB`, g <= STALL_BOUND);
   }
   r.targets = targets;
 }
@@ -148,13 +160,20 @@ export function renderMarkdown(r: Results): string {
     ['Bridge RSS growth, page stops reading 2 s (MiB)', 'stalled', 'growthBytes', 2 ** 20],
   ];
   const lines: string[] = [];
-  lines.push(`Machine: ${r.machine}. ${r.date}. ${r.rounds} rounds, interleaved; median (min–max).${r.quick ? ' QUICK RUN — not for comparison.' : ''}`);
+  lines.push(`Machine: ${r.machine}. ${r.date}. ${r.rounds} rounds, interleaved; median (min–max) of the rounds that started with other processes under ${BUSY_PCT} % of a core (all rounds when fewer than two did).${r.quick ? ' QUICK RUN — not for comparison.' : ''}`);
   lines.push('');
   lines.push(`| | ${paths.join(' | ')} |`);
   lines.push(`|---|${paths.map(() => '---:').join('|')}|`);
   for (const [label, scenario, metric, scale, digits] of rows) {
     if (!r.scenarios[scenario]) continue;
     lines.push(`| ${label} | ${paths.map((p) => cell(r.scenarios[scenario]?.[p]?.[metric], scale, digits)).join(' | ')} |`);
+  }
+  const counts = (scenario: string) => paths.map((p) => {
+    const st = Object.values(r.scenarios[scenario]?.[p] ?? {})[0];
+    return st ? `${st.n}/${st.measured}` : '—';
+  });
+  for (const scenario of ['bulk', 'rtt', 'small', 'bulk16', 'udp']) {
+    if (r.scenarios[scenario]) lines.push(`| Rounds counted / run, ${scenario} (busy rounds left out) | ${counts(scenario).join(' | ')} |`);
   }
   if (r.page) {
     lines.push('');

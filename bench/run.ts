@@ -7,7 +7,8 @@
  * Flags: --rounds N, --quick (short runs, for trying changes), --only a,b (scenarios),
  * --paths a,b (column names), --gateway-node-args="…" (e.g. "--cpu-prof"), --gateway-args="…"
  * (extra sockgate flags), --baseline=FILE (a second, older sockgate bundle measured in the same
- * run as extra "[before]" columns, for before/after figures), --no-write,
+ * run as extra "[before]" columns, for before/after figures), --baseline-env=K=V,… (environment
+ * for that baseline gateway, e.g. WS_NO_BUFFER_UTIL=1 with --baseline=dist/sockgate.js), --no-write,
  * --page (only the Chromium page-side figure). Roles used internally: --role peer|wisp.
  */
 import { spawnSync } from 'node:child_process';
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     'gateway-node-args': { type: 'string' },
     'gateway-args': { type: 'string' },
     baseline: { type: 'string' },
+    'baseline-env': { type: 'string' },
     'no-write': { type: 'boolean' },
     'idle-count': { type: 'string' },
     page: { type: 'boolean' },
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
   // (data still in flight when a scenario ends); that is expected here and drowns the log.
   const warn = console.warn;
   console.warn = (...a: unknown[]) => void (String(a[0]).startsWith('wisp client warning') || warn(...a));
-  const rounds = Number(args.rounds ?? (args.quick ? 2 : 5));
+  const rounds = Number(args.rounds ?? (args.quick ? 2 : 6));
   if (args.quick) Object.assign(timing, { bulkMs: 700, warmMs: 200, smallMs: 500, rttCount: 1000, udpMs: 500 });
   const only = args.page ? new Set(['page']) : args.only ? new Set(args.only.split(',')) : undefined;
   const want = (s: string) => !only || only.has(s);
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
   const pageServer = want('page') ? await servePage(root) : undefined;
   const idleCount = Number(args['idle-count'] ?? 10_000);
   const gatewayNodeArgs = (args['gateway-node-args'] ?? '').split(' ').filter(Boolean);
-  const startGateway = async (bundle: string) => {
+  const startGateway = async (bundle: string, env?: NodeJS.ProcessEnv) => {
     const child = start([
       node,
       ...gatewayNodeArgs,
@@ -77,12 +79,14 @@ async function main(): Promise<void> {
       '--udp-rate', '10000000', '--udp-bytes-rate', '4000000000',
       ...(pageServer ? ['--allow-origin', pageServer.origin] : []),
       ...(args['gateway-args'] ?? '').split(' ').filter(Boolean),
-    ]);
+    ], { env });
     const port = Number((await firstLine(child, /^sockgate ready: http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
     return { child, port };
   };
   const { child: gateway, port: gatewayPort } = await startGateway(path.join(root, 'dist/sockgate.js'));
-  const before = args.baseline ? await startGateway(path.resolve(args.baseline)) : undefined;
+  // --baseline-env=KEY=VALUE,…: the same bundle with different environment (e.g. WS_NO_BUFFER_UTIL=1).
+  const baselineEnv = Object.fromEntries((args['baseline-env'] ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+  const before = args.baseline ? await startGateway(path.resolve(args.baseline), baselineEnv) : undefined;
 
   const wisp = start([node, self, '--role', 'wisp']);
   const wispPort = Number(JSON.parse((await firstLine(wisp, /^\{.*\}$/))[0]).port);
