@@ -141,12 +141,20 @@ export function parseControlMessage(text: string): ClientMessage {
   return msg as unknown as ClientMessage;
 }
 
-/** Pulls `id` and `ref` out of a message that failed validation, when they are usable. */
+/**
+ * Pulls `id` and `ref` out of a message that failed validation, when they are usable. Also
+ * works on the truncated head of an oversized message, where JSON.parse cannot.
+ */
 export function salvageIds(text: string): { id?: number; ref?: number } {
   try {
     const o = JSON.parse(text) as Record<string, unknown>;
     return { id: isUint(o?.id) ? o.id : undefined, ref: isUint(o?.ref) ? o.ref : undefined };
   } catch {
-    return {};
+    const field = (name: string) => {
+      const m = new RegExp(`"${name}"\\s*:\\s*(\\d{1,10})[,}\\s]`).exec(text);
+      const n = m ? Number(m[1]) : NaN;
+      return isUint(n) ? n : undefined;
+    };
+    return { id: field('id'), ref: field('ref') };
   }
 }

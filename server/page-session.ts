@@ -126,7 +126,7 @@ export class PageSession implements PageLink {
     this.acks.clear();
   };
 
-  relayClosed(relay: Relay, info: { ref?: number; error?: ErrorCode; dropped?: number }): void {
+  relayClosed(relay: Relay, info: { ref?: number; error?: ErrorCode }): void {
     if (this.relays.get(relay.id) !== relay) return;
     this.relays.delete(relay.id);
     this.acks.delete(relay);
@@ -137,7 +137,8 @@ export class PageSession implements PageLink {
       bytesIn: relay.bytesIn,
       bytesOut: relay.bytesOut,
       ...(info.error && { error: info.error }),
-      ...(info.dropped && { dropped: info.dropped }),
+      // Taken from the relay, so every path that closes a UDP socket (shutdown too) reports it.
+      ...(relay.dropped && { dropped: relay.dropped }),
     });
     this.audit('close', { socket: relay.id, kind: relay.kind, in: relay.bytesIn, out: relay.bytesOut, error: info.error });
   }

@@ -15,7 +15,7 @@ export interface PageLink {
   sendError(err: GatewayError, about: { id?: number; ref?: number; fatal?: boolean }): void;
   /** Returns send credit to the page (batched per turn of the event loop). */
   ack(relay: Relay, bytes: number): void;
-  relayClosed(relay: Relay, info: { ref?: number; error?: ErrorCode; dropped?: number }): void;
+  relayClosed(relay: Relay, info: { ref?: number; error?: ErrorCode }): void;
   audit(event: string, fields: Record<string, string | number | undefined>): void;
 }
 
@@ -28,6 +28,8 @@ export interface Relay {
   lastActivity: number;
   /** Listeners take no writes and have none. */
   readonly sendCredit?: SendCredit;
+  /** UDP: datagrams dropped for want of page credit, reported in `closed`. */
+  readonly dropped?: number;
   grant(bytes: number): void;
   block(): void;
   unblock(): void;

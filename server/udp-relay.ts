@@ -311,6 +311,6 @@ export class UdpRelay implements Relay {
     clearTimeout(this.paceTimer);
     countQueued(this.page, -this.queue.length);
     this.queue.length = 0;
-    this.page.relayClosed(this, { ref: this.closeRef, error: this.error, dropped: this.dropped });
+    this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
 }

@@ -184,6 +184,14 @@ describe('hostile control messages', () => {
     expect((await fetch(`${gw.origin}/api/health`)).ok).toBe(true);
   });
 
+  it('a control message over the size limit gets TOO_BIG carrying its id and ref', async () => {
+    const page = await ProtocolClient.connect(gw.origin, gw.token);
+    const err = page.next((m) => m.t === 'error');
+    page.sendText(JSON.stringify({ t: 'tcp.connect', id: 77, ref: 5, host: '127.0.0.1', port: 9, pad: 'x'.repeat(gw.limits.controlMessageBytes) }));
+    expect(await err).toMatchObject({ code: 'TOO_BIG', id: 77, ref: 5 });
+    await page.close();
+  });
+
   it('malformed binary frames and frames for unknown sockets get BAD_MESSAGE / UNKNOWN_SOCKET', async () => {
     const page = await ProtocolClient.connect(gw.origin, gw.token);
     const bad = page.next((m) => m.t === 'error');

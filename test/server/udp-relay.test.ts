@@ -81,6 +81,22 @@ describe('UDP', () => {
     await page.close();
   });
 
+  it('datagrams past the page credit are dropped, counted live, and the count survives a gateway shutdown', async () => {
+    const own = await startGateway({ port: 0, audit: null });
+    const page = await ProtocolClient.connect(own.origin, own.token);
+    const opened = (await page.request({ t: 'udp.bind', id: 6, host: '127.0.0.1', port: 0, credit: 0 })) as OpenedMsg;
+    const peer = await udpPeer();
+    const live = page.next((m) => m.t === 'dropped' && m.id === 6);
+    for (let i = 0; i < 5; i++) peer.socket.send(`d${i}`, opened.local.port, '127.0.0.1');
+    expect(await live).toMatchObject({ dropped: expect.any(Number) });
+    await waitFor(() => page.messages.some((m) => m.t === 'dropped' && m.dropped === 5), 3000, 'all five counted');
+    const closed = page.next((m) => m.t === 'closed' && m.id === 6);
+    await own.close();
+    expect(await closed).toMatchObject({ dropped: 5, error: 'SHUTDOWN' });
+    expect(page.received.get(6)).toBeUndefined();
+    peer.socket.close();
+  });
+
   it('paces a send loop to the per-socket rate and loses nothing', async () => {
     const slow = await startGateway({ port: 0, audit: null, limits: { udpDatagramsPerSecond: 200 } });
     const page = await ProtocolClient.connect(slow.origin, slow.token);
