@@ -50,6 +50,8 @@ export interface BenchPath {
 }
 
 const HIGH_WATER = 1 << 20;
+/** SO_RCVBUF every UDP path asks for where it can (wisp-js has no such option): the default overflows under bursts. */
+const UDP_RCVBUF = 4 << 20;
 const noop = () => {};
 
 /** Waits for a Node stream's 'drain'. */
@@ -79,7 +81,7 @@ export function directPath(ports: PeerPorts): BenchPath {
         async udp() {
           const u = dgram.createSocket('udp4');
           await new Promise<void>((resolve) => u.connect(ports.udp, '127.0.0.1', resolve));
-          u.setRecvBufferSize(4 << 20);
+          u.setRecvBufferSize(UDP_RCVBUF);
           let inFlight = 0;
           let wake: (() => void) | undefined;
           const d: BenchDatagrams = {
@@ -220,7 +222,7 @@ export function sockgateLibraryPath(gatewayPort: number, token: string, ports: P
           return stream;
         },
         async udp() {
-          const sock = new gw.UDPSocket({ remoteAddress: '127.0.0.1', remotePort: ports.udp });
+          const sock = new gw.UDPSocket({ remoteAddress: '127.0.0.1', remotePort: ports.udp, receiveBufferSize: UDP_RCVBUF });
           const { readable, writable } = await sock.opened;
           const writer = writable.getWriter();
           const reader = readable.getReader();
@@ -371,7 +373,7 @@ export function sockgateRawPath(gatewayPort: number, token: string, ports: PeerP
           return stream;
         },
         async udp() {
-          const { id, s, send } = await open({ t: 'udp.bind', host: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: ports.udp });
+          const { id, s, send } = await open({ t: 'udp.bind', host: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: ports.udp, receiveBufferSize: UDP_RCVBUF });
           const d: BenchDatagrams = { send, onMessage: noop, close: () => ws.send(JSON.stringify({ t: 'close', id })) };
           s.onData = (c) => d.onMessage(c);
           return d;
