@@ -8,6 +8,7 @@ import type { OkMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { ClientErrorCode, SocketError } from './socket-error.js';
 import { kConnection, type TCPSocket } from './tcp-socket.js';
+import type { LabServiceInfo } from '../../shared/lab-services.js';
 
 /** How the gateway reads a TCP connection for the page (docs/PROTOCOL.md, "receive modes"). */
 export interface ReceiveMode {
@@ -52,17 +53,7 @@ export async function recv(socket: TCPSocket, max: number): Promise<RecvResult> 
   return { bytes: ok.bytes ?? 0, buffered: ok.buffered ?? 0 };
 }
 
-/** One built-in lab service, as `GET /api/labs` lists it. */
-export interface LabServiceInfo {
-  name: string;
-  transport: 'tcp' | 'udp';
-  host: string;
-  port: number;
-  title: string;
-  usage: string;
-  clients: number;
-  [key: string]: unknown;
-}
+export type { LabServiceInfo } from '../../shared/lab-services.js';
 
 /** A socket to look up in the kernel's TCP table: a connection (local and remote) or a listener. */
 export interface TcpStateQuery {

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import type { LabServiceInfo } from '../../shared/lab-services.js';
 
 /** Lab services listen on loopback only: they exist for the page on this machine. */
 export const LAB_HOST = '127.0.0.1';
@@ -6,20 +7,7 @@ export const LAB_HOST = '127.0.0.1';
 /** Connections one TCP lab service holds at once; more are refused so a runaway loop cannot exhaust the gateway. */
 export const MAX_CLIENTS = 64;
 
-/** What `GET /api/labs` says about one running service. */
-export interface LabServiceInfo {
-  /** Stable name: `tcp-echo`, `udp-echo`, `upper`, `chat`, `burst`, `bulk`. */
-  name: string;
-  transport: 'tcp' | 'udp';
-  host: string;
-  port: number;
-  /** One-line English title for the page. */
-  title: string;
-  /** Request grammar in one line (empty for services that take any bytes). */
-  usage: string;
-  /** Open connections (TCP) or distinct peers seen (UDP). */
-  clients: number;
-}
+export type { LabServiceInfo } from '../../shared/lab-services.js';
 
 /** One built-in lab service. */
 export interface LabService {

@@ -1,41 +1,25 @@
 /**
  * The gateway's built-in lab services (echo, upper-case, chat room, burst, bulk reply; UDP echo)
- * from `GET /api/labs`, and `POST /api/labs/start` to start them. The page reaches them with the
- * same credentials as the rest of the API: the gateway's cookie, or the page URL's `?token=`.
+ * for the new-socket dialog, through the library's lab calls (same credentials as the rest of
+ * the API: the gateway's cookie, or the page URL's `?token=`).
  */
+import { labServices, type LabServiceInfo } from '../../lib/lab-extras.js';
 
-/** One running lab service, as `/api/labs` lists it. */
-export interface LabServiceInfo {
-  name: string;
-  transport: 'tcp' | 'udp';
-  host: string;
-  port: number;
-  title: string;
-  usage: string;
-  clients: number;
-}
+export type { LabServiceInfo };
 
-/** `{running, services}` from the gateway. */
+/** Whether the services run, and where. */
 export interface LabServices {
   running: boolean;
   services: LabServiceInfo[];
 }
 
-function apiUrl(base: string, path: string): string {
-  const token = new URL(location.href).searchParams.get('token');
-  return `${base}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-}
-
-/** Lists the lab services (empty when the gateway has none). */
+/** Lists the lab services (none when the gateway has not started them, or cannot say). */
 export async function fetchLabServices(base: string): Promise<LabServices> {
-  const response = await fetch(apiUrl(base, '/api/labs'), { credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (!response.ok) return { running: false, services: [] };
-  return (await response.json()) as LabServices;
+  const services = await labServices(base).catch(() => []);
+  return { running: services.length > 0, services };
 }
 
 /** Starts the lab services on the gateway's loopback. */
 export async function startLabServices(base: string): Promise<LabServices> {
-  const response = await fetch(apiUrl(base, '/api/labs/start'), { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' } });
-  if (!response.ok) throw new Error(`POST /api/labs/start answered ${response.status}`);
-  return (await response.json()) as LabServices;
+  return { running: true, services: await labServices(base, { start: true }) };
 }
