@@ -25,7 +25,9 @@ export class CreditedReadable<T> {
   /** Bytes ever enqueued, and bytes already counted as consumed. */
   #enqueued = 0;
   #accounted = 0;
-  #state: 'open' | 'closed' | 'cancelled' | 'errored' = 'open';
+  /** `draining`: failed, but the consumer still gets what was queued before the error. */
+  #state: 'open' | 'draining' | 'closed' | 'cancelled' | 'errored' = 'open';
+  #pendingError: unknown;
 
   constructor(options: CreditedReadableOptions<T>) {
     this.#options = options;
@@ -35,9 +37,9 @@ export class CreditedReadable<T> {
         start: (controller) => {
           this.#controller = controller;
         },
-        pull: () => this.#account(),
+        pull: () => (this.#state === 'draining' ? this.#errorWhenDrained() : this.#account()),
         cancel: (reason) => {
-          if (this.#state !== 'open') return;
+          if (this.#state !== 'open' && this.#state !== 'draining') return;
           this.#state = 'cancelled';
           // Whatever sat in the queue is gone: give it back so the gateway keeps draining the peer.
           this.#discard(this.#enqueued - this.#accounted);
@@ -77,11 +79,22 @@ export class CreditedReadable<T> {
     this.#controller.close();
   }
 
-  /** The socket failed: pending and future reads reject with `reason`. */
+  /**
+   * The socket failed: reads reject with `reason` — after the consumer has taken every item
+   * that arrived before the failure (erroring a WHATWG stream at once would discard them, and
+   * the gateway already counted them as delivered).
+   */
   error(reason: unknown): void {
     if (this.#state !== 'open') return;
+    this.#state = 'draining';
+    this.#pendingError = reason;
+    this.#errorWhenDrained();
+  }
+
+  #errorWhenDrained(): void {
+    if (this.#state !== 'draining' || this.#controller.desiredSize !== this.#options.window) return;
     this.#state = 'errored';
-    this.#controller.error(reason);
+    this.#controller.error(this.#pendingError);
   }
 
   /** Consumed = enqueued − still queued; grant it back in batches. Runs on every pull. */

@@ -27,6 +27,26 @@ describe('CreditedReadable', () => {
     expect(h.source.queuedBytes).toBe(1200);
   });
 
+  it('after a failure the consumer still reads everything that arrived before it, then the error', async () => {
+    const h = harness();
+    for (let i = 1; i <= 3; i++) h.source.push(new Uint8Array(i * 10));
+    h.source.error(new Error('gateway stopped'));
+    h.source.push(new Uint8Array(99)); // after the failure: not delivered
+    const reader = h.source.readable.getReader();
+    const sizes = [];
+    for (let i = 0; i < 3; i++) sizes.push((await reader.read()).value!.byteLength);
+    expect(sizes).toEqual([10, 20, 30]);
+    await expect(reader.read()).rejects.toThrow('gateway stopped');
+  });
+
+  it('a failure with nothing queued errors the stream at once', async () => {
+    const h = harness();
+    const reader = h.source.readable.getReader();
+    const pending = reader.read();
+    h.source.error(new Error('reset'));
+    await expect(pending).rejects.toThrow('reset');
+  });
+
   it('grants back in batches as the consumer reads', async () => {
     const h = harness();
     const reader = h.source.readable.getReader();
