@@ -103,8 +103,8 @@ export class SocketView extends LitElement {
           <div class="addr">${kindLabel(s.kind)}${s.kind === 'tcp' || s.kind === 'accepted' ? html` · ${msg('local', { id: 'view.local' })} ${s.local || '—'}` : nothing}${s.kind === 'udp' && s.broadcast ? ' · SO_BROADCAST' : ''}${s.groups.length ? ` · ${s.groups.join(', ')}` : ''}</div>
         </div>
         <div class="counters" data-testid="counters">
-          <span>↓ <b data-testid="bytes-in">${bytes(c.bytesIn)}</b></span><span>${msg(str`${c.msgsIn} msgs`, { id: 'view.msgs' })}</span>
-          <span>↑ <b data-testid="bytes-out">${bytes(c.bytesOut)}</b></span><span>${msg(str`${c.msgsOut} msgs`, { id: 'view.msgs' })}</span>
+          <span>↓ <b data-testid="bytes-in">${bytes(c.bytesIn)}</b></span><span>${messages(c.msgsIn)}</span>
+          <span>↑ <b data-testid="bytes-out">${bytes(c.bytesOut)}</b></span><span>${messages(c.msgsOut)}</span>
           ${s.kind === 'udp'
             ? html`<span class="dropped" data-testid="dropped" data-dropped=${s.dropped ?? ''}
                 title=${msg('Datagrams the gateway dropped because the page had no credit left. The gateway reports the count as it grows.', { id: 'view.droppedHint' })}
@@ -148,4 +148,9 @@ declare global {
     'session-remove': SessionActionEvent;
     'session-reopen': SessionActionEvent;
   }
+}
+
+/** "1 msg" / "3 msgs" (Chinese has one form). */
+function messages(n: number) {
+  return n === 1 ? msg(str`${n} msg`, { id: 'view.msg' }) : msg(str`${n} msgs`, { id: 'view.msgs' });
 }

@@ -115,6 +115,7 @@ export const templates: LocaleModule['templates'] = {
   'clients.out': '发出',
   'clients.kick': '踢掉',
   'view.local': '本地',
+  'view.msg': str`${0} 条`,
   'view.msgs': str`${0} 条`,
   'view.halfClose': '半关闭',
   'view.halfCloseHint': 'shutdown(SHUT_WR)：发送 FIN，继续接收',
