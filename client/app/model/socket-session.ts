@@ -246,41 +246,64 @@ export class SocketSession extends EventTarget {
   #writeEnded = false;
 
   async #runTcp(socket: TCPSocket): Promise<void> {
-    let info;
-    try {
-      info = await socket.opened;
-    } catch (error) {
-      this.#fail(error);
-      return;
-    }
-    this.local = hostPort(info.localAddress, info.localPort);
+    const info = await this.#opened(socket.opened);
+    if (!info) return;
     this.remote = hostPort(info.remoteAddress, info.remotePort);
-    this.since = Date.now();
-    this.state = 'open';
+    this.#markOpen(info);
     if (this.kind === 'tcp') this.log.event('connected', { peer: this.remote, detail: this.local });
     this.changed();
     this.#writer = (info.writable as WritableStream<ArrayBuffer | ArrayBufferView>).getWriter();
-    const reader = (info.readable as ReadableStream<TCPChunk>).getReader();
+    const peerEnded = await this.#readAll(info.readable as ReadableStream<TCPChunk>, (c) => this.#received(c.data, c.time, c.seq, this.remote));
+    if (peerEnded && (this.state === 'open' || this.state === 'half-closed')) {
+      this.#logBoth('peer-closed', { peer: this.remote });
+      this.state = this.#writeEnded ? 'closing' : 'half-closed';
+      this.changed();
+    }
+    this.#endWhen(socket.closed);
+    if (this.#writeEnded && (this.state as SessionState) !== 'closed') void this.close();
+  }
+
+  /** Waits for a socket's `opened`; a failure is logged and gives undefined. */
+  async #opened<T>(opened: Promise<T>): Promise<T | undefined> {
+    try {
+      return await opened;
+    } catch (error) {
+      this.#fail(error);
+      return undefined;
+    }
+  }
+
+  #markOpen(info: { localAddress: string; localPort: number }): void {
+    this.local = hostPort(info.localAddress, info.localPort);
+    this.since = Date.now();
+    this.state = 'open';
+  }
+
+  /**
+   * Feeds every item of `readable` to `onItem`. True when the stream ended normally; false when it
+   * failed (logged, unless the page itself is closing the socket).
+   */
+  async #readAll<T>(readable: ReadableStream<T>, onItem: (item: T) => void): Promise<boolean> {
+    const reader = readable.getReader();
     this.#reader = reader as ReadableStreamDefaultReader<unknown>;
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) break;
-        this.#received(value.data, value.time, value.seq, this.remote);
-      }
-      if (this.state === 'open' || this.state === 'half-closed') {
-        this.#logBoth('peer-closed', { peer: this.remote });
-        this.state = this.#writeEnded ? 'closing' : 'half-closed';
-        this.changed();
+        if (done) return true;
+        onItem(value);
       }
     } catch (error) {
       if ((this.state as SessionState) !== 'closing') this.#logError(error);
+      return false;
     }
-    socket.closed.then(
+  }
+
+  /** The session ends when the socket's `closed` settles, with its error if any. */
+  #endWhen(closed: Promise<void>): void {
+    closed.then(
       () => this.#ended(),
       (error) => this.#ended(error),
     );
-    if (this.#writeEnded && (this.state as SessionState) !== 'closed') void this.close();
   }
 
   /** Ends the write side (FIN; the course's `shutdown(SHUT_WR)`). */
@@ -301,33 +324,13 @@ export class SocketSession extends EventTarget {
   // ---- server ----------------------------------------------------------------------------------
 
   async #runServer(server: TCPServerSocket): Promise<void> {
-    let info;
-    try {
-      info = await server.opened;
-    } catch (error) {
-      this.#fail(error);
-      return;
-    }
-    this.local = hostPort(info.localAddress, info.localPort);
-    this.since = Date.now();
-    this.state = 'open';
+    const info = await this.#opened(server.opened);
+    if (!info) return;
+    this.#markOpen(info);
     this.log.event('listening', { detail: this.local });
     this.changed();
-    const reader = info.readable.getReader();
-    this.#reader = reader as ReadableStreamDefaultReader<unknown>;
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        this.#adopt(value);
-      }
-    } catch (error) {
-      if ((this.state as SessionState) !== 'closing') this.#logError(error);
-    }
-    server.closed.then(
-      () => this.#ended(),
-      (error) => this.#ended(error),
-    );
+    await this.#readAll(info.readable, (socket) => this.#adopt(socket));
+    this.#endWhen(server.closed);
   }
 
   #adopt(socket: TCPSocket): void {
@@ -362,36 +365,16 @@ export class SocketSession extends EventTarget {
   // ---- UDP ---------------------------------------------------------------------------------------
 
   async #runUdp(socket: UDPSocket, groups: string[]): Promise<void> {
-    let info;
-    try {
-      info = await socket.opened;
-    } catch (error) {
-      this.#fail(error);
-      return;
-    }
-    this.local = hostPort(info.localAddress, info.localPort);
-    this.since = Date.now();
-    this.state = 'open';
+    const info = await this.#opened(socket.opened);
+    if (!info) return;
+    this.#markOpen(info);
     this.log.event('bound', { detail: this.local + (this.broadcast ? ' · SO_BROADCAST' : '') });
     this.#writer = info.writable.getWriter();
     this.#multicast = info.multicastController;
     for (const group of groups) await this.joinGroup(group);
     this.changed();
-    const reader = info.readable.getReader();
-    this.#reader = reader as ReadableStreamDefaultReader<unknown>;
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        this.#datagram(value);
-      }
-    } catch (error) {
-      if ((this.state as SessionState) !== 'closing') this.#logError(error);
-    }
-    socket.closed.then(
-      () => this.#ended(),
-      (error) => this.#ended(error),
-    );
+    await this.#readAll(info.readable, (message) => this.#datagram(message));
+    this.#endWhen(socket.closed);
   }
 
   #multicast: MulticastController | undefined;
