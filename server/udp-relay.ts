@@ -48,7 +48,6 @@ export class UdpRelay implements Relay {
   private closed = false;
   private closeRef: number | undefined;
   private error: ErrorCode | undefined;
-  private readonly groups = new Set<string>();
   /** Connected mode: the only peer, already resolved and checked. */
   private remote: { address: string; port: number } | undefined;
   private family: 4 | 6 = 4;
@@ -283,9 +282,6 @@ export class UdpRelay implements Relay {
     } catch (err) {
       throw toGatewayError(err);
     }
-    const key = `${target.address}|${iface ?? ''}`;
-    if (join) this.groups.add(key);
-    else this.groups.delete(key);
   }
 
   end(): void {
