@@ -2,7 +2,7 @@ import type { FrameCodec } from './frame-codec.js';
 import { FramingError } from './framing-error.js';
 import { DEFAULT_MAX_FRAME, type DelimiterSpec } from './framing-spec.js';
 import { checkBoolean, checkInteger, checkKeys } from './spec-checks.js';
-import { StreamDecoder } from './stream-decoder.js';
+import { StreamDecoder, decodeWhole } from './stream-decoder.js';
 
 /** Options of {@link DelimiterCodec}: a {@link DelimiterSpec} without (or with) its `kind`. */
 export type DelimiterOptions = Omit<DelimiterSpec, 'kind'> & { kind?: 'delimiter' };
@@ -53,10 +53,7 @@ export class DelimiterCodec implements FrameCodec<Uint8Array> {
 
   /** Decodes a complete stream; throws FramingError on an overlong frame or bytes after the last delimiter. */
   decode(bytes: Uint8Array): Uint8Array[] {
-    const decoder = this.createDecoder();
-    const out = decoder.push(bytes);
-    decoder.end();
-    return out;
+    return decodeWhole(this.createDecoder(), bytes);
   }
 
   /** A fresh incremental decoder. */

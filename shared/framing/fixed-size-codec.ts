@@ -1,7 +1,7 @@
 import type { FrameCodec } from './frame-codec.js';
 import type { FixedSizeSpec } from './framing-spec.js';
 import { checkInteger, checkKeys } from './spec-checks.js';
-import { StreamDecoder } from './stream-decoder.js';
+import { StreamDecoder, decodeWhole } from './stream-decoder.js';
 
 /** Options of {@link FixedSizeCodec}: a {@link FixedSizeSpec} without (or with) its `kind`. */
 export type FixedSizeOptions = Omit<FixedSizeSpec, 'kind'> & { kind?: 'fixed' };
@@ -28,10 +28,7 @@ export class FixedSizeCodec implements FrameCodec<Uint8Array> {
 
   /** Decodes a complete stream; throws a TRUNCATED FramingError if its length is not a multiple of `size`. */
   decode(bytes: Uint8Array): Uint8Array[] {
-    const decoder = this.createDecoder();
-    const out = decoder.push(bytes);
-    decoder.end();
-    return out;
+    return decodeWhole(this.createDecoder(), bytes);
   }
 
   /** A fresh incremental decoder. */

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_FRAME, DEFAULT_MAX_HEADER, type JsonHeaderSpec } from './fr
 import type { JsonHeaderMessage } from './json-header-message.js';
 import { STRUCT_I, maxLengthValue, readLength, writeLength, type LengthFormat } from './length-format.js';
 import { checkInteger, checkKeys, resolveLengthFormat } from './spec-checks.js';
-import { StreamDecoder } from './stream-decoder.js';
+import { StreamDecoder, decodeWhole } from './stream-decoder.js';
 
 /** Options of {@link JsonHeaderCodec}: a {@link JsonHeaderSpec} without (or with) its `kind`. */
 export type JsonHeaderOptions = Omit<JsonHeaderSpec, 'kind'> & { kind?: 'json-header' };
@@ -68,10 +68,7 @@ export class JsonHeaderCodec implements FrameCodec<JsonHeaderMessage> {
 
   /** Decodes a complete stream; throws FramingError on a bad header or a partial frame at the end. */
   decode(bytes: Uint8Array): JsonHeaderMessage[] {
-    const decoder = this.createDecoder();
-    const out = decoder.push(bytes);
-    decoder.end();
-    return out;
+    return decodeWhole(this.createDecoder(), bytes);
   }
 
   /** A fresh incremental decoder. */

@@ -3,7 +3,7 @@ import { FramingError } from './framing-error.js';
 import { DEFAULT_MAX_FRAME, type LengthPrefixSpec } from './framing-spec.js';
 import { STRUCT_I, maxLengthValue, readLength, writeLength, type LengthFormat } from './length-format.js';
 import { checkBoolean, checkInteger, checkKeys, resolveLengthFormat } from './spec-checks.js';
-import { StreamDecoder } from './stream-decoder.js';
+import { StreamDecoder, decodeWhole } from './stream-decoder.js';
 import { toStructFormat } from './struct-format.js';
 
 /** Options of {@link LengthPrefixCodec}: a {@link LengthPrefixSpec} without (or with) its `kind`. */
@@ -47,10 +47,7 @@ export class LengthPrefixCodec implements FrameCodec<Uint8Array> {
 
   /** Decodes a complete stream; throws FramingError on a bad length or a partial frame at the end. */
   decode(bytes: Uint8Array): Uint8Array[] {
-    const decoder = this.createDecoder();
-    const out = decoder.push(bytes);
-    decoder.end();
-    return out;
+    return decodeWhole(this.createDecoder(), bytes);
   }
 
   /** A fresh incremental decoder. */

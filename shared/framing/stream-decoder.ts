@@ -69,3 +69,10 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
   return typeof value;
 }
+
+/** Decodes one complete stream with a fresh decoder: every frame, then a check that none is left partial. */
+export function decodeWhole<T>(decoder: FrameDecoder<T>, bytes: Uint8Array): T[] {
+  const out = decoder.push(bytes);
+  decoder.end();
+  return out;
+}
