@@ -2,7 +2,7 @@
  * `<scenario-card>`: one guided scenario — its title, two or three sentences, and a Run button.
  * Fires `scenario-run` (detail: the scenario id) when the button is pressed; the lab runs it.
  */
-import { localized, msg } from '@lit/localize';
+import { localized, msg } from '../i18n.js';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 
@@ -10,8 +10,8 @@ import { customElement, property } from 'lit/decorators.js';
 export type ScenarioRunEvent = CustomEvent<{ id: string }>;
 
 /** A guided scenario's card. */
-@localized()
 @customElement('scenario-card')
+@localized()
 export class ScenarioCard extends LitElement {
   static override styles = css`
     :host {
