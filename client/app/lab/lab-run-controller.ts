@@ -27,6 +27,7 @@ export class LabRunController implements ReactiveController {
   conn: LabConnection | undefined;
   /** The guided scenario the stage shows; undefined in free play. */
   scenario: ScenarioId | undefined;
+  /** Where the current run is. */
   status: LabStatus = 'idle';
   /** What the stage says under the picture (an error, or what a recv() returned). */
   message = '';

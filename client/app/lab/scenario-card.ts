@@ -5,9 +5,10 @@
 import { localized, msg } from '../i18n.js';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { ScenarioId } from './scenarios.js';
 
 /** Event fired by the Run button. */
-export type ScenarioRunEvent = CustomEvent<{ id: string }>;
+export type ScenarioRunEvent = CustomEvent<{ id: ScenarioId }>;
 
 /** A guided scenario's card. */
 @customElement('scenario-card')
@@ -82,7 +83,7 @@ export class ScenarioCard extends LitElement {
   `;
 
   /** The scenario id, sent with `scenario-run`. */
-  @property() scenario = '';
+  @property() scenario: ScenarioId = 'two-sends';
   /** Its place in the list, from 1. */
   @property({ type: Number }) number = 1;
   @property() heading = '';

@@ -125,7 +125,7 @@ export class StickyLab extends LitElement {
           { id: 'lab.intro' },
         )}
       </p>
-      <div class="cards" @scenario-run=${(e: ScenarioRunEvent) => this.runScenario(e.detail.id as ScenarioId)}>
+      <div class="cards" @scenario-run=${(e: ScenarioRunEvent) => this.runScenario(e.detail.id)}>
         ${list.map(
           (s, i) => html`<scenario-card
             .scenario=${s.id}
