@@ -100,7 +100,7 @@ export class SockgateApp extends LitElement {
       <connection-banner .info=${info} @retry-now=${() => this.gatewayController.retryNow()}></connection-banner>
       <main>
         <socket-workspace ?hidden=${this.view !== 'workspace'}></socket-workspace>
-        <div class="lab-view" ?hidden=${this.view !== 'lab'}><sticky-lab .gateway=${info.gateway}></sticky-lab></div>
+        <div class="lab-view" ?hidden=${this.view !== 'lab'}><sticky-lab></sticky-lab></div>
       </main>
     `;
   }

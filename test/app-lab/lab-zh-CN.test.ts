@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { labTemplates } from '../../client/app/lab/lab-zh-CN.js';
+import { labTemplates } from '../../client/app/locales/zh-CN-lab.js';
 
 const dir = path.resolve('client/app/lab');
 const sources = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith('.ts') && f !== 'lab-zh-CN.ts')
+  .filter((f) => f.endsWith('.ts'))
   .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
   .join('\n');
 

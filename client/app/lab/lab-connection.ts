@@ -7,6 +7,9 @@ import { recv, setReceiveMode, type ReceiveMode } from '../../lib/lab-extras.js'
 import type { SocketGateway, TCPChunk, TCPServerSocket, TCPSocket, TCPSocketOpenInfo } from '../../lib/index.js';
 import type { ReadChunk, WrittenMessage } from './stream-model.js';
 
+/** How long a recv() waits for the pump to record the chunk the gateway already delivered. */
+const RECORD_BOUND_MS = 1000;
+
 /** Which end of a lab connection: the page's client, or the socket its own server accepted. */
 export type LabRole = 'client' | 'accepted';
 
@@ -19,6 +22,10 @@ export class LabSide {
   #writer: WritableStreamDefaultWriter<ArrayBuffer | ArrayBufferView>;
   #reader: ReadableStreamDefaultReader<TCPChunk>;
   #onChange: () => void;
+  /** Woken on every recorded read and when reading ends (see {@link LabSide.untilRead}). */
+  #waiters = new Set<() => void>();
+  /** False once the readable ended (EOF, close, failure): nothing more will be recorded. */
+  #reading = true;
 
   constructor(
     readonly role: LabRole,
@@ -38,13 +45,47 @@ export class LabSide {
         const { value, done } = await this.#reader.read();
         if (done) break;
         this.reads.push({ data: value.data, seq: value.seq, time: value.time });
+        this.#wake();
         this.#onChange();
       }
       if (this.status === 'open') this.status = 'eof';
     } catch {
       if (this.status === 'open') this.status = 'failed';
     }
+    this.#reading = false;
+    this.#wake();
     this.#onChange();
+  }
+
+  #wake(): void {
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  /**
+   * Resolves once `done()` holds, checked after every recorded read: true when it does, false when
+   * reading ended first or `timeoutMs` passed (the bound: a stalled peer never hangs the lab).
+   */
+  #until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    if (!this.#reading) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const finish = (ok: boolean) => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve(ok);
+      };
+      const check = () => {
+        if (done()) finish(true);
+        else if (!this.#reading) finish(false);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.#waiters.add(check);
+    });
+  }
+
+  /** Waits until `bytes` bytes have been read in all; false if reading ended or `timeoutMs` passed first. */
+  untilRead(bytes: number, timeoutMs: number): Promise<boolean> {
+    return this.#until(() => this.readBytes >= bytes, timeoutMs);
   }
 
   /** Bytes read so far. */
@@ -94,8 +135,8 @@ export class LabSide {
   async recv(n: number): Promise<number> {
     const before = this.reads.length;
     const { bytes } = await recv(this.socket, n);
-    // The chunk is queued on the readable before the `ok`; let the pump record it.
-    for (let i = 0; i < 50 && bytes > 0 && this.reads.length === before; i++) await new Promise((r) => setTimeout(r, 0));
+    // The chunk is queued on the readable before the `ok`: the pump records it within a few turns.
+    if (bytes > 0) await this.#until(() => this.reads.length > before, RECORD_BOUND_MS);
     return bytes;
   }
 }

@@ -2,16 +2,17 @@
  * `<scenario-card>`: one guided scenario — its title, two or three sentences, and a Run button.
  * Fires `scenario-run` (detail: the scenario id) when the button is pressed; the lab runs it.
  */
-import { localized, msg } from '@lit/localize';
+import { localized, msg } from '../i18n.js';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import type { ScenarioId } from './scenarios.js';
 
 /** Event fired by the Run button. */
-export type ScenarioRunEvent = CustomEvent<{ id: string }>;
+export type ScenarioRunEvent = CustomEvent<{ id: ScenarioId }>;
 
 /** A guided scenario's card. */
-@localized()
 @customElement('scenario-card')
+@localized()
 export class ScenarioCard extends LitElement {
   static override styles = css`
     :host {
@@ -82,7 +83,7 @@ export class ScenarioCard extends LitElement {
   `;
 
   /** The scenario id, sent with `scenario-run`. */
-  @property() scenario = '';
+  @property() scenario: ScenarioId = 'two-sends';
   /** Its place in the list, from 1. */
   @property({ type: Number }) number = 1;
   @property() heading = '';

@@ -4,7 +4,7 @@
  * to it, so the page sees both the writes and the reads). Texts are `msg()` calls, looked up when
  * rendered so switching language re-renders them.
  */
-import { msg } from '@lit/localize';
+import { msg } from '../i18n.js';
 import type { LabFramingName } from './stream-model.js';
 
 /** The scenario ids, in the order the page lists them. */

@@ -3,7 +3,7 @@
  * written (a colour each), the chunks as read (their boundaries cut through every row), and the
  * messages the chosen framing recovers (✓ intact, ✗ not a message that was sent).
  */
-import { localized, msg, str } from '@lit/localize';
+import { localized, msg, str } from '../i18n.js';
 import { css, html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { FramingSpec } from '../../../shared/framing/framing-spec.js';
@@ -23,8 +23,8 @@ const TIME_AXIS = 372;
 const HEIGHT = 410;
 
 /** Draws writes vs reads vs decoded messages of one stream; counts are on `data-*` attributes. */
-@localized()
 @customElement('stream-picture')
+@localized()
 export class StreamPictureElement extends LitElement {
   static override styles = css`
     :host {

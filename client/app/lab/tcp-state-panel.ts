@@ -4,7 +4,7 @@
  * connection shows FIN_WAIT2 → TIME_WAIT on the side that closed first and CLOSE_WAIT on the other.
  * Where the gateway's host does not publish them, it says the view is unavailable.
  */
-import { localized, msg, str } from '@lit/localize';
+import { localized, msg, str } from '../i18n.js';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { tcpStates, type TcpStateQuery, type TcpStateResult } from '../../lib/lab-extras.js';
@@ -37,8 +37,8 @@ const STATE_COLOURS: Record<string, string> = {
 };
 
 /** Live kernel TCP states of the lab's sockets. */
-@localized()
 @customElement('tcp-state-panel')
+@localized()
 export class TcpStatePanel extends LitElement {
   static override styles = css`
     :host {

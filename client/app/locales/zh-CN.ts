@@ -1,11 +1,11 @@
 /**
  * Chinese (Simplified) templates for `msg()` ids, hand-written in Lit localize's runtime format:
  * plain strings, or `str` templates whose `${n}` is the n-th expression of the English source.
- * The sticky-packet lab's strings (ids `lab.…`) come from its own module.
+ * The sticky-packet lab's strings (ids `lab.…`) are in `zh-CN-lab.ts` beside this file.
  */
 import type { LocaleModule } from '@lit/localize';
 import { str } from '@lit/localize';
-import { labTemplates } from '../lab/lab-zh-CN.js';
+import { labTemplates } from './zh-CN-lab.js';
 
 /** id → Chinese template. */
 export const templates: LocaleModule['templates'] = {

@@ -1,7 +1,8 @@
 /**
  * Chinese strings of the sticky-packet lab (ids prefixed `lab.`), in Lit localize's runtime
  * format: plain strings, or `str`/`html` templates whose `${n}` is the n-th expression of the
- * English source. `locales/zh-CN.ts` spreads these into the page's templates.
+ * English source. `zh-CN.ts` beside it spreads these into the page's templates; the lab's elements
+ * take `msg`/`str` from `../i18n.js` like every other element of the page.
  */
 import type { LocaleModule } from '@lit/localize';
 import { str } from '@lit/localize';
