@@ -3,7 +3,9 @@
  * UDPSocket) over a sockgate gateway. Start with `await SocketGateway.connect(…)`.
  */
 export { SocketGateway } from './socket-gateway.js';
-export type { GatewayCloseEvent, GatewayInterface, GatewayShutdownEvent, SocketGatewayConnectOptions } from './socket-gateway.js';
+export type { GatewayCloseEvent, GatewayShutdownEvent, SocketGatewayConnectOptions } from './socket-gateway.js';
+export { GatewayApi } from './gateway-api.js';
+export type { GatewayApiOptions, GatewayInterface, LabServiceInfo, LabServicesReport, TcpStateQuery, TcpStateResult } from './gateway-api.js';
 export { TCPSocket } from './tcp-socket.js';
 export { TCPServerSocket } from './tcp-server-socket.js';
 export { UDPSocket } from './udp-socket.js';

@@ -8,7 +8,7 @@ import { localized, msg, str } from '@lit/localize';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { controls } from '../theme.js';
 import { customElement, property, state } from 'lit/decorators.js';
-import { endpoint, labServices, type LabServiceInfo } from '../../lib/lab-extras.js';
+import { endpoint, type LabServiceInfo } from '../../lib/gateway-api.js';
 import type { SocketGateway } from '../../lib/index.js';
 import { LabConnection, type LabSide, type LabTarget } from './lab-connection.js';
 import './scenario-card.js';
@@ -408,7 +408,7 @@ export class StickyLab extends LitElement {
   async #loadServices(): Promise<void> {
     if (!this.gateway) return;
     try {
-      this.services = (await labServices(this.gateway.url, { start: true })).filter((s) => s.transport === 'tcp');
+      this.services = (await this.gateway.api.startLabs()).services.filter((s) => s.transport === 'tcp');
     } catch (err) {
       this.message = err instanceof Error ? err.message : String(err);
     }
@@ -657,7 +657,7 @@ export class StickyLab extends LitElement {
         <h3 style="margin:0 0 8px">${msg('Live TCP states (from the kernel)', { id: 'lab.tcp.title' })}</h3>
         <tcp-state-panel
           data-testid="tcp-states"
-          .gatewayUrl=${this.gateway?.url ?? ''}
+          .api=${this.gateway?.api}
           .sockets=${this.#watchedCache.list}
           .closedKeys=${conn ? [conn.client.status === 'closed' ? 'client' : '', conn.accepted?.status === 'closed' ? 'accepted' : '', conn.server ? '' : 'listener'] : []}
           @tcp-close=${(e: CustomEvent<{ key: string }>) => this.#closeSocket(e.detail.key)}
