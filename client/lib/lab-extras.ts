@@ -7,7 +7,8 @@
  */
 import type { OkMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
-import { kConnection, type TCPSocket } from './tcp-socket.js';
+import { kConnection } from './socket-core.js';
+import type { TCPSocket } from './tcp-socket.js';
 
 /** How the gateway reads a TCP connection for the page (docs/PROTOCOL.md, "receive modes"). */
 export interface ReceiveMode {

@@ -3,13 +3,14 @@
  * page's WebSocket to the gateway and hands back the socket classes bound to it.
  */
 import type { GatewayLimits } from '../../shared/protocol.js';
+import { GatewayApi, type GatewayInterface } from './gateway-api.js';
 import { GatewayConnection } from './gateway-connection.js';
 import type { ConnectionCloseInfo, WebSocketConstructor } from './gateway-connection.js';
-import { GatewayApi, type GatewayInterface } from './gateway-api.js';
 import { resolveGatewayAddress } from './gateway-url.js';
+import { kConnection } from './socket-core.js';
 import type { SocketError } from './socket-error.js';
 import { kSocketClass, TCPServerSocket } from './tcp-server-socket.js';
-import { kConnection, TCPSocket } from './tcp-socket.js';
+import { TCPSocket } from './tcp-socket.js';
 import { UDPSocket } from './udp-socket.js';
 
 export interface SocketGatewayConnectOptions {
