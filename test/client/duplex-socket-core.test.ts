@@ -4,22 +4,11 @@
  * the gateway ends, fails or is asked to close a socket, and how a rejected write ends the writable.
  */
 import { describe, expect, it } from 'vitest';
-import { SocketError, SocketGateway } from '../../client/lib/index.js';
-import { CHUNK_HEADER, decodeFrame, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
-import type { DecodedFrame } from '../../shared/protocol.js';
-import { FakeWebSocket, welcome } from '../helpers/fake-websocket.js';
-
-async function fakeGateway(): Promise<[SocketGateway, FakeWebSocket]> {
-  const connecting = SocketGateway.connect('http://127.0.0.1:1', { token: 't', WebSocket: FakeWebSocket });
-  const ws = FakeWebSocket.last!;
-  ws.open();
-  ws.receive(welcome);
-  return [await connecting, ws];
-}
+import { SocketError } from '../../client/lib/index.js';
+import { CHUNK_HEADER, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
+import { fakeGateway, lastJson, sentFrames, tcpOpened } from '../helpers/fake-gateway.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-const frames = (ws: FakeWebSocket): DecodedFrame[] => ws.sent.filter((s): s is Uint8Array => typeof s !== 'string').map((f) => decodeFrame(f));
-const lastJson = (ws: FakeWebSocket) => ws.json().at(-1)!;
 
 function chunk(id: number, seq: number, bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(CHUNK_HEADER + bytes.byteLength);
@@ -34,7 +23,7 @@ async function openTcp(extras: Record<string, unknown> = {}, sendWindow = 1000) 
   const socket = new gw.TCPSocket('127.0.0.1', 7, { extras });
   const connect = lastJson(ws);
   const id = connect.id as number;
-  ws.receive({ t: 'opened', id, ref: connect.ref, kind: 'tcp', local: { address: '127.0.0.1', port: 5 }, remote: { address: '127.0.0.1', port: 7 }, sendWindow });
+  ws.receive(tcpOpened(id, connect.ref, sendWindow));
   const info = await socket.opened;
   return { gw, ws, socket, id, info };
 }
@@ -57,14 +46,14 @@ describe('DuplexSocketCore', () => {
     ws.receive(chunk(id, 1, new Uint8Array(100).fill(2)));
     expect(socket.stats).toMatchObject({ bytesIn: 300, messagesIn: 2 });
     // Nothing read yet: no credit goes back.
-    expect(frames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([]);
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([]);
     const reader = (info.readable as ReadableStream<{ data: Uint8Array; seq: number }>).getReader();
     const first = await reader.read();
     const second = await reader.read();
     expect([first.value!.seq, first.value!.data.byteLength, second.value!.seq, second.value!.data.byteLength]).toEqual([0, 200, 1, 100]);
     await tick();
     // Window 1000, batches of 250: the 300 bytes read come back as one Credit.
-    expect(frames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([{ kind: Frame.Credit, id, bytes: 300 }]);
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([{ kind: Frame.Credit, id, bytes: 300 }]);
   });
 
   it('makes a write wait for credit and resolves it when the Ack returns it (UDP: one datagram, one frame)', async () => {
@@ -75,10 +64,10 @@ describe('DuplexSocketCore', () => {
     const pending = writer.write({ data: new Uint8Array(600), remoteAddress: '127.0.0.1', remotePort: 4 }).then(() => (second = true));
     await tick();
     expect(second).toBe(false);
-    expect(frames(ws).map((f) => f.kind)).toEqual([Frame.SendTo]);
+    expect(sentFrames(ws).map((f) => f.kind)).toEqual([Frame.SendTo]);
     ws.receive(encodeCounter(Frame.Ack, id, 600));
     await pending;
-    expect(frames(ws).map((f) => [f.kind, 'payload' in f ? f.payload.byteLength : 0])).toEqual([
+    expect(sentFrames(ws).map((f) => [f.kind, 'payload' in f ? f.payload.byteLength : 0])).toEqual([
       [Frame.SendTo, 600],
       [Frame.SendTo, 600],
     ]);
@@ -170,7 +159,7 @@ describe('DuplexSocketCore', () => {
     expect((await info.readable.getReader().read()).done).toBe(true);
     const writer = info.writable.getWriter();
     await writer.write(new Uint8Array([1]));
-    expect(frames(ws).filter((f) => f.kind === Frame.Data)).toHaveLength(1);
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Data)).toHaveLength(1);
     const closing = writer.close();
     const end = lastJson(ws);
     expect(end).toMatchObject({ t: 'end', id });

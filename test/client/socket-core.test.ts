@@ -4,19 +4,8 @@
  * public classes over a scripted transport.
  */
 import { describe, expect, it } from 'vitest';
-import { SocketGateway, TCPServerSocket, TCPSocket, UDPSocket } from '../../client/lib/index.js';
-import { FakeWebSocket, welcome } from '../helpers/fake-websocket.js';
-
-async function fakeGateway(): Promise<[SocketGateway, FakeWebSocket]> {
-  const connecting = SocketGateway.connect('http://127.0.0.1:1', { token: 't', WebSocket: FakeWebSocket });
-  const ws = FakeWebSocket.last!;
-  ws.open();
-  ws.receive(welcome);
-  return [await connecting, ws];
-}
-
-const lastJson = (ws: FakeWebSocket) => ws.json().at(-1)!;
-const opened = (id: number, ref: unknown) => ({ t: 'opened', id, ref, kind: 'tcp', local: { address: '127.0.0.1', port: 5 }, remote: { address: '127.0.0.1', port: 7 }, sendWindow: 100 });
+import { TCPServerSocket, TCPSocket, UDPSocket } from '../../client/lib/index.js';
+import { fakeGateway, lastJson, tcpOpened as opened } from '../helpers/fake-gateway.js';
 
 describe('SocketCore', () => {
   it('only a class bound by SocketGateway.connect opens sockets', () => {
