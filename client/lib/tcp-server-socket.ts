@@ -177,6 +177,8 @@ export class TCPServerSocket {
     this.#core.listen(request, signal);
   }
 
+  // The spec's members are own properties of each class, as the IDL's separate interfaces are
+  // (test/client/*-socket.test.ts check it), so these delegations repeat in TCPSocket and UDPSocket.
   /** Resolves with the readable of accepted sockets and the bound address. */
   get opened(): Promise<TCPServerSocketOpenInfo> {
     return this.#core.opened;

@@ -191,6 +191,8 @@ export class TCPSocket {
     this.#core.connect(request, signal);
   }
 
+  // The spec's members are own properties of each class, as the IDL's separate interfaces are
+  // (test/client/*-socket.test.ts check it), so these delegations repeat in TCPServerSocket and UDPSocket.
   /** Resolves with the streams and addresses once connected; rejects with a SocketError. */
   get opened(): Promise<TCPSocketOpenInfo> {
     return this.#core.opened;

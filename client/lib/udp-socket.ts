@@ -181,6 +181,8 @@ export class UDPSocket {
     this.#core.bind(request, signal);
   }
 
+  // The spec's members are own properties of each class, as the IDL's separate interfaces are
+  // (test/client/*-socket.test.ts check it), so these delegations repeat in TCPSocket and TCPServerSocket.
   /** Resolves with the streams, addresses and (bound mode) the multicast controller. */
   get opened(): Promise<UDPSocketOpenInfo> {
     return this.#core.opened;
