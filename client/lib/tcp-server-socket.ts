@@ -7,7 +7,7 @@
 import type { AcceptedMsg, DecodedFrame, OpenedMsg, ServerMessage, TcpListenMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { boundConnection, kConnection, SocketCore } from './socket-core.js';
-import { readSettings, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
+import { receiveSettings, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
 import type { TCPChunk, TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './types.js';
 import { checkCallback, checkSignal, present, toDictionary, toIpLiteral, toIpv6Only, toLocalPort, toUnsignedLong } from './validation.js';
 
@@ -172,7 +172,7 @@ export class TCPServerSocket {
     const Class = new.target as typeof TCPServerSocket;
     const conn = boundConnection(Class, 'TCPServerSocket');
     const { request, signal, extras } = listenRequest(localAddress, options);
-    this.#core = new TcpServerCore(conn, { ...readSettings(extras), onChunk: extras.onChunk, SocketClass: Class[kSocketClass] });
+    this.#core = new TcpServerCore(conn, { ...receiveSettings(extras), onChunk: extras.onChunk, SocketClass: Class[kSocketClass] });
     this.#core.onError = extras.onError;
     this.#core.listen(request, signal);
   }

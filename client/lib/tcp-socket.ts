@@ -34,7 +34,7 @@ interface TcpSettings {
 }
 
 /** The receive extras a dialled and an accepted connection share (`allowHalfOpen` defaults to true, as in the spec). */
-export function readSettings(extras: { chunks?: unknown; allowHalfOpen?: unknown }): Pick<TcpSettings, 'chunks' | 'allowHalfOpen'> {
+export function receiveSettings(extras: { chunks?: unknown; allowHalfOpen?: unknown }): Pick<TcpSettings, 'chunks' | 'allowHalfOpen'> {
   return { chunks: Boolean(extras.chunks), allowHalfOpen: extras.allowHalfOpen === undefined ? true : Boolean(extras.allowHalfOpen) };
 }
 
@@ -67,7 +67,7 @@ function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions:
   const signal = checkSignal(extras.signal);
   checkCallback(extras.onChunk, 'extras.onChunk');
   checkCallback(extras.onError, 'extras.onError');
-  const settings: TcpSettings = { ...readSettings(extras), onChunk: extras.onChunk, onError: extras.onError };
+  const settings: TcpSettings = { ...receiveSettings(extras), onChunk: extras.onChunk, onError: extras.onError };
   return { request, signal, settings };
 }
 
