@@ -8,6 +8,7 @@ export { GatewayApi } from './gateway-api.js';
 export type { GatewayApiOptions, GatewayInterface, LabServiceInfo, LabServicesReport, TcpStateQuery, TcpStateResult } from './gateway-api.js';
 export { TCPSocket } from './tcp-socket.js';
 export { TCPServerSocket } from './tcp-server-socket.js';
+export type { TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './tcp-server-socket.js';
 export { UDPSocket } from './udp-socket.js';
 export { MulticastController } from './multicast-controller.js';
 export type { MulticastGroupOptions } from './multicast-controller.js';

@@ -7,9 +7,44 @@
 import type { AcceptedMsg, DecodedFrame, OpenedMsg, ServerMessage, TcpListenMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { boundConnection, kConnection, SocketCore } from './socket-core.js';
+import type { SocketError } from './socket-error.js';
 import { receiveSettings, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
-import type { TCPChunk, TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './types.js';
+import type { TCPChunk } from './types.js';
 import { checkCallback, checkSignal, present, toDictionary, toIpLiteral, toIpv6Only, toLocalPort, toUnsignedLong } from './validation.js';
+
+/** Spec: TCPServerSocketOptions. */
+export interface TCPServerSocketOptions {
+  /** Port to listen on (1–65535); omit for an ephemeral one. */
+  localPort?: number;
+  /** Accept queue length (> 0). */
+  backlog?: number;
+  /** Only with localAddress `::`: refuse IPv4-mapped connections. */
+  ipv6Only?: boolean;
+  extras?: TCPServerSocketExtras;
+}
+
+/** Non-spec server options (sockgate extras). */
+export interface TCPServerSocketExtras {
+  signal?: AbortSignal;
+  /** SO_REUSEADDR, so a restarted lab server can listen again during TIME_WAIT. */
+  reuseAddr?: boolean;
+  /** Accepted sockets' readables yield {@link TCPChunk}s. */
+  chunks?: boolean;
+  /** Called for each TCP read of any accepted socket as it arrives. */
+  onChunk?: (chunk: TCPChunk, socket: TCPSocket) => void;
+  /** allowHalfOpen for accepted sockets (default true). */
+  allowHalfOpen?: boolean;
+  /** Called with gateway errors about the server that do not close it (e.g. a connection refused at the socket limit). */
+  onError?: (error: SocketError) => void;
+}
+
+/** Spec: TCPServerSocketOpenInfo. */
+export interface TCPServerSocketOpenInfo {
+  /** Accepted connections, one TCPSocket each, already open. */
+  readable: ReadableStream<TCPSocket>;
+  localAddress: string;
+  localPort: number;
+}
 
 /** Static slot: the TCPSocket class accepted connections are made of. */
 export const kSocketClass = Symbol('sockgate.socketClass');
