@@ -148,7 +148,9 @@ async function httpError(what: string, response: Response): Promise<SocketError>
   } catch {
     // Not JSON (a proxy's page, the Host check's text): the status says enough.
   }
-  const message = `${what} answered ${response.status} ${response.statusText}${detail}`.replace(/ +:/, ':');
+  // statusText is empty over HTTP/2 and from some proxies.
+  const status = response.statusText ? `${response.status} ${response.statusText}` : String(response.status);
+  const message = `${what} answered ${status}${detail}`;
   return code
     ? new SocketError(errorNameFor(code), code as ErrorCode, message)
     : new SocketError(nameForStatus(response.status), ClientErrorCode.Http, message);
