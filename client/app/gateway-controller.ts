@@ -98,7 +98,7 @@ export class GatewayController implements ReactiveController {
     });
     this.#set({ state: 'open', gateway, generation: this.info.generation + 1, lastError: undefined, retryAt: undefined });
     try {
-      const interfaces = await gateway.interfaces();
+      const interfaces = await gateway.api.interfaces();
       if (this.info.gateway === gateway) this.#set({ interfaces });
     } catch {
       // The pickers fall back to typing an address; not worth a banner.

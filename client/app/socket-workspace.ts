@@ -76,15 +76,15 @@ export class SocketWorkspace extends LitElement {
 
   #showDialog(kind: 'tcp' | 'server' | 'udp'): void {
     void this.dialog.show(kind);
-    const base = this.gatewayInfo?.gateway?.url;
-    if (base) void fetchLabServices(base).then((labs) => (this.labServices = labs), () => (this.labServices = undefined));
+    const api = this.gatewayInfo?.gateway?.api;
+    if (api) void fetchLabServices(api).then((labs) => (this.labServices = labs), () => (this.labServices = undefined));
   }
 
   async #startLabs(): Promise<void> {
-    const base = this.gatewayInfo?.gateway?.url;
-    if (!base) return;
+    const api = this.gatewayInfo?.gateway?.api;
+    if (!api) return;
     try {
-      this.labServices = await startLabServices(base);
+      this.labServices = await startLabServices(api);
     } catch (error) {
       this.openError = (error as Error).message;
     }

@@ -3,9 +3,12 @@
  * UDPSocket) over a sockgate gateway. Start with `await SocketGateway.connect(…)`.
  */
 export { SocketGateway } from './socket-gateway.js';
-export type { GatewayCloseEvent, GatewayInterface, GatewayShutdownEvent, SocketGatewayConnectOptions } from './socket-gateway.js';
+export type { GatewayCloseEvent, GatewayShutdownEvent, SocketGatewayConnectOptions } from './socket-gateway.js';
+export { GatewayApi } from './gateway-api.js';
+export type { GatewayApiOptions, GatewayInterface, LabServiceInfo, LabServicesReport, TcpStateQuery, TcpStateResult } from './gateway-api.js';
 export { TCPSocket } from './tcp-socket.js';
 export { TCPServerSocket } from './tcp-server-socket.js';
+export type { TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './tcp-server-socket.js';
 export { UDPSocket } from './udp-socket.js';
 export { MulticastController } from './multicast-controller.js';
 export type { MulticastGroupOptions } from './multicast-controller.js';

@@ -1,14 +1,14 @@
 /**
  * Sticky-packet lab extras (non-spec, sockgate only): the receiver knobs of a TCP socket
- * (`manualRecv`, `readDelayMs`, `readSize`), Python-style `recv(n)`, and the gateway's lab HTTP
- * calls (`/api/labs`, `/api/tcp-states`). Kept apart from TCPSocket so the Direct Sockets surface
- * stays the spec's; these reach the socket's gateway connection through the class it is bound to.
+ * (`manualRecv`, `readDelayMs`, `readSize`) and Python-style `recv(n)`. Kept apart from TCPSocket
+ * so the Direct Sockets surface stays the spec's; these reach the socket's gateway connection
+ * through the class it is bound to. The lab's HTTP calls (`/api/labs`, `/api/tcp-states`) are
+ * `gateway.api`'s (gateway-api.ts).
  */
 import type { OkMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
-import { ClientErrorCode, SocketError } from './socket-error.js';
-import { kConnection, type TCPSocket } from './tcp-socket.js';
-import type { LabServiceInfo } from '../../shared/lab-services.js';
+import { kConnection } from './socket-core.js';
+import type { TCPSocket } from './tcp-socket.js';
 
 /** How the gateway reads a TCP connection for the page (docs/PROTOCOL.md, "receive modes"). */
 export interface ReceiveMode {
@@ -51,68 +51,4 @@ export async function setReceiveMode(socket: TCPSocket, mode: ReceiveMode): Prom
 export async function recv(socket: TCPSocket, max: number): Promise<RecvResult> {
   const ok = await connectionOf(socket).request<OkMsg>({ t: 'recv', id: socket.id, max: Math.max(0, Math.floor(max)) });
   return { bytes: ok.bytes ?? 0, buffered: ok.buffered ?? 0 };
-}
-
-export type { LabServiceInfo } from '../../shared/lab-services.js';
-
-/** A socket to look up in the kernel's TCP table: a connection (local and remote) or a listener. */
-export interface TcpStateQuery {
-  /** `address:port` (IPv6 as `[address]:port`). */
-  local: string;
-  remote?: string;
-}
-
-/** The kernel's view of one queried socket (and of its peer when that is on the gateway's host). */
-export interface TcpStateResult {
-  local: string;
-  remote?: string;
-  /** ESTABLISHED, FIN_WAIT2, TIME_WAIT, CLOSE_WAIT, LISTEN…; null once the kernel has forgotten it. */
-  state: string | null;
-  rxQueue?: number;
-  txQueue?: number;
-  /** Time left on the socket's timer (e.g. the TIME_WAIT countdown), ms. */
-  timerMs?: number;
-  peer?: Omit<TcpStateResult, 'peer'> | null;
-}
-
-/** `address:port` with IPv6 in brackets, as the TCP-state API expects. */
-export function endpoint(address: string, port: number): string {
-  return address.includes(':') && !address.startsWith('[') ? `[${address}]:${port}` : `${address}:${port}`;
-}
-
-function pageToken(): string | undefined {
-  try {
-    return new URLSearchParams(globalThis.location?.search ?? '').get('token') ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function api<T>(base: string, path: string, init: RequestInit = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...(init.headers as Record<string, string> | undefined) };
-  const token = pageToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${base}${path}`, { ...init, headers, credentials: 'same-origin' });
-  if (!response.ok) {
-    const name = response.status === 401 || response.status === 403 ? 'NotAllowedError' : response.status === 404 ? 'NotSupportedError' : 'NetworkError';
-    throw new SocketError(name, ClientErrorCode.Http, `${init.method ?? 'GET'} ${path} answered ${response.status} ${response.statusText}`);
-  }
-  return (await response.json()) as T;
-}
-
-/** The running lab services (`GET /api/labs`); with `start: true` starts them first (`POST /api/labs/start`). */
-export async function labServices(gatewayUrl: string, options: { start?: boolean } = {}): Promise<LabServiceInfo[]> {
-  const body = await api<{ running?: boolean; services: LabServiceInfo[] }>(gatewayUrl, options.start ? '/api/labs/start' : '/api/labs', options.start ? { method: 'POST' } : {});
-  return body.services;
-}
-
-/**
- * The kernel's TCP states of `sockets` (`GET /api/tcp-states?pair=LOCAL,REMOTE…`). Resolves
- * undefined where the gateway's host does not publish them (not Linux).
- */
-export async function tcpStates(gatewayUrl: string, sockets: readonly TcpStateQuery[]): Promise<TcpStateResult[] | undefined> {
-  const query = sockets.map((s) => `pair=${encodeURIComponent(s.remote ? `${s.local},${s.remote}` : s.local)}`).join('&');
-  const body = await api<{ available: boolean; results?: TcpStateResult[] }>(gatewayUrl, `/api/tcp-states?${query}`);
-  if (!body.available) return undefined;
-  return body.results ?? [];
 }

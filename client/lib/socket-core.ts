@@ -19,6 +19,16 @@ import type { SocketStats } from './types.js';
 
 export type SocketState = 'opening' | 'open' | 'closing' | 'closed' | 'aborted';
 
+/** Static slot holding the gateway a bound class (`gateway.TCPSocket` …) opens its sockets on. */
+export const kConnection = Symbol('sockgate.connection');
+
+/** The connection the socket class `Class` is bound to, or the TypeError an unbound class throws. */
+export function boundConnection(Class: { [kConnection]?: GatewayConnection | undefined }, name: string): GatewayConnection {
+  const conn = Class[kConnection];
+  if (!conn) throw new TypeError(`${name} is not bound to a gateway: use the ${name} of SocketGateway.connect()`);
+  return conn;
+}
+
 /** Distributive Omit, so each message type of the union keeps its own fields. */
 type OpenRequest = ClientMessage extends infer M ? (M extends ClientMessage ? Omit<M, 'id' | 'ref'> : never) : never;
 

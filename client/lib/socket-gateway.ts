@@ -3,12 +3,14 @@
  * page's WebSocket to the gateway and hands back the socket classes bound to it.
  */
 import type { GatewayLimits } from '../../shared/protocol.js';
+import { GatewayApi, type GatewayInterface } from './gateway-api.js';
 import { GatewayConnection } from './gateway-connection.js';
 import type { ConnectionCloseInfo, WebSocketConstructor } from './gateway-connection.js';
 import { resolveGatewayAddress } from './gateway-url.js';
-import { ClientErrorCode, SocketError } from './socket-error.js';
+import { kConnection } from './socket-core.js';
+import type { SocketError } from './socket-error.js';
 import { kSocketClass, TCPServerSocket } from './tcp-server-socket.js';
-import { kConnection, TCPSocket } from './tcp-socket.js';
+import { TCPSocket } from './tcp-socket.js';
 import { UDPSocket } from './udp-socket.js';
 
 export interface SocketGatewayConnectOptions {
@@ -18,22 +20,8 @@ export interface SocketGatewayConnectOptions {
   WebSocket?: WebSocketConstructor;
   /** Aborts the connection attempt. */
   signal?: AbortSignal;
-  /** The fetch used by `interfaces()`; `globalThis.fetch` by default. */
+  /** The fetch `gateway.api` uses; `globalThis.fetch` by default. */
   fetch?: typeof fetch;
-}
-
-/** One network interface of the gateway's host, from `GET /api/interfaces`. */
-export interface GatewayInterface {
-  name: string;
-  address: string;
-  netmask: string;
-  family: 'IPv4' | 'IPv6';
-  /** Address with prefix length, e.g. `192.168.1.5/24`. */
-  cidr: string | null;
-  /** Directed broadcast address (IPv4; null for IPv6). */
-  broadcast: string | null;
-  internal: boolean;
-  [key: string]: unknown;
 }
 
 /** Event fired when the connection to the gateway closes. */
@@ -64,21 +52,20 @@ export class SocketGateway extends EventTarget {
   readonly UDPSocket: typeof UDPSocket;
   /** The gateway's HTTP base, `http(s)://host:port`. */
   readonly url: string;
+  /** The gateway's HTTP API (interfaces, lab services, TCP states), with this connection's token. */
+  readonly api: GatewayApi;
   /** Resolves with the close code and reason once the connection has closed. */
   readonly closed: Promise<ConnectionCloseInfo>;
   /** Called with the close event, like `WebSocket.onclose`. */
   onclose: ((event: GatewayCloseEvent) => void) | null = null;
 
   #conn: GatewayConnection;
-  #token: string | undefined;
-  #fetch: typeof fetch | undefined;
 
-  private constructor(conn: GatewayConnection, httpBase: string, token: string | undefined, fetchImpl: typeof fetch | undefined) {
+  private constructor(conn: GatewayConnection, httpBase: string, api: GatewayApi) {
     super();
     this.#conn = conn;
     this.url = httpBase;
-    this.#token = token;
-    this.#fetch = fetchImpl;
+    this.api = api;
     this.closed = conn.closed;
     this.TCPSocket = class extends TCPSocket {
       static override [kConnection] = conn;
@@ -116,7 +103,7 @@ export class SocketGateway extends EventTarget {
     const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WebSocketClass) throw new TypeError('SocketGateway.connect: no WebSocket class; pass {WebSocket} (e.g. the ws package in Node)');
     const conn = await GatewayConnection.open(address.wsUrl, WebSocketClass, options.signal);
-    return new SocketGateway(conn, address.httpBase, address.token, options.fetch);
+    return new SocketGateway(conn, address.httpBase, new GatewayApi(address.httpBase, { token: address.token, fetch: options.fetch }));
   }
 
   /** The gateway's limits from its welcome message. */
@@ -139,18 +126,9 @@ export class SocketGateway extends EventTarget {
     return this.#conn.isOpen;
   }
 
-  /** Lists the gateway host's network interfaces (GET /api/interfaces). */
-  async interfaces(): Promise<GatewayInterface[]> {
-    const fetchImpl = this.#fetch ?? globalThis.fetch;
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.#token) headers.authorization = `Bearer ${this.#token}`;
-    const response = await fetchImpl(`${this.url}/api/interfaces`, { headers, credentials: 'same-origin' });
-    if (!response.ok) {
-      const name = response.status === 401 || response.status === 403 ? 'NotAllowedError' : 'NetworkError';
-      throw new SocketError(name, ClientErrorCode.Http, `GET /api/interfaces answered ${response.status} ${response.statusText}`);
-    }
-    const body = (await response.json()) as GatewayInterface[] | { interfaces: GatewayInterface[] };
-    return Array.isArray(body) ? body : body.interfaces;
+  /** Lists the gateway host's network interfaces (GET /api/interfaces); short for `api.interfaces()`. */
+  interfaces(): Promise<GatewayInterface[]> {
+    return this.api.interfaces();
   }
 
   /**

@@ -6,10 +6,45 @@
  */
 import type { AcceptedMsg, DecodedFrame, OpenedMsg, ServerMessage, TcpListenMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
-import { SocketCore } from './socket-core.js';
-import { checkCallback, checkSignal, kConnection, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
-import type { TCPChunk, TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './types.js';
-import { isIpv6Any, present, toDictionary, toIpLiteral, toUnsignedLong, toUnsignedShort } from './validation.js';
+import { boundConnection, kConnection, SocketCore } from './socket-core.js';
+import type { SocketError } from './socket-error.js';
+import { receiveSettings, TCPSocket, TcpSocketCore, wrapAcceptedSocket } from './tcp-socket.js';
+import type { TCPChunk } from './types.js';
+import { checkCallback, checkSignal, present, toDictionary, toIpLiteral, toIpv6Only, toLocalPort, toUnsignedLong } from './validation.js';
+
+/** Spec: TCPServerSocketOptions. */
+export interface TCPServerSocketOptions {
+  /** Port to listen on (1–65535); omit for an ephemeral one. */
+  localPort?: number;
+  /** Accept queue length (> 0). */
+  backlog?: number;
+  /** Only with localAddress `::`: refuse IPv4-mapped connections. */
+  ipv6Only?: boolean;
+  extras?: TCPServerSocketExtras;
+}
+
+/** Non-spec server options (sockgate extras). */
+export interface TCPServerSocketExtras {
+  signal?: AbortSignal;
+  /** SO_REUSEADDR, so a restarted lab server can listen again during TIME_WAIT. */
+  reuseAddr?: boolean;
+  /** Accepted sockets' readables yield {@link TCPChunk}s. */
+  chunks?: boolean;
+  /** Called for each TCP read of any accepted socket as it arrives. */
+  onChunk?: (chunk: TCPChunk, socket: TCPSocket) => void;
+  /** allowHalfOpen for accepted sockets (default true). */
+  allowHalfOpen?: boolean;
+  /** Called with gateway errors about the server that do not close it (e.g. a connection refused at the socket limit). */
+  onError?: (error: SocketError) => void;
+}
+
+/** Spec: TCPServerSocketOpenInfo. */
+export interface TCPServerSocketOpenInfo {
+  /** Accepted connections, one TCPSocket each, already open. */
+  readable: ReadableStream<TCPSocket>;
+  localAddress: string;
+  localPort: number;
+}
 
 /** Static slot: the TCPSocket class accepted connections are made of. */
 export const kSocketClass = Symbol('sockgate.socketClass');
@@ -26,20 +61,12 @@ function listenRequest(localAddress: unknown, rawOptions: unknown) {
   const ip = toIpLiteral(localAddress, 'localAddress');
   const options = toDictionary<TCPServerSocketOptions>(rawOptions, 'TCPServerSocketOptions');
   const request: Omit<TcpListenMsg, 'id' | 'ref'> = { t: 'tcp.listen', host: ip.address, port: 0 };
-  if (present(options.localPort)) {
-    request.port = toUnsignedShort(options.localPort, 'localPort');
-    if (request.port === 0) {
-      throw new TypeError('localPort must be greater than zero. Leave this field unassigned to allow the OS to pick a port on its own.');
-    }
-  }
+  if (present(options.localPort)) request.port = toLocalPort(options.localPort);
   if (present(options.backlog)) {
     request.backlog = toUnsignedLong(options.backlog, 'backlog');
     if (request.backlog === 0) throw new TypeError('backlog must be greater than zero.');
   }
-  if (present(options.ipv6Only)) {
-    if (!isIpv6Any(ip)) throw new TypeError('ipv6Only can only be specified when localAddress is [::] or equivalent.');
-    request.ipv6Only = Boolean(options.ipv6Only);
-  }
+  if (present(options.ipv6Only)) request.ipv6Only = toIpv6Only(options.ipv6Only, ip);
   const extras = toDictionary<TCPServerSocketExtras>(options.extras, 'extras');
   if (present(extras.reuseAddr)) request.reuseAddr = Boolean(extras.reuseAddr);
   checkCallback(extras.onChunk, 'extras.onChunk');
@@ -178,19 +205,15 @@ export class TCPServerSocket {
 
   constructor(localAddress: string, options: TCPServerSocketOptions = {}) {
     const Class = new.target as typeof TCPServerSocket;
-    const conn = Class[kConnection];
-    if (!conn) throw new TypeError('TCPServerSocket is not bound to a gateway: use the TCPServerSocket of SocketGateway.connect()');
+    const conn = boundConnection(Class, 'TCPServerSocket');
     const { request, signal, extras } = listenRequest(localAddress, options);
-    this.#core = new TcpServerCore(conn, {
-      chunks: Boolean(extras.chunks),
-      allowHalfOpen: extras.allowHalfOpen === undefined ? true : Boolean(extras.allowHalfOpen),
-      onChunk: extras.onChunk,
-      SocketClass: Class[kSocketClass],
-    });
+    this.#core = new TcpServerCore(conn, { ...receiveSettings(extras), onChunk: extras.onChunk, SocketClass: Class[kSocketClass] });
     this.#core.onError = extras.onError;
     this.#core.listen(request, signal);
   }
 
+  // The spec's members are own properties of each class, as the IDL's separate interfaces are
+  // (test/client/*-socket.test.ts check it), so these delegations repeat in TCPSocket and UDPSocket.
   /** Resolves with the readable of accepted sockets and the bound address. */
   get opened(): Promise<TCPServerSocketOpenInfo> {
     return this.#core.opened;

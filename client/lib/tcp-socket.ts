@@ -3,16 +3,18 @@
  * `opened`, `closed`, `close()`. Extras (documented as non-spec): `set()`, `stats`, and the
  * `extras` option bag.
  */
-import { DATA_HEADER, encodeCounter, encodeData, Frame } from '../../shared/protocol.js';
+import { DATA_HEADER, encodeData, Frame } from '../../shared/protocol.js';
 import type { AcceptedMsg, DecodedFrame, OpenedMsg, TcpConnectMsg } from '../../shared/protocol.js';
-import { CreditedReadable } from './credited-readable.js';
-import { SendCredit } from './credit.js';
+import { DuplexSocketCore, type OutgoingWrite } from './duplex-socket-core.js';
 import type { GatewayConnection } from './gateway-connection.js';
-import { SocketCore } from './socket-core.js';
+import { boundConnection, kConnection } from './socket-core.js';
 import type { SocketError } from './socket-error.js';
 import type { TCPChunk, TCPSetOptions, TCPSocketExtras, TCPSocketOpenInfo, TCPSocketOptions, SocketStats } from './types.js';
 import {
+  checkCallback,
+  checkSignal,
   present,
+  toBufferSize,
   toBytes,
   toDictionary,
   toDomString,
@@ -21,8 +23,6 @@ import {
   toUnsignedShort,
 } from './validation.js';
 
-/** Static slot holding the gateway a bound class opens its sockets on. */
-export const kConnection = Symbol('sockgate.connection');
 /** Constructor argument marking an accepted connection (never visible to users). */
 const kAccepted = Symbol('sockgate.accepted');
 
@@ -31,6 +31,11 @@ interface TcpSettings {
   allowHalfOpen: boolean;
   onChunk: ((chunk: TCPChunk) => void) | undefined;
   onError?: ((error: SocketError) => void) | undefined;
+}
+
+/** The receive extras a dialled and an accepted connection share (`allowHalfOpen` defaults to true, as in the spec). */
+export function receiveSettings(extras: { chunks?: unknown; allowHalfOpen?: unknown }): Pick<TcpSettings, 'chunks' | 'allowHalfOpen'> {
+  return { chunks: Boolean(extras.chunks), allowHalfOpen: extras.allowHalfOpen === undefined ? true : Boolean(extras.allowHalfOpen) };
 }
 
 /** Validates TCPSocketOptions like Chromium does and builds the `tcp.connect` request. */
@@ -45,14 +50,8 @@ function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions:
     if (delay < 1000) throw new TypeError('keepAliveDelay must be no less than 1,000 milliseconds.');
     request.keepAliveDelay = delay;
   }
-  if (present(options.sendBufferSize)) {
-    request.sendBufferSize = toUnsignedLong(options.sendBufferSize, 'sendBufferSize');
-    if (request.sendBufferSize === 0) throw new TypeError('sendBufferSize must be greater than zero.');
-  }
-  if (present(options.receiveBufferSize)) {
-    request.receiveBufferSize = toUnsignedLong(options.receiveBufferSize, 'receiveBufferSize');
-    if (request.receiveBufferSize === 0) throw new TypeError('receiveBufferSize must be greater than zero.');
-  }
+  if (present(options.sendBufferSize)) request.sendBufferSize = toBufferSize(options.sendBufferSize, 'sendBufferSize');
+  if (present(options.receiveBufferSize)) request.receiveBufferSize = toBufferSize(options.receiveBufferSize, 'receiveBufferSize');
   if (present(options.dnsQueryType)) request.dnsQueryType = toEnum(options.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']);
 
   const extras = toDictionary<TCPSocketExtras>(options.extras, 'extras');
@@ -68,36 +67,13 @@ function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions:
   const signal = checkSignal(extras.signal);
   checkCallback(extras.onChunk, 'extras.onChunk');
   checkCallback(extras.onError, 'extras.onError');
-  const settings: TcpSettings = {
-    chunks: Boolean(extras.chunks),
-    allowHalfOpen: extras.allowHalfOpen === undefined ? true : Boolean(extras.allowHalfOpen),
-    onChunk: extras.onChunk,
-    onError: extras.onError,
-  };
+  const settings: TcpSettings = { ...receiveSettings(extras), onChunk: extras.onChunk, onError: extras.onError };
   return { request, signal, settings };
 }
 
-/** A function or undefined, else a TypeError. */
-export function checkCallback(value: unknown, name: string): void {
-  if (value !== undefined && typeof value !== 'function') throw new TypeError(`${name} must be a function`);
-}
-
-/** An AbortSignal or a TypeError. */
-export function checkSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  if (signal === null || typeof signal !== 'object' || typeof (signal as AbortSignal).addEventListener !== 'function' || !('aborted' in signal)) {
-    throw new TypeError('extras.signal must be an AbortSignal');
-  }
-  return signal as AbortSignal;
-}
-
-/** The TCP socket behind a TCPSocket: streams, credit, half-close. */
-export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
+/** The TCP socket behind a TCPSocket: the stream and credit plumbing is DuplexSocketCore's; this adds half-close and chunks. */
+export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Array | TCPChunk, ArrayBuffer | ArrayBufferView> {
   #settings: TcpSettings;
-  #source: CreditedReadable<Uint8Array | TCPChunk> | undefined;
-  #writable: WritableStream<ArrayBuffer | ArrayBufferView> | undefined;
-  #writableController: WritableStreamDefaultController | undefined;
-  #sendCredit = new SendCredit(0);
   #sendWindow = 0;
   #taken = false;
   /** Set by TCPSocket so onChunk hooks of a server can name the socket. */
@@ -124,7 +100,7 @@ export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
   take(): void {
     if (this.#taken) return;
     this.#taken = true;
-    this.#grant(this.conn.limits.receiveWindow);
+    this.grant(this.conn.limits.receiveWindow);
   }
 
   protected override onOpened(msg: OpenedMsg): TCPSocketOpenInfo {
@@ -134,31 +110,10 @@ export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
 
   #build(sendWindow: number, local: { address: string; port: number }, remote: { address: string; port: number }): TCPSocketOpenInfo {
     this.#sendWindow = sendWindow;
-    this.#sendCredit = new SendCredit(sendWindow);
-    const source = new CreditedReadable<Uint8Array | TCPChunk>({
-      window: this.conn.limits.receiveWindow,
-      size: (item) => (item instanceof Uint8Array ? item.byteLength : item.data.byteLength),
-      grant: (bytes) => this.#grant(bytes),
-      cancel: () => this.readFinished(),
-    });
-    this.#source = source;
-    this.#writable = new WritableStream<ArrayBuffer | ArrayBufferView>(
-      {
-        start: (controller) => {
-          this.#writableController = controller;
-        },
-        write: (chunk, controller) => this.#write(chunk, controller),
-        close: () => this.#endWrites(),
-        abort: () => {
-          this.#sendEnd();
-          this.writeFinished();
-        },
-      },
-      { highWaterMark: 1 },
-    );
+    const { readable, writable } = this.openStreams(sendWindow, (item) => (item instanceof Uint8Array ? item.byteLength : item.data.byteLength));
     return {
-      readable: source.readable as ReadableStream<Uint8Array> | ReadableStream<TCPChunk>,
-      writable: this.#writable,
+      readable: readable as ReadableStream<Uint8Array> | ReadableStream<TCPChunk>,
+      writable,
       remoteAddress: remote.address,
       remotePort: remote.port,
       localAddress: local.address,
@@ -166,27 +121,16 @@ export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
     };
   }
 
-  async #write(chunk: ArrayBuffer | ArrayBufferView, controller: WritableStreamDefaultController): Promise<void> {
-    let bytes: Uint8Array;
-    try {
-      bytes = toBytes(chunk, 'TCPSocket: a written chunk');
-    } catch (err) {
-      this.#sendEnd();
-      this.writeFinished(err);
-      throw err;
-    }
+  protected override prepareWrite(chunk: ArrayBuffer | ArrayBufferView): OutgoingWrite {
+    const bytes = toBytes(chunk, 'TCPSocket: a written chunk');
     // Frames stay under the gateway's frame limit and never ask for more than the whole window.
     const max = Math.max(1, Math.min(this.conn.limits.frameBytes - DATA_HEADER, this.#sendWindow));
-    for (let offset = 0; offset < bytes.byteLength; offset += max) {
-      const piece = bytes.subarray(offset, Math.min(offset + max, bytes.byteLength));
-      await this.#sendCredit.acquire(piece.byteLength, controller.signal);
-      this.conn.sendFrame(encodeData(this.id, piece));
-      this.stats.bytesOut += piece.byteLength;
-    }
-    this.stats.messagesOut++;
+    const pieces: Uint8Array[] = [];
+    for (let offset = 0; offset < bytes.byteLength; offset += max) pieces.push(bytes.subarray(offset, Math.min(offset + max, bytes.byteLength)));
+    return { pieces, frame: (piece) => encodeData(this.id, piece) };
   }
 
-  async #endWrites(): Promise<void> {
+  protected override async closeWrites(): Promise<void> {
     try {
       await this.conn.request({ t: 'end', id: this.id });
     } catch (err) {
@@ -196,7 +140,8 @@ export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
     this.writeFinished();
   }
 
-  #sendEnd(): void {
+  /** Sends FIN's request without waiting: the writable is gone and no answer would change anything. */
+  protected override writesAbandoned(): void {
     if (this.state !== 'open' || !this.conn.isOpen) return;
     try {
       this.conn.send({ t: 'end', id: this.id });
@@ -205,56 +150,21 @@ export class TcpSocketCore extends SocketCore<TCPSocketOpenInfo> {
     }
   }
 
-  #grant(bytes: number): void {
-    if (bytes <= 0 || !this.conn.isOpen || (this.state !== 'open' && this.state !== 'closing')) return;
-    this.conn.sendFrame(encodeCounter(Frame.Credit, this.id, bytes));
-  }
-
-  override onFrame(frame: DecodedFrame): void {
-    if (frame.kind === Frame.Chunk) {
-      this.stats.bytesIn += frame.payload.byteLength;
-      this.stats.messagesIn++;
-      const data = frame.payload.slice();
-      const chunk: TCPChunk = { data, seq: frame.seq, time: frame.time };
-      this.#settings.onChunk?.(chunk);
-      this.#source?.push(this.#settings.chunks ? chunk : data);
-    } else if (frame.kind === Frame.Ack) {
-      this.#sendCredit.release(frame.bytes);
-    }
+  protected override onData(frame: DecodedFrame): void {
+    if (frame.kind !== Frame.Chunk) return;
+    const data = frame.payload.slice();
+    const chunk: TCPChunk = { data, seq: frame.seq, time: frame.time };
+    this.deliver(this.#settings.chunks ? chunk : data, data.byteLength);
+    // After the count, before any reader's promise settles (that takes a microtask): as before.
+    this.#settings.onChunk?.(chunk);
   }
 
   protected override onEof(): void {
-    this.#source?.close();
-    this.readFinished();
+    this.endReads();
     if (!this.#settings.allowHalfOpen && !this.writeDone) {
-      this.#sendEnd();
-      this.#sendCredit.fail(this.closedByGateway());
-      this.#writableController?.error(this.closedByGateway());
-      this.writeFinished();
+      this.writesAbandoned();
+      this.failWrites(this.closedByGateway());
     }
-  }
-
-  protected override endStreams(error: unknown): void {
-    this.#sendCredit.fail(error ?? this.closedByGateway());
-    if (error === undefined) {
-      this.#source?.close();
-      if (!this.writeDone) this.#writableController?.error(this.closedByGateway());
-    } else {
-      this.#source?.error(error);
-      this.#writableController?.error(error);
-    }
-  }
-
-  protected override locked(): boolean {
-    return Boolean(this.#source?.readable.locked || this.#writable?.locked);
-  }
-
-  protected override shutStreams(reason: unknown): void {
-    const readable = this.#source?.readable;
-    if (readable && this.#source!.open) readable.cancel(reason).catch(() => {});
-    else this.readFinished();
-    if (this.#writable && !this.writeDone) this.#writable.abort(reason).catch(() => {});
-    else this.writeFinished();
   }
 }
 
@@ -274,14 +184,15 @@ export class TCPSocket {
       this.#core.owner = this;
       return;
     }
-    const conn = (new.target as typeof TCPSocket)[kConnection];
-    if (!conn) throw new TypeError('TCPSocket is not bound to a gateway: use the TCPSocket of SocketGateway.connect()');
+    const conn = boundConnection(new.target as typeof TCPSocket, 'TCPSocket');
     const { request, signal, settings } = connectRequest(remoteAddress, remotePort, options);
     this.#core = new TcpSocketCore(conn, settings);
     this.#core.owner = this;
     this.#core.connect(request, signal);
   }
 
+  // The spec's members are own properties of each class, as the IDL's separate interfaces are
+  // (test/client/*-socket.test.ts check it), so these delegations repeat in TCPServerSocket and UDPSocket.
   /** Resolves with the streams and addresses once connected; rejects with a SocketError. */
   get opened(): Promise<TCPSocketOpenInfo> {
     return this.#core.opened;

@@ -1,11 +1,11 @@
 /**
  * Public option and result shapes. The spec members follow the WICG Direct Sockets IDL
- * (TCPSocketOptions, TCPServerSocketOptions, UDPSocketOptions, *OpenInfo, UDPMessage); whatever
- * sockgate adds lives in an `extras` bag so spec code never sees it by accident.
+ * (TCPSocketOptions, UDPSocketOptions, *OpenInfo, UDPMessage); whatever sockgate adds lives in an
+ * `extras` bag so spec code never sees it by accident. TCPServerSocket's shapes name the
+ * TCPSocket class, so they live in tcp-server-socket.ts (here they would make an import cycle).
  */
 import type { MulticastController } from './multicast-controller.js';
 import type { SocketError } from './socket-error.js';
-import type { TCPSocket } from './tcp-socket.js';
 
 export type SocketDnsQueryType = 'ipv4' | 'ipv6';
 
@@ -78,42 +78,6 @@ export interface TCPSetOptions {
   keepAliveDelay?: number;
   /** Cork the next N writes and flush them as one (sticky-packet lab). */
   corkWrites?: number;
-}
-
-// ---- TCPServerSocket -------------------------------------------------------------------------
-
-/** Spec: TCPServerSocketOptions. */
-export interface TCPServerSocketOptions {
-  /** Port to listen on (1–65535); omit for an ephemeral one. */
-  localPort?: number;
-  /** Accept queue length (> 0). */
-  backlog?: number;
-  /** Only with localAddress `::`: refuse IPv4-mapped connections. */
-  ipv6Only?: boolean;
-  extras?: TCPServerSocketExtras;
-}
-
-/** Non-spec server options (sockgate extras). */
-export interface TCPServerSocketExtras {
-  signal?: AbortSignal;
-  /** SO_REUSEADDR, so a restarted lab server can listen again during TIME_WAIT. */
-  reuseAddr?: boolean;
-  /** Accepted sockets' readables yield {@link TCPChunk}s. */
-  chunks?: boolean;
-  /** Called for each TCP read of any accepted socket as it arrives. */
-  onChunk?: (chunk: TCPChunk, socket: TCPSocket) => void;
-  /** allowHalfOpen for accepted sockets (default true). */
-  allowHalfOpen?: boolean;
-  /** Called with gateway errors about the server that do not close it (e.g. a connection refused at the socket limit). */
-  onError?: (error: SocketError) => void;
-}
-
-/** Spec: TCPServerSocketOpenInfo. */
-export interface TCPServerSocketOpenInfo {
-  /** Accepted connections, one TCPSocket each, already open. */
-  readable: ReadableStream<TCPSocket>;
-  localAddress: string;
-  localPort: number;
 }
 
 // ---- UDPSocket -------------------------------------------------------------------------------

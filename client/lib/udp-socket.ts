@@ -4,26 +4,27 @@
  * receives from anyone, with a MulticastController. Extras: broadcast, multicastInterface,
  * per-datagram `seq`/`time`, `set()`, `stats`.
  */
-import { encodeCounter, encodeData, encodeSendTo, Frame } from '../../shared/protocol.js';
+import { encodeData, encodeSendTo, Frame } from '../../shared/protocol.js';
 import type { DecodedFrame, OpenedMsg, UdpBindMsg } from '../../shared/protocol.js';
-import { CreditedReadable } from './credited-readable.js';
-import { SendCredit } from './credit.js';
+import { DuplexSocketCore, type OutgoingWrite } from './duplex-socket-core.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { MulticastController } from './multicast-controller.js';
-import { SocketCore } from './socket-core.js';
-import { checkCallback, checkSignal, kConnection } from './tcp-socket.js';
+import { boundConnection, kConnection } from './socket-core.js';
 import type { SocketStats, UDPMessage, UDPReceivedMessage, UDPSetOptions, UDPSocketExtras, UDPSocketOpenInfo, UDPSocketOptions } from './types.js';
 import {
+  checkCallback,
   checkDatagramSize,
-  isIpv6Any,
+  checkSignal,
   present,
+  toBufferSize,
   toBytes,
   toDictionary,
   toDomString,
   toEnum,
   toIpLiteral,
+  toIpv6Only,
+  toLocalPort,
   toOctet,
-  toUnsignedLong,
   toUnsignedShort,
 } from './validation.js';
 
@@ -57,27 +58,13 @@ function bindRequest(rawOptions: unknown) {
   } else {
     const ip = toIpLiteral(options.localAddress, 'localAddress');
     request.host = ip.address;
-    if (present(options.localPort)) {
-      request.port = toUnsignedShort(options.localPort, 'localPort');
-      if (request.port === 0) {
-        throw new TypeError('localPort must be greater than zero. Leave this field unassigned to allow the OS to pick a port on its own.');
-      }
-    }
+    if (present(options.localPort)) request.port = toLocalPort(options.localPort);
     if (present(options.dnsQueryType)) throw new TypeError('dnsQueryType is only relevant when remoteAddress is specified.');
-    if (present(options.ipv6Only)) {
-      if (!isIpv6Any(ip)) throw new TypeError('ipv6Only can only be specified when localAddress is [::] or equivalent.');
-      request.ipv6Only = Boolean(options.ipv6Only);
-    }
+    if (present(options.ipv6Only)) request.ipv6Only = toIpv6Only(options.ipv6Only, ip);
     if (present(options.multicastAllowAddressSharing)) request.reuseAddr = Boolean(options.multicastAllowAddressSharing);
   }
-  if (present(options.sendBufferSize)) {
-    request.sendBufferSize = toUnsignedLong(options.sendBufferSize, 'sendBufferSize');
-    if (request.sendBufferSize === 0) throw new TypeError('sendBufferSize must be greater than zero.');
-  }
-  if (present(options.receiveBufferSize)) {
-    request.receiveBufferSize = toUnsignedLong(options.receiveBufferSize, 'receiveBufferSize');
-    if (request.receiveBufferSize === 0) throw new TypeError('receiveBufferSize must be greater than zero.');
-  }
+  if (present(options.sendBufferSize)) request.sendBufferSize = toBufferSize(options.sendBufferSize, 'sendBufferSize');
+  if (present(options.receiveBufferSize)) request.receiveBufferSize = toBufferSize(options.receiveBufferSize, 'receiveBufferSize');
   if (present(options.multicastTimeToLive)) request.multicastTTL = toOctet(options.multicastTimeToLive, 'multicastTimeToLive');
   if (present(options.multicastLoopback)) request.multicastLoopback = Boolean(options.multicastLoopback);
 
@@ -88,14 +75,10 @@ function bindRequest(rawOptions: unknown) {
   return { request, mode, signal: checkSignal(extras.signal), chunks: Boolean(extras.chunks), onError: extras.onError };
 }
 
-/** The UDP socket behind a UDPSocket. */
-class UdpSocketCore extends SocketCore<UDPSocketOpenInfo> {
+/** The UDP socket behind a UDPSocket: DuplexSocketCore's plumbing plus the two modes and multicast. */
+class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessage, UDPMessage> {
   #mode: Mode;
   #chunks: boolean;
-  #source: CreditedReadable<UDPReceivedMessage> | undefined;
-  #writable: WritableStream<UDPMessage> | undefined;
-  #writableController: WritableStreamDefaultController | undefined;
-  #sendCredit = new SendCredit(0);
   #multicast: MulticastController | undefined;
 
   constructor(conn: GatewayConnection, mode: Mode, chunks: boolean) {
@@ -109,35 +92,8 @@ class UdpSocketCore extends SocketCore<UDPSocketOpenInfo> {
   }
 
   protected override onOpened(msg: OpenedMsg): UDPSocketOpenInfo {
-    this.#sendCredit = new SendCredit(msg.sendWindow);
-    const source = new CreditedReadable<UDPReceivedMessage>({
-      window: this.conn.limits.receiveWindow,
-      size: (item) => item.data.byteLength,
-      grant: (bytes) => {
-        if (this.conn.isOpen && (this.state === 'open' || this.state === 'closing')) {
-          this.conn.sendFrame(encodeCounter(Frame.Credit, this.id, bytes));
-        }
-      },
-      cancel: () => this.readFinished(),
-    });
-    this.#source = source;
-    this.#writable = new WritableStream<UDPMessage>(
-      {
-        start: (controller) => {
-          this.#writableController = controller;
-        },
-        write: (message, controller) => this.#send(message, controller),
-        close: () => this.writeFinished(),
-        abort: () => this.writeFinished(),
-      },
-      { highWaterMark: 1 },
-    );
-    const info: UDPSocketOpenInfo = {
-      readable: source.readable,
-      writable: this.#writable,
-      localAddress: msg.local.address,
-      localPort: msg.local.port,
-    };
+    const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength);
+    const info: UDPSocketOpenInfo = { readable, writable, localAddress: msg.local.address, localPort: msg.local.port };
     if (this.#mode === 'connected' && msg.remote) {
       info.remoteAddress = msg.remote.address;
       info.remotePort = msg.remote.port;
@@ -158,85 +114,53 @@ class UdpSocketCore extends SocketCore<UDPSocketOpenInfo> {
     return info;
   }
 
-  async #send(message: UDPMessage, controller: WritableStreamDefaultController): Promise<void> {
-    let payload: Uint8Array;
-    let frame: Uint8Array;
-    try {
-      if (message === null || typeof message !== 'object') throw new TypeError('UDPSocket: a written chunk must be a UDPMessage object');
-      if (message.data === undefined) throw new TypeError("UDPMessage: missing 'data' field.");
-      const hasAddress = present(message.remoteAddress);
-      const hasPort = present(message.remotePort);
-      payload = toBytes(message.data, "UDPMessage: 'data'");
-      if (hasAddress && hasPort) {
-        if (this.#mode === 'connected') {
-          throw new TypeError("UDPMessage: 'remoteAddress' and 'remotePort' must not be specified in 'connected' mode.");
-        }
-        const host = toDomString(message.remoteAddress, 'remoteAddress');
-        const port = toUnsignedShort(message.remotePort, 'remotePort');
-        if (present(message.dnsQueryType)) toEnum(message.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']);
-        checkDatagramSize(payload);
-        frame = encodeSendTo(this.id, host, port, payload);
-      } else if (hasAddress || hasPort) {
-        throw new TypeError("UDPMessage: either none or both 'remoteAddress' and 'remotePort' fields must be specified.");
-      } else if (this.#mode === 'bound') {
-        throw new TypeError("UDPMessage: 'remoteAddress' and 'remotePort' must be specified in 'bound' mode.");
-      } else {
-        if (present(message.dnsQueryType)) throw new TypeError("UDPMessage: 'dnsQueryType' must not be specified in 'connected' mode.");
-        checkDatagramSize(payload);
-        frame = encodeData(this.id, payload);
+  protected override prepareWrite(message: UDPMessage): OutgoingWrite {
+    if (message === null || typeof message !== 'object') throw new TypeError('UDPSocket: a written chunk must be a UDPMessage object');
+    if (message.data === undefined) throw new TypeError("UDPMessage: missing 'data' field.");
+    const hasAddress = present(message.remoteAddress);
+    const hasPort = present(message.remotePort);
+    const payload = toBytes(message.data, "UDPMessage: 'data'");
+    if (hasAddress && hasPort) {
+      if (this.#mode === 'connected') {
+        throw new TypeError("UDPMessage: 'remoteAddress' and 'remotePort' must not be specified in 'connected' mode.");
       }
-    } catch (err) {
-      this.writeFinished(err);
-      throw err;
+      const host = toDomString(message.remoteAddress, 'remoteAddress');
+      const port = toUnsignedShort(message.remotePort, 'remotePort');
+      if (present(message.dnsQueryType)) toEnum(message.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']);
+      checkDatagramSize(payload);
+      return { pieces: [payload], frame: (piece) => encodeSendTo(this.id, host, port, piece) };
     }
-    await this.#sendCredit.acquire(payload.byteLength, controller.signal);
-    this.conn.sendFrame(frame);
-    this.stats.bytesOut += payload.byteLength;
-    this.stats.messagesOut++;
+    if (hasAddress || hasPort) {
+      throw new TypeError("UDPMessage: either none or both 'remoteAddress' and 'remotePort' fields must be specified.");
+    }
+    if (this.#mode === 'bound') throw new TypeError("UDPMessage: 'remoteAddress' and 'remotePort' must be specified in 'bound' mode.");
+    if (present(message.dnsQueryType)) throw new TypeError("UDPMessage: 'dnsQueryType' must not be specified in 'connected' mode.");
+    checkDatagramSize(payload);
+    return { pieces: [payload], frame: (piece) => encodeData(this.id, piece) };
   }
 
-  override onFrame(frame: DecodedFrame): void {
-    if (frame.kind === Frame.Datagram) {
-      this.stats.bytesIn += frame.payload.byteLength;
-      this.stats.messagesIn++;
-      const message: UDPReceivedMessage = { data: frame.payload.slice() };
-      if (this.#mode === 'bound') {
-        message.remoteAddress = frame.host;
-        message.remotePort = frame.port;
-      }
-      if (this.#chunks) {
-        message.seq = frame.seq;
-        message.time = frame.time;
-      }
-      this.#source?.push(message);
-    } else if (frame.kind === Frame.Ack) {
-      this.#sendCredit.release(frame.bytes);
+  protected override onData(frame: DecodedFrame): void {
+    if (frame.kind !== Frame.Datagram) return;
+    const message: UDPReceivedMessage = { data: frame.payload.slice() };
+    if (this.#mode === 'bound') {
+      message.remoteAddress = frame.host;
+      message.remotePort = frame.port;
     }
+    if (this.#chunks) {
+      message.seq = frame.seq;
+      message.time = frame.time;
+    }
+    this.deliver(message, message.data.byteLength);
   }
 
   protected override endStreams(error: unknown): void {
     this.#multicast?.reset();
-    this.#sendCredit.fail(error ?? this.closedByGateway());
-    if (error === undefined) {
-      this.#source?.close();
-      if (!this.writeDone) this.#writableController?.error(this.closedByGateway());
-    } else {
-      this.#source?.error(error);
-      this.#writableController?.error(error);
-    }
-  }
-
-  protected override locked(): boolean {
-    return Boolean(this.#source?.readable.locked || this.#writable?.locked);
+    super.endStreams(error);
   }
 
   protected override shutStreams(reason: unknown): void {
     this.#multicast?.reset();
-    const readable = this.#source?.readable;
-    if (readable && this.#source!.open) readable.cancel(reason).catch(() => {});
-    else this.readFinished();
-    if (this.#writable && !this.writeDone) this.#writable.abort(reason).catch(() => {});
-    else this.writeFinished();
+    super.shutStreams(reason);
   }
 }
 
@@ -250,14 +174,15 @@ export class UDPSocket {
   #core: UdpSocketCore;
 
   constructor(options: UDPSocketOptions) {
-    const conn = (new.target as typeof UDPSocket)[kConnection];
-    if (!conn) throw new TypeError('UDPSocket is not bound to a gateway: use the UDPSocket of SocketGateway.connect()');
+    const conn = boundConnection(new.target as typeof UDPSocket, 'UDPSocket');
     const { request, mode, signal, chunks, onError } = bindRequest(options);
     this.#core = new UdpSocketCore(conn, mode, chunks);
     this.#core.onError = onError;
     this.#core.bind(request, signal);
   }
 
+  // The spec's members are own properties of each class, as the IDL's separate interfaces are
+  // (test/client/*-socket.test.ts check it), so these delegations repeat in TCPSocket and TCPServerSocket.
   /** Resolves with the streams, addresses and (bound mode) the multicast controller. */
   get opened(): Promise<UDPSocketOpenInfo> {
     return this.#core.opened;

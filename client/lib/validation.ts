@@ -32,6 +32,22 @@ export function toUnsignedLong(value: unknown, name: string): number {
   return enforceRange(value, name, 0xffff_ffff);
 }
 
+/** `sendBufferSize` / `receiveBufferSize`: an `[EnforceRange] unsigned long` that is not 0 (Chromium's check). */
+export function toBufferSize(value: unknown, name: string): number {
+  const size = toUnsignedLong(value, name);
+  if (size === 0) throw new TypeError(`${name} must be greater than zero.`);
+  return size;
+}
+
+/** A `localPort` given to bind or listen: 0 is refused, since leaving it out is how to let the OS pick. */
+export function toLocalPort(value: unknown): number {
+  const port = toUnsignedShort(value, 'localPort');
+  if (port === 0) {
+    throw new TypeError('localPort must be greater than zero. Leave this field unassigned to allow the OS to pick a port on its own.');
+  }
+  return port;
+}
+
 /** `[EnforceRange] octet` (multicast TTL). */
 export function toOctet(value: unknown, name: string): number {
   return enforceRange(value, name, 0xff);
@@ -91,6 +107,26 @@ export function toIpLiteral(value: unknown, name: string): IpLiteral {
 /** True for 0.0.0.0-style "any" addresses: `::` (and its spellings) only, as Chromium checks for ipv6Only. */
 export function isIpv6Any(ip: IpLiteral): boolean {
   return ip.family === 'IPv6' && ip.address === '::';
+}
+
+/** `ipv6Only`, which Chromium allows only on a local address of `::`. */
+export function toIpv6Only(value: unknown, localAddress: IpLiteral): boolean {
+  if (!isIpv6Any(localAddress)) throw new TypeError('ipv6Only can only be specified when localAddress is [::] or equivalent.');
+  return Boolean(value);
+}
+
+/** An `extras` callback: a function or undefined, else a TypeError. */
+export function checkCallback(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') throw new TypeError(`${name} must be a function`);
+}
+
+/** `extras.signal`: an AbortSignal (any realm's) or undefined, else a TypeError. */
+export function checkSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (signal === null || typeof signal !== 'object' || typeof (signal as AbortSignal).addEventListener !== 'function' || !('aborted' in signal)) {
+    throw new TypeError('extras.signal must be an AbortSignal');
+  }
+  return signal as AbortSignal;
 }
 
 const toStringTag = Object.prototype.toString;

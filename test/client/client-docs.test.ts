@@ -115,6 +115,12 @@ describe('docs/CLIENT.md examples', () => {
     expect(out).toMatch(/^127\.0\.0\.1:\d+ says hello, everyone/);
   });
 
+  it('Lab services and TCP states: gateway.api with the token given to connect', async () => {
+    const { out, err } = await run('Lab services and TCP states', {});
+    expect(err).toBe('');
+    expect(out.trim().split('\n')).toEqual([expect.stringMatching(/^.+ on 127\.0\.0\.1:\d+$/), 'page side ESTABLISHED, service side ESTABLISHED']);
+  });
+
   it('Framed messages: three messages come back whole', async () => {
     const echo = await echoServer();
     closers.push(() => echo.close());

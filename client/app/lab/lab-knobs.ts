@@ -7,7 +7,7 @@
  */
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { LabServiceInfo } from '../../lib/lab-extras.js';
+import type { LabServiceInfo } from '../../lib/gateway-api.js';
 import { localized, msg } from '../i18n.js';
 import { controls } from '../theme.js';
 import { FRAMING_LABELS, FRAMING_NAMES } from './framing-labels.js';

@@ -7,7 +7,7 @@
 import { consume } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { labServices, type LabServiceInfo } from '../../lib/lab-extras.js';
+import type { LabServiceInfo } from '../../lib/gateway-api.js';
 import type { SocketGateway } from '../../lib/index.js';
 import { gatewayContext, type GatewayInfo } from '../gateway-controller.js';
 import { localized, msg, str } from '../i18n.js';
@@ -102,7 +102,7 @@ export class StickyLab extends LitElement {
   async #loadServices(): Promise<void> {
     if (!this.gateway) return;
     try {
-      this.services = (await labServices(this.gateway.url, { start: true })).filter((s) => s.transport === 'tcp');
+      this.services = (await this.gateway.api.startLabs()).services.filter((s) => s.transport === 'tcp');
     } catch (err) {
       this.#lab.say(err instanceof Error ? err.message : String(err));
     }
@@ -189,7 +189,7 @@ export class StickyLab extends LitElement {
         <h3>${msg('Live TCP states (from the kernel)', { id: 'lab.tcp.title' })}</h3>
         <tcp-state-panel
           data-testid="tcp-states"
-          .gatewayUrl=${this.gateway?.url ?? ''}
+          .api=${this.gateway?.api}
           .sockets=${this.#watchedCache.list}
           .closedKeys=${closedKeys(conn)}
           @tcp-close=${(e: TcpCloseEvent) => this.#lab.closeSocket(e.detail.key)}

@@ -7,7 +7,7 @@
 import { localized, msg, str } from '../i18n.js';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { tcpStates, type TcpStateQuery, type TcpStateResult } from '../../lib/lab-extras.js';
+import type { GatewayApi, TcpStateQuery, TcpStateResult } from '../../lib/gateway-api.js';
 
 /** One socket the panel watches. */
 export interface WatchedSocket extends TcpStateQuery {
@@ -107,8 +107,8 @@ export class TcpStatePanel extends LitElement {
     }
   `;
 
-  /** The gateway's HTTP base (`SocketGateway.url`). */
-  @property() gatewayUrl = '';
+  /** The gateway's HTTP API (`SocketGateway.api`); the panel waits while it is undefined. */
+  @property({ attribute: false }) api: GatewayApi | undefined;
   /** The sockets to watch. */
   @property({ attribute: false }) sockets: readonly WatchedSocket[] = [];
   /** Keys of watched sockets the page has already closed (their close() button is disabled). */
@@ -136,7 +136,7 @@ export class TcpStatePanel extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('sockets') || changed.has('gatewayUrl')) {
+    if (changed.has('sockets') || changed.has('api')) {
       this.#generation++;
       this.results = [];
       this.#schedule(0);
@@ -147,9 +147,10 @@ export class TcpStatePanel extends LitElement {
   async refresh(): Promise<void> {
     const sockets = this.sockets;
     const generation = this.#generation;
-    if (!this.gatewayUrl || sockets.length === 0) return;
+    const api = this.api;
+    if (!api || sockets.length === 0) return;
     try {
-      const results = await tcpStates(this.gatewayUrl, sockets);
+      const results = await api.tcpStates(sockets);
       if (generation !== this.#generation) return;
       this.available = results !== undefined;
       this.results = results ?? [];

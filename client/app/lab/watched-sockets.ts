@@ -1,5 +1,5 @@
 /** The sockets of a lab connection as the TCP-state panel watches them, and which of them are closed. */
-import { endpoint } from '../../lib/lab-extras.js';
+import { endpoint } from '../../lib/gateway-api.js';
 import { msg } from '../i18n.js';
 import type { LabConnection } from './lab-connection.js';
 import type { WatchedSocket } from './tcp-state-panel.js';

@@ -1,9 +1,8 @@
 /**
  * The gateway's built-in lab services (echo, upper-case, chat room, burst, bulk reply; UDP echo)
- * for the new-socket dialog, through the library's lab calls (same credentials as the rest of
- * the API: the gateway's cookie, or the page URL's `?token=`).
+ * for the new-socket dialog, through the connection's `gateway.api` (so with its token).
  */
-import { labServices, type LabServiceInfo } from '../../lib/lab-extras.js';
+import type { GatewayApi, LabServiceInfo } from '../../lib/index.js';
 
 export type { LabServiceInfo };
 
@@ -14,12 +13,12 @@ export interface LabServices {
 }
 
 /** Lists the lab services (none when the gateway has not started them, or cannot say). */
-export async function fetchLabServices(base: string): Promise<LabServices> {
-  const services = await labServices(base).catch(() => []);
+export async function fetchLabServices(api: GatewayApi): Promise<LabServices> {
+  const services = await api.labs().then((report) => report.services, () => []);
   return { running: services.length > 0, services };
 }
 
 /** Starts the lab services on the gateway's loopback. */
-export async function startLabServices(base: string): Promise<LabServices> {
-  return { running: true, services: await labServices(base, { start: true }) };
+export async function startLabServices(api: GatewayApi): Promise<LabServices> {
+  return { running: true, services: (await api.startLabs()).services };
 }

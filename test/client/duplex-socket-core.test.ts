@@ -1,0 +1,169 @@
+/**
+ * DuplexSocketCore, the stream and credit plumbing TCPSocket and UDPSocket share, driven through
+ * both public classes over a scripted transport: what reaches the wire, what the streams do when
+ * the gateway ends, fails or is asked to close a socket, and how a rejected write ends the writable.
+ */
+import { describe, expect, it } from 'vitest';
+import { SocketError } from '../../client/lib/index.js';
+import { CHUNK_HEADER, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
+import { fakeGateway, lastJson, sentFrames, tcpOpened } from '../helpers/fake-gateway.js';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function chunk(id: number, seq: number, bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(CHUNK_HEADER + bytes.byteLength);
+  writeChunkHeader(out, id, seq, 1234);
+  out.set(bytes, CHUNK_HEADER);
+  return out;
+}
+
+/** A TCPSocket the fake gateway has opened; its id and the fake transport. */
+async function openTcp(extras: Record<string, unknown> = {}, sendWindow = 1000) {
+  const [gw, ws] = await fakeGateway();
+  const socket = new gw.TCPSocket('127.0.0.1', 7, { extras });
+  const connect = lastJson(ws);
+  const id = connect.id as number;
+  ws.receive(tcpOpened(id, connect.ref, sendWindow));
+  const info = await socket.opened;
+  return { gw, ws, socket, id, info };
+}
+
+/** A bound UDPSocket the fake gateway has opened. */
+async function openUdp() {
+  const [gw, ws] = await fakeGateway();
+  const socket = new gw.UDPSocket({ localAddress: '127.0.0.1', extras: { chunks: true } });
+  const bind = lastJson(ws);
+  const id = bind.id as number;
+  ws.receive({ t: 'opened', id, ref: bind.ref, kind: 'udp', local: { address: '127.0.0.1', port: 9 }, sendWindow: 1000 });
+  const info = await socket.opened;
+  return { gw, ws, socket, id, info };
+}
+
+describe('DuplexSocketCore', () => {
+  it('delivers each Chunk as its own read, counts it, and grants the bytes back once they are read', async () => {
+    const { ws, socket, id, info } = await openTcp({ chunks: true });
+    ws.receive(chunk(id, 0, new Uint8Array(200).fill(1)));
+    ws.receive(chunk(id, 1, new Uint8Array(100).fill(2)));
+    expect(socket.stats).toMatchObject({ bytesIn: 300, messagesIn: 2 });
+    // Nothing read yet: no credit goes back.
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([]);
+    const reader = (info.readable as ReadableStream<{ data: Uint8Array; seq: number }>).getReader();
+    const first = await reader.read();
+    const second = await reader.read();
+    expect([first.value!.seq, first.value!.data.byteLength, second.value!.seq, second.value!.data.byteLength]).toEqual([0, 200, 1, 100]);
+    await tick();
+    // Window 1000, batches of 250: the 300 bytes read come back as one Credit.
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([{ kind: Frame.Credit, id, bytes: 300 }]);
+  });
+
+  it('makes a write wait for credit and resolves it when the Ack returns it (UDP: one datagram, one frame)', async () => {
+    const { ws, socket, id, info } = await openUdp();
+    const writer = info.writable.getWriter();
+    await writer.write({ data: new Uint8Array(600), remoteAddress: '127.0.0.1', remotePort: 4 });
+    let second = false;
+    const pending = writer.write({ data: new Uint8Array(600), remoteAddress: '127.0.0.1', remotePort: 4 }).then(() => (second = true));
+    await tick();
+    expect(second).toBe(false);
+    expect(sentFrames(ws).map((f) => f.kind)).toEqual([Frame.SendTo]);
+    ws.receive(encodeCounter(Frame.Ack, id, 600));
+    await pending;
+    expect(sentFrames(ws).map((f) => [f.kind, 'payload' in f ? f.payload.byteLength : 0])).toEqual([
+      [Frame.SendTo, 600],
+      [Frame.SendTo, 600],
+    ]);
+    expect(socket.stats).toMatchObject({ bytesOut: 1200, messagesOut: 2 });
+  });
+
+  it("passes a bound socket's datagrams on with their source, seq and time", async () => {
+    const { ws, id, info } = await openUdp();
+    ws.receive(encodeDatagram(id, 3, 99, '127.0.0.1', 4444, new Uint8Array([7, 8])));
+    const { value } = await info.readable.getReader().read();
+    expect(value).toEqual({ data: new Uint8Array([7, 8]), remoteAddress: '127.0.0.1', remotePort: 4444, seq: 3, time: 99 });
+  });
+
+  it('a clean closed from the gateway: the readable ends after what is queued, writes fail with CLOSED, closed resolves', async () => {
+    const { ws, socket, id, info } = await openTcp();
+    ws.receive(chunk(id, 0, new Uint8Array([1, 2, 3])));
+    ws.receive({ t: 'closed', id, bytesIn: 3, bytesOut: 0 });
+    const reader = info.readable.getReader();
+    expect((await reader.read()).value).toEqual(new Uint8Array([1, 2, 3]));
+    expect((await reader.read()).done).toBe(true);
+    const writeError = await info.writable.getWriter().write(new Uint8Array(1)).catch((e: unknown) => e);
+    expect(writeError).toMatchObject({ name: 'InvalidStateError', code: 'CLOSED' });
+    await expect(socket.closed).resolves.toBeUndefined();
+  });
+
+  it('a failure: both streams error with the gateway error (after queued reads), closed rejects with it', async () => {
+    const { ws, socket, id, info } = await openTcp();
+    ws.receive(chunk(id, 0, new Uint8Array([5])));
+    ws.receive({ t: 'error', id, code: 'RESET', message: 'connection reset by peer', osCode: 'ECONNRESET', fatal: true });
+    ws.receive({ t: 'closed', id, bytesIn: 1, bytesOut: 0, error: 'RESET' });
+    const reader = info.readable.getReader();
+    expect((await reader.read()).value).toEqual(new Uint8Array([5]));
+    const readError = await reader.read().catch((e: unknown) => e);
+    expect(readError).toBeInstanceOf(SocketError);
+    expect(readError).toMatchObject({ name: 'NetworkError', code: 'RESET', osCode: 'ECONNRESET' });
+    await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toBe(readError);
+    await expect(socket.closed).rejects.toBe(readError);
+  });
+
+  it('close() cancels the readable, aborts the writable, asks the gateway, and resolves on its answer', async () => {
+    const { ws, socket, id } = await openTcp();
+    let settled = false;
+    const closing = socket.close().then(() => (settled = true));
+    await tick();
+    const close = lastJson(ws);
+    expect(close).toMatchObject({ t: 'close', id });
+    expect(settled).toBe(false);
+    ws.receive({ t: 'closed', id, ref: close.ref, bytesIn: 0, bytesOut: 0 });
+    await closing;
+    await expect(socket.closed).resolves.toBeUndefined();
+  });
+
+  it('close() with a locked stream is refused with InvalidStateError and changes nothing', async () => {
+    const { ws, socket, info } = await openTcp();
+    info.readable.getReader();
+    const sentBefore = ws.sent.length;
+    await expect(socket.close()).rejects.toMatchObject({ name: 'InvalidStateError', message: 'Close called on locked streams.' });
+    expect(ws.sent.length).toBe(sentBefore);
+  });
+
+  it('a rejected write errors the writable with its TypeError; TCP also tells the gateway no more data comes', async () => {
+    const tcp = await openTcp();
+    const writer = tcp.info.writable.getWriter();
+    const error = await writer.write('text' as unknown as Uint8Array).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    await expect(writer.closed).rejects.toBe(error);
+    expect(lastJson(tcp.ws)).toMatchObject({ t: 'end', id: tcp.id });
+
+    const udp = await openUdp();
+    const sentBefore = udp.ws.sent.length;
+    const udpWriter = udp.info.writable.getWriter();
+    await expect(udpWriter.write({ data: new Uint8Array(1) })).rejects.toThrow("UDPMessage: 'remoteAddress' and 'remotePort' must be specified in 'bound' mode.");
+    await expect(udpWriter.closed).rejects.toBeInstanceOf(TypeError);
+    expect(udp.ws.sent.length).toBe(sentBefore);
+  });
+
+  it('TCP with allowHalfOpen false: the peer FIN ends the readable and the writable, sends end, then close', async () => {
+    const { ws, id, info } = await openTcp({ allowHalfOpen: false });
+    ws.receive({ t: 'eof', id });
+    expect((await info.readable.getReader().read()).done).toBe(true);
+    await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toMatchObject({ code: 'CLOSED' });
+    // Both sides done: after its end, the socket asks the gateway to close it.
+    expect(ws.json().slice(-2)).toMatchObject([{ t: 'end', id }, { t: 'close', id }]);
+  });
+
+  it('TCP half-open by default: after the peer FIN the page can still write and then end', async () => {
+    const { ws, id, info } = await openTcp();
+    ws.receive({ t: 'eof', id });
+    expect((await info.readable.getReader().read()).done).toBe(true);
+    const writer = info.writable.getWriter();
+    await writer.write(new Uint8Array([1]));
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Data)).toHaveLength(1);
+    const closing = writer.close();
+    const end = lastJson(ws);
+    expect(end).toMatchObject({ t: 'end', id });
+    ws.receive({ t: 'ok', id, ref: end.ref, op: 'end' });
+    await closing;
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * MulticastController on an injected transport: the requests it makes, `joinedGroups` as each
+ * request settles, and Chromium's errors for a closed socket, a repeated join, a leave of a group
+ * not joined, a request already under way, and addresses that are not IP literals.
+ */
+import { describe, expect, it } from 'vitest';
+import { MulticastController, type MulticastTransport } from '../../client/lib/multicast-controller.js';
+
+/** A transport whose requests the test settles by hand. */
+function transport() {
+  const calls: Array<{ op: string; group: string; iface: string | undefined; resolve: () => void; reject: (e: unknown) => void }> = [];
+  const t: MulticastTransport & { isOpen: boolean } = {
+    isOpen: true,
+    membership: (op, group, iface) => new Promise<void>((resolve, reject) => void calls.push({ op, group, iface, resolve, reject })),
+  };
+  return { t, calls };
+}
+
+describe('MulticastController', () => {
+  it('joins and leaves through the transport; joinedGroups changes when the gateway has answered', async () => {
+    const { t, calls } = transport();
+    const mc = new MulticastController(t);
+    const joining = mc.joinGroup('239.1.2.3', { interface: '127.0.0.1' });
+    expect(calls.map((c) => [c.op, c.group, c.iface])).toEqual([['udp.join', '239.1.2.3', '127.0.0.1']]);
+    expect(mc.joinedGroups).toEqual([]);
+    calls[0]!.resolve();
+    await joining;
+    expect(mc.joinedGroups).toEqual(['239.1.2.3']);
+    expect(Object.isFrozen(mc.joinedGroups)).toBe(true);
+
+    const leaving = mc.leaveGroup('239.1.2.3');
+    expect(calls[1]).toMatchObject({ op: 'udp.leave', group: '239.1.2.3', iface: undefined });
+    calls[1]!.resolve();
+    await leaving;
+    expect(mc.joinedGroups).toEqual([]);
+  });
+
+  it('normalises IPv6 groups and refuses names, source-specific joins and a bad interface with TypeError', async () => {
+    const { t, calls } = transport();
+    const mc = new MulticastController(t);
+    void mc.joinGroup('FF02:0:0::1');
+    expect(calls[0]!.group).toBe('ff02::1');
+    await expect(mc.joinGroup('all-hosts.example')).rejects.toBeInstanceOf(TypeError);
+    await expect(mc.joinGroup('239.1.1.1', { sourceAddress: '10.0.0.1' })).rejects.toThrow(/source-specific/);
+    await expect(mc.joinGroup('239.1.1.1', { interface: 'eth0' })).rejects.toBeInstanceOf(TypeError);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("is an InvalidStateError to join twice, to leave what is not joined, to repeat a pending request, or on a closed socket", async () => {
+    const { t, calls } = transport();
+    const mc = new MulticastController(t);
+    await expect(mc.leaveGroup('239.1.1.1')).rejects.toMatchObject({ name: 'InvalidStateError', message: 'Cannot leave group which is not joined' });
+    const first = mc.joinGroup('239.1.1.1');
+    await expect(mc.joinGroup('239.1.1.1')).rejects.toMatchObject({ name: 'InvalidStateError', message: 'Already joining this group' });
+    calls[0]!.resolve();
+    await first;
+    await expect(mc.joinGroup('239.1.1.1')).rejects.toMatchObject({ name: 'InvalidStateError', message: 'Cannot join the same group again' });
+    t.isOpen = false;
+    await expect(mc.leaveGroup('239.1.1.1')).rejects.toMatchObject({ name: 'InvalidStateError', message: 'Cannot leave group if the socket is not opened' });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a refused join leaves joinedGroups as it was and may be tried again', async () => {
+    const { t, calls } = transport();
+    const mc = new MulticastController(t);
+    const refused = new Error('EADDRNOTAVAIL');
+    const joining = mc.joinGroup('239.9.9.9');
+    calls[0]!.reject(refused);
+    await expect(joining).rejects.toBe(refused);
+    expect(mc.joinedGroups).toEqual([]);
+    void mc.joinGroup('239.9.9.9');
+    expect(calls).toHaveLength(2);
+  });
+});
