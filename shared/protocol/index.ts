@@ -3,3 +3,4 @@ export * from './constants.js';
 export * from './frame-layout.js';
 export * from './messages.js';
 export * from './frames.js';
+export * from './control-schema.js';
