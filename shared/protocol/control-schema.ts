@@ -3,7 +3,7 @@
  * required, and what values they take. Used by the gateway to validate what a page sends.
  */
 import { ErrorCode, GATEWAY_ID_BASE, MAX_SOCKET_ID } from './constants.js';
-import type { ClientMessage } from './messages.js';
+import type { ClientMessage, TlsOptions } from './messages.js';
 
 /** A control message that does not follow the schema; `code` is BAD_MESSAGE or BAD_OPTION. */
 export class ControlMessageError extends Error {
@@ -16,14 +16,43 @@ export class ControlMessageError extends Error {
   }
 }
 
-type FieldType = 'string' | 'host' | 'port' | 'uint' | 'bool' | 'tls' | 'dnsQueryType';
-type Schema = Record<string, { type: FieldType; required?: boolean }>;
+/** How a field's value is checked. */
+export type FieldType = 'string' | 'host' | 'port' | 'uint' | 'bool' | 'tls' | 'dnsQueryType';
 
-const id = { type: 'uint' as const, required: true };
-const ref = { type: 'uint' as const };
+/** The field types that can check a value of TypeScript type V (never: no field type fits). */
+type FieldTypeOf<V> = [V] extends [boolean]
+  ? 'bool'
+  : [V] extends [number]
+    ? 'port' | 'uint'
+    : [V] extends ['ipv4' | 'ipv6']
+      ? 'dnsQueryType'
+      : [V] extends [string]
+        ? 'host' | 'string'
+        : [V] extends [TlsOptions]
+          ? 'tls'
+          : never;
+
+/** One field's entry: `required: true` exactly when the interface makes the field required. */
+type FieldSpec<M, K extends keyof M> = {} extends Pick<M, K>
+  ? { readonly type: FieldTypeOf<NonNullable<M[K]>>; readonly required?: false }
+  : { readonly type: FieldTypeOf<M[K]>; readonly required: true };
+
+/**
+ * The schema of message M: one entry for every field of its interface but `t`. A field added to
+ * the interface without an entry here, or an entry for a field the interface lacks, does not compile.
+ */
+export type MessageSchema<M> = { readonly [K in Exclude<keyof M, 't'>]-?: FieldSpec<M, K> };
+
+/** The member of union M whose tag `t` admits T (UdpMembershipMsg serves both udp.join and udp.leave). */
+type ByTag<M, T> = M extends { t: infer U } ? (T extends U ? M : never) : never;
+
+type Schema = Record<string, { readonly type: FieldType; readonly required?: boolean }>;
+
+const id = { type: 'uint', required: true } as const;
+const ref = { type: 'uint' } as const;
 
 /** Field schemas per control message type: the single place that says what a page may send. */
-export const SCHEMAS: Record<ClientMessage['t'], Schema> = {
+export const SCHEMAS: { readonly [T in ClientMessage['t']]: MessageSchema<ByTag<ClientMessage, T>> } = {
   'tcp.connect': {
     id, ref,
     host: { type: 'host', required: true },
@@ -110,6 +139,8 @@ function checkField(t: string, name: string, type: FieldType, v: unknown): void 
     case 'tls': {
       if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad('an object {servername?, insecure?}');
       const o = v as Record<string, unknown>;
+      const unknown = Object.keys(o).find((k) => k !== 'servername' && k !== 'insecure');
+      if (unknown !== undefined) throw new ControlMessageError(ErrorCode.BadMessage, `${t}: unknown field ${JSON.stringify(`${name}.${unknown.slice(0, 40)}`)} (known: servername, insecure)`);
       if (o.servername !== undefined && typeof o.servername !== 'string') throw bad('{servername: string}');
       if (o.insecure !== undefined && typeof o.insecure !== 'boolean') throw bad('{insecure: boolean}');
       return;
@@ -134,7 +165,12 @@ export function validateControlMessage(data: unknown): ClientMessage {
   if (typeof t !== 'string' || !Object.hasOwn(SCHEMAS, t)) {
     throw new ControlMessageError(ErrorCode.BadMessage, `unknown control message type ${JSON.stringify(t)?.slice(0, 40) ?? 'undefined'} (known: ${Object.keys(SCHEMAS).join(', ')})`);
   }
-  const schema = SCHEMAS[t as ClientMessage['t']];
+  const schema: Schema = SCHEMAS[t as ClientMessage['t']];
+  for (const name of Object.keys(msg)) {
+    if (name !== 't' && !Object.hasOwn(schema, name)) {
+      throw new ControlMessageError(ErrorCode.BadMessage, `${t}: unknown field ${JSON.stringify(name.slice(0, 40))} (known: ${Object.keys(schema).join(', ')})`);
+    }
+  }
   for (const [name, spec] of Object.entries(schema)) {
     const v = msg[name];
     if (v === undefined) {
