@@ -192,6 +192,17 @@ describe('hostile control messages', () => {
     await page.close();
   });
 
+  it('an unknown key is refused with BAD_MESSAGE naming it, with the id and ref; without it the same open succeeds', async () => {
+    const page = await ProtocolClient.connect(gw.origin, gw.token);
+    const echo = await echoServer();
+    const err = page.next((m) => m.t === 'error');
+    page.sendText(JSON.stringify({ t: 'tcp.connect', id: 5, ref: 8, host: '127.0.0.1', port: echo.port, nodelay: true }));
+    expect(await err).toMatchObject({ code: 'BAD_MESSAGE', id: 5, ref: 8, message: expect.stringContaining('"nodelay"') });
+    expect(await page.request({ t: 'tcp.connect', id: 5, host: '127.0.0.1', port: echo.port, noDelay: true })).toMatchObject({ t: 'opened', id: 5 });
+    echo.close();
+    await page.close();
+  });
+
   it('malformed binary frames and frames for unknown sockets get BAD_MESSAGE / UNKNOWN_SOCKET', async () => {
     const page = await ProtocolClient.connect(gw.origin, gw.token);
     const bad = page.next((m) => m.t === 'error');
