@@ -120,7 +120,7 @@ export class PageSession implements PageLink {
     this.ackScheduled = false;
     for (const [relay, bytes] of this.acks) {
       if (this.relays.get(relay.id) !== relay) continue;
-      relay.sendCredit?.returned(bytes);
+      relay.sendWindow?.returned(bytes);
       this.sendFrame(encodeCounter(Frame.Ack, relay.id, bytes));
     }
     this.acks.clear();

@@ -1,7 +1,7 @@
 import type { ErrorCode, ServerMessage, SetMsg } from '../shared/protocol.js';
 import type { Limits } from './config.js';
 import type { GatewayError } from './gateway-error.js';
-import type { SendCredit } from './send-credit.js';
+import type { PageSendWindow } from './page-send-window.js';
 import type { TargetPolicy } from './target-policy.js';
 
 /** What a relay needs from the page session that owns it. */
@@ -27,7 +27,7 @@ export interface Relay {
   bytesOut: number;
   lastActivity: number;
   /** Listeners take no writes and have none. */
-  readonly sendCredit?: SendCredit;
+  readonly sendWindow?: PageSendWindow;
   /** UDP: datagrams dropped for want of page credit, reported in `closed`. */
   readonly dropped?: number;
   grant(bytes: number): void;

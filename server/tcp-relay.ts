@@ -2,7 +2,7 @@ import type net from 'node:net';
 import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
-import { SendCredit } from './send-credit.js';
+import { PageSendWindow } from './page-send-window.js';
 
 /** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
 const CLOSE_FLUSH_MS = 2000;
@@ -36,7 +36,7 @@ export class TcpRelay implements Relay {
   lastActivity = Date.now();
   private seq = 0;
   private credit: number;
-  readonly sendCredit: SendCredit;
+  readonly sendWindow: PageSendWindow;
   private ended = false;
   private closing = false;
   private corkLeft = 0;
@@ -59,7 +59,7 @@ export class TcpRelay implements Relay {
     initialCredit: number,
   ) {
     this.credit = Math.min(initialCredit, page.limits.receiveWindow);
-    this.sendCredit = new SendCredit(id, page.limits.sendWindow);
+    this.sendWindow = new PageSendWindow(id, page.limits.sendWindow);
     socket.on('data', this.onData);
     socket.on('end', () => {
       page.send({ t: 'eof', id });
@@ -122,7 +122,7 @@ export class TcpRelay implements Relay {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: write after ${this.ended ? 'end' : 'close'}; ${payload.length} bytes dropped`);
     }
     const n = payload.byteLength;
-    this.sendCredit.spend(n);
+    this.sendWindow.spend(n);
     this.submitted += n;
     this.lastActivity = Date.now();
     // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.

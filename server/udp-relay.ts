@@ -3,7 +3,7 @@ import net from 'node:net';
 import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
-import { SendCredit } from './send-credit.js';
+import { PageSendWindow } from './page-send-window.js';
 
 /**
  * Datagrams all UDP sockets of one page may have waiting for the pacer. Send credit counts
@@ -37,7 +37,7 @@ export class UdpRelay implements Relay {
   dropped = 0;
   private seq = 0;
   private credit: number;
-  readonly sendCredit: SendCredit;
+  readonly sendWindow: PageSendWindow;
   private readonly queue: Outgoing[] = [];
   private sending = false;
   private tokens: number;
@@ -61,7 +61,7 @@ export class UdpRelay implements Relay {
     this.credit = Math.min(credit, page.limits.receiveWindow);
     this.tokens = page.limits.udpDatagramsPerSecond;
     this.byteTokens = page.limits.udpBytesPerSecond;
-    this.sendCredit = new SendCredit(id, page.limits.sendWindow);
+    this.sendWindow = new PageSendWindow(id, page.limits.sendWindow);
   }
 
   /** Creates, binds and configures the socket; resolves once it is bound. */
@@ -164,7 +164,7 @@ export class UdpRelay implements Relay {
   sendTo(host: string, port: number, payload: Uint8Array): void {
     if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: send after close`);
     const n = payload.byteLength;
-    this.sendCredit.spend(n);
+    this.sendWindow.spend(n);
     const reject = (err: GatewayError) => {
       this.page.sendError(err, { id: this.id });
       this.page.ack(this, n); // the page spent credit on it; give it back

@@ -7,7 +7,7 @@ import { GatewayError } from './gateway-error.js';
  * actually sent, so a page that honours the credit it has been told about never trips this,
  * and the gateway never holds more than one window of a page's bytes per socket.
  */
-export class SendCredit {
+export class PageSendWindow {
   private outstanding = 0;
 
   constructor(
