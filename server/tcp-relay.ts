@@ -204,16 +204,9 @@ export class TcpRelay implements Relay {
   /** Destroys the socket, first fixing bytesOut at what the kernel has taken (the rest is discarded). */
   private destroySocket(): void {
     if (this.socket.destroyed) return;
-    const state = (this.socket as unknown as { _writableState?: { length?: number; writing?: boolean; writelen?: number } })._writableState;
-    const queued = (this.socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize;
-    if (typeof state?.length === 'number') {
-      // Not yet in the kernel: Node's buffer plus what libuv still queues of the write in progress
-      // (a TLS handle queues ciphertext, which does not map to page bytes, so it is not subtracted).
-      const inProgressTaken = state.writing && typeof state.writelen === 'number' ? state.writelen - (!('encrypted' in this.socket) && typeof queued === 'number' ? queued : 0) : 0;
-      this.bytesOut = this.submitted - (state.length - inProgressTaken);
-      // Final: completion callbacks still queued are part of this count already.
-      this.outCounted = true;
-    }
+    this.bytesOut = this.submitted - unsentBytes(this.socket);
+    // Final: completion callbacks still queued are part of this count already.
+    this.outCounted = true;
     this.socket.destroy();
   }
 
@@ -222,4 +215,18 @@ export class TcpRelay implements Relay {
     this.reader.closed();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
+}
+
+/**
+ * Bytes written to `socket` that the kernel has not taken yet. `writableLength` (public) is Node's
+ * buffer including the write in progress. Of that write libuv may already have handed part to the
+ * kernel, and no public API says how much, so that one figure comes from the stream state
+ * (`writing`, `writelen`) and the handle (`writeQueueSize`). A TLS handle queues ciphertext, which
+ * does not map to page bytes, so there the write in progress counts as taken.
+ */
+function unsentBytes(socket: net.Socket): number {
+  const state = (socket as unknown as { _writableState?: { writing?: boolean; writelen?: number } })._writableState;
+  const queued = (socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize;
+  const inProgressTaken = state?.writing && typeof state.writelen === 'number' ? state.writelen - (!('encrypted' in socket) && typeof queued === 'number' ? queued : 0) : 0;
+  return socket.writableLength - inProgressTaken;
 }
