@@ -14,7 +14,7 @@ import {
 import type { Limits } from './config.js';
 import { parseControlMessage, salvageIds } from './control-parser.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
+import type { PageLink, Relay } from './page-socket.js';
 import type { TargetPolicy } from './target-policy.js';
 import { TcpListener } from './tcp-listener.js';
 import { connectTcp } from './tcp-connector.js';

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { CHUNK_HEADER, ErrorCode, type SetMsg } from '../shared/protocol.js';
 import { GatewayError } from './gateway-error.js';
-import type { PageLink } from './relay.js';
+import type { PageLink } from './page-socket.js';
 
 /** Default `n` of a delayed read (`set` `readDelayMs` without `readSize`). */
 const DEFAULT_READ_SIZE = 65_536;

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { ErrorCode } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
+import type { PageLink, Relay } from './page-socket.js';
 
 /**
  * A listening TCP socket of a page. Accepted connections are handed to the session paused

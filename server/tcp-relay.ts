@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
+import type { PageLink, Relay } from './page-socket.js';
 import { PageSendWindow } from './page-send-window.js';
 import { PulledReader } from './pulled-reader.js';
 

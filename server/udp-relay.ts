@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
+import type { PageLink, Relay } from './page-socket.js';
 import { PageSendWindow } from './page-send-window.js';
 
 /**
