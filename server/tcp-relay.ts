@@ -1,8 +1,8 @@
 import type net from 'node:net';
-import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../shared/protocol.js';
+import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type Address, type SetMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './page-socket.js';
-import { PageSendWindow } from './page-send-window.js';
+import type { PageSendWindow } from './page-send-window.js';
+import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
 import { PulledReader } from './pulled-reader.js';
 
 /** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
@@ -14,7 +14,7 @@ const CORK_MAX_MS = 2000;
  * Each kernel read becomes exactly one Chunk frame. Reading pauses while the page has no
  * credit; the page's writes are bounded by its send window and acknowledged once written.
  */
-export class TcpRelay implements Relay {
+export class TcpRelay implements StreamSocket {
   readonly kind = 'tcp' as const;
   bytesIn = 0;
   bytesOut = 0;
@@ -24,7 +24,7 @@ export class TcpRelay implements Relay {
   lastActivity = Date.now();
   private seq = 0;
   private credit: number;
-  readonly sendWindow: PageSendWindow;
+  private readonly sendWindow: PageSendWindow;
   private ended = false;
   private closing = false;
   private corkLeft = 0;
@@ -41,7 +41,7 @@ export class TcpRelay implements Relay {
     initialCredit: number,
   ) {
     this.credit = Math.min(initialCredit, page.limits.receiveWindow);
-    this.sendWindow = new PageSendWindow(id, page.limits.sendWindow);
+    this.sendWindow = page.openSendWindow(id);
     this.reader = new PulledReader(id, socket, page, {
       credit: () => this.credit,
       deliver: (chunk) => this.deliver(chunk),
@@ -114,13 +114,14 @@ export class TcpRelay implements Relay {
     // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
     this.socket.write(payload, (err) => {
       if (!err && !this.outCounted) this.bytesOut += n;
-      this.page.ack(this, n);
+      this.sendWindow.written(n);
     });
     if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
   }
 
-  sendTo(): void {
-    throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is TCP: SendTo frames are for UDP sockets`);
+  addresses(): { local: Address; remote: Address } {
+    const s = this.socket;
+    return { local: toAddress(s.localAddress, s.localPort, s.localFamily), remote: toAddress(s.remoteAddress, s.remotePort, s.remoteFamily) };
   }
 
   set(msg: SetMsg): void {
@@ -213,6 +214,7 @@ export class TcpRelay implements Relay {
   private onClose(): void {
     this.uncork();
     this.reader.closed();
+    this.sendWindow.retire();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
 }
