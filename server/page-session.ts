@@ -4,17 +4,18 @@ import {
   ErrorCode,
   Frame,
   FrameError,
-  GATEWAY_ID_BASE,
   PROTOCOL_VERSION,
   decodeFrame,
-  encodeCounter,
+  type Address,
   type ClientMessage,
   type ServerMessage,
 } from '../shared/protocol.js';
 import type { Limits } from './config.js';
 import { parseControlMessage, salvageIds } from './control-parser.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
+import { AckBatcher, type PageSendWindow } from './page-send-window.js';
+import type { PageLink, PageSocket } from './page-socket.js';
+import { SocketTable } from './socket-table.js';
 import type { TargetPolicy } from './target-policy.js';
 import { TcpListener } from './tcp-listener.js';
 import { connectTcp } from './tcp-connector.js';
@@ -31,8 +32,6 @@ export interface SessionContext {
   audit: (event: string, fields: Record<string, string | number | undefined>) => void;
 }
 
-type Pending = { abort: AbortController; closeRef?: number };
-
 /**
  * One page: its WebSocket and every socket it opened. Decodes control and binary frames,
  * owns the socket table, batches acknowledgements, and tears everything down when the page
@@ -42,12 +41,8 @@ export class PageSession implements PageLink {
   readonly limits: Limits;
   readonly policy: TargetPolicy;
   congested = false;
-  private readonly relays = new Map<number, Relay>();
-  /** Opens in progress (DNS, connect, bind): their ids are taken and they can be aborted. */
-  private readonly pending = new Map<number, Pending>();
-  private nextGatewayId = GATEWAY_ID_BASE;
-  private readonly acks = new Map<Relay, number>();
-  private ackScheduled = false;
+  private readonly table = new SocketTable();
+  private readonly acks = new AckBatcher((frame) => this.sendFrame(frame));
   private idleTimer: NodeJS.Timeout | undefined;
   private gone = false;
 
@@ -69,7 +64,7 @@ export class PageSession implements PageLink {
   }
 
   get socketCount(): number {
-    return this.relays.size + this.pending.size;
+    return this.table.size;
   }
 
   private publicLimits() {
@@ -81,7 +76,7 @@ export class PageSession implements PageLink {
 
   send(msg: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(msg));
+    this.ws.send(JSON.stringify(msg), this.afterSend);
     // Replies and errors count too: a page that sends garbage and never reads must not make
     // the gateway queue answers for it without bound.
     if (!this.congested && this.ws.bufferedAmount > PAGE_HIGH_WATER) this.becomeCongested();
@@ -89,7 +84,7 @@ export class PageSession implements PageLink {
 
   sendFrame(frame: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(frame, { binary: true });
+    this.ws.send(frame, { binary: true }, this.afterSend);
     if (!this.congested && this.ws.bufferedAmount > PAGE_HIGH_WATER) this.becomeCongested();
   }
 
@@ -106,30 +101,12 @@ export class PageSession implements PageLink {
     });
   }
 
-  ack(relay: Relay, bytes: number): void {
-    if (bytes === 0) return;
-    this.acks.set(relay, (this.acks.get(relay) ?? 0) + bytes);
-    if (!this.ackScheduled) {
-      this.ackScheduled = true;
-      // All write callbacks of one I/O phase share one Ack per socket.
-      setImmediate(this.flushAcks);
-    }
+  openSendWindow(id: number): PageSendWindow {
+    return this.acks.open(id, this.limits.sendWindow);
   }
 
-  private readonly flushAcks = (): void => {
-    this.ackScheduled = false;
-    for (const [relay, bytes] of this.acks) {
-      if (this.relays.get(relay.id) !== relay) continue;
-      relay.sendCredit?.returned(bytes);
-      this.sendFrame(encodeCounter(Frame.Ack, relay.id, bytes));
-    }
-    this.acks.clear();
-  };
-
-  relayClosed(relay: Relay, info: { ref?: number; error?: ErrorCode }): void {
-    if (this.relays.get(relay.id) !== relay) return;
-    this.relays.delete(relay.id);
-    this.acks.delete(relay);
+  relayClosed(relay: PageSocket, info: { ref?: number; error?: ErrorCode }): void {
+    if (!this.table.remove(relay)) return;
     this.send({
       t: 'closed',
       id: relay.id,
@@ -138,7 +115,7 @@ export class PageSession implements PageLink {
       bytesOut: relay.bytesOut,
       ...(info.error && { error: info.error }),
       // Taken from the relay, so every path that closes a UDP socket (shutdown too) reports it.
-      ...(relay.dropped && { dropped: relay.dropped }),
+      ...(relay.kind === 'udp' && relay.dropped && { dropped: relay.dropped }),
     });
     this.audit('close', { socket: relay.id, kind: relay.kind, in: relay.bytesIn, out: relay.bytesOut, error: info.error });
   }
@@ -173,19 +150,24 @@ export class PageSession implements PageLink {
     } catch (err) {
       return this.sendError(new GatewayError(ErrorCode.BadMessage, (err as FrameError).message), {});
     }
-    const relay = this.relays.get(frame.id);
-    if (!relay) {
-      const why = this.pending.has(frame.id) ? 'is not open yet' : 'does not exist on this page';
-      return this.sendError(new GatewayError(this.pending.has(frame.id) ? ErrorCode.InvalidState : ErrorCode.UnknownSocket, `socket ${frame.id} ${why}`), { id: frame.id });
+    let relay: PageSocket;
+    try {
+      relay = this.table.get(frame.id);
+    } catch (err) {
+      return this.sendError(toGatewayError(err), { id: frame.id });
     }
     try {
       switch (frame.kind) {
         case Frame.Data:
+          if (relay.kind === 'tcp-server') throw listening(relay.id);
           return relay.write(frame.payload);
         case Frame.SendTo:
-          return relay.sendTo(frame.host, frame.port, frame.payload);
+          if (relay.kind === 'udp') return relay.sendTo(frame.host, frame.port, frame.payload);
+          throw relay.kind === 'tcp' ? new GatewayError(ErrorCode.InvalidState, `socket ${relay.id} is TCP: SendTo frames are for UDP sockets`) : listening(relay.id);
         case Frame.Credit:
-          return relay.grant(frame.bytes);
+          // A listener reads nothing: credit for it changes nothing and is not an error.
+          if (relay.kind !== 'tcp-server') relay.grant(frame.bytes);
+          return;
         case Frame.Chunk:
         case Frame.Datagram:
         case Frame.Ack:
@@ -211,8 +193,8 @@ export class PageSession implements PageLink {
         return this.open(msg);
       case 'udp.join':
       case 'udp.leave': {
-        const relay = this.relay(msg.id);
-        if (!(relay instanceof UdpRelay)) throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a UDP socket`);
+        const relay = this.table.get(msg.id);
+        if (relay.kind !== 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a UDP socket`);
         try {
           await relay.membership(msg.t === 'udp.join', msg.group, msg.interface);
         } catch (err) {
@@ -223,28 +205,33 @@ export class PageSession implements PageLink {
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: msg.t });
       }
       case 'set': {
-        const relay = this.relay(msg.id);
-        if ((msg.manualRecv !== undefined || msg.readDelayMs !== undefined || msg.readSize !== undefined) && !(relay instanceof TcpRelay)) {
+        const relay = this.table.get(msg.id);
+        if ((msg.manualRecv !== undefined || msg.readDelayMs !== undefined || msg.readSize !== undefined) && relay.kind !== 'tcp') {
           throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: manualRecv, readDelayMs and readSize are TCP receive options`);
         }
+        if (relay.kind === 'tcp-server') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is a listening socket: it has no options to set`);
         relay.set(msg);
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'set' });
       }
       case 'recv': {
-        const relay = this.relay(msg.id);
-        if (!(relay instanceof TcpRelay)) throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: recv reads a TCP stream`);
+        const relay = this.table.get(msg.id);
+        if (relay.kind !== 'tcp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: recv reads a TCP stream`);
         return relay.recv(msg.max, msg.ref);
       }
-      case 'end':
-        this.relay(msg.id).end();
+      case 'end': {
+        const relay = this.table.get(msg.id);
+        if (relay.kind === 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is UDP: there is no half-close`);
+        if (relay.kind === 'tcp-server') throw listening(msg.id);
+        relay.end();
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'end' });
+      }
       case 'close': {
-        const pending = this.pending.get(msg.id);
+        const pending = this.table.pendingOpen(msg.id);
         if (pending) {
           pending.closeRef = msg.ref;
           return pending.abort.abort();
         }
-        return this.relay(msg.id).close(msg.ref, msg.reset);
+        return this.table.get(msg.id).close(msg.ref, msg.reset);
       }
       default: {
         const never: never = msg;
@@ -253,47 +240,39 @@ export class PageSession implements PageLink {
     }
   }
 
-  private relay(id: number): Relay {
-    const relay = this.relays.get(id);
-    if (relay) return relay;
-    if (this.pending.has(id)) throw new GatewayError(ErrorCode.InvalidState, `socket ${id} is not open yet`);
-    throw new GatewayError(ErrorCode.UnknownSocket, `socket ${id} does not exist on this page`);
-  }
-
   private async open(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>): Promise<void> {
     const { id, ref } = msg;
-    if (this.relays.has(id) || this.pending.has(id)) throw new GatewayError(ErrorCode.SocketExists, `socket id ${id} is already in use on this page`);
-    if (this.socketCount >= this.limits.socketsPerPage) {
+    // An id in use is SOCKET_EXISTS (from reserve) whatever the count; only a free id can hit the limit.
+    if (!this.table.inUse(id) && this.socketCount >= this.limits.socketsPerPage) {
       throw new GatewayError(ErrorCode.Limit, `this page already has ${this.socketCount} sockets, the limit (--max-sockets ${this.limits.socketsPerPage})`);
     }
-    const abort = new AbortController();
-    const pending: Pending = { abort };
-    this.pending.set(id, pending);
+    const pending = this.table.reserve(id);
+    const { abort } = pending;
     const target = msg.t === 'udp.bind' ? `${msg.host ?? '*'}:${msg.port ?? 0}` : `${msg.host}:${msg.port}`;
-    let relay: Relay;
+    let relay: PageSocket;
     try {
       relay = await this.create(msg, abort.signal);
     } catch (err) {
       const e = abort.signal.aborted && !(err instanceof GatewayError && err.code === ErrorCode.Denied) ? new GatewayError(ErrorCode.Aborted, `socket ${id}: open abandoned, the page closed it`) : toGatewayError(err);
       this.audit(e.code === ErrorCode.Denied ? 'deny' : 'open-failed', { socket: id, op: msg.t, target, code: e.code, rule: e.extra.rule });
-      this.pending.delete(id);
+      this.table.release(id);
       this.sendError(e, { id, ref, fatal: true });
       this.send({ t: 'closed', id, ...(pending.closeRef !== undefined && { ref: pending.closeRef }), bytesIn: 0, bytesOut: 0, error: e.code });
       return;
     }
-    this.pending.delete(id);
+    this.table.release(id);
     if (this.gone || abort.signal.aborted) {
       relay.destroy(ErrorCode.Shutdown);
       if (!this.gone) this.send({ t: 'closed', id, ...(pending.closeRef !== undefined && { ref: pending.closeRef }), bytesIn: 0, bytesOut: 0 });
       return;
     }
-    this.relays.set(id, relay);
-    const { local, remote } = describe(relay);
+    this.table.add(relay);
+    const { local, remote } = relay.addresses();
     this.audit('open', { socket: id, kind: relay.kind, local: fmt(local), remote: remote && fmt(remote) });
     this.send({ t: 'opened', id, ref, kind: relay.kind, local, ...(remote && { remote }), sendWindow: this.limits.sendWindow });
   }
 
-  private async create(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>, signal: AbortSignal): Promise<Relay> {
+  private async create(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>, signal: AbortSignal): Promise<PageSocket> {
     switch (msg.t) {
       case 'tcp.connect': {
         const socket = await connectTcp(this.policy, {
@@ -322,41 +301,37 @@ export class PageSession implements PageLink {
       if (!this.gone) this.sendError(new GatewayError(ErrorCode.Limit, `connection from ${socket.remoteAddress}:${socket.remotePort} refused: the page has ${this.socketCount} sockets, the limit`), { id: listener.id });
       return;
     }
-    let id = this.nextGatewayId;
-    while (this.relays.has(id)) id = id >= 0xffff_ffff ? GATEWAY_ID_BASE : id + 1;
-    this.nextGatewayId = id >= 0xffff_ffff ? GATEWAY_ID_BASE : id + 1;
+    const id = this.table.acceptedId();
     const relay = new TcpRelay(id, socket, this, 0);
-    this.relays.set(id, relay);
-    const { local, remote } = describe(relay, socket);
-    this.audit('accept', { socket: id, server: listener.id, local: fmt(local), remote: remote && fmt(remote) });
-    this.send({ t: 'accepted', id, server: listener.id, local, remote: remote!, sendWindow: this.limits.sendWindow });
+    this.table.add(relay);
+    const { local, remote } = relay.addresses();
+    this.audit('accept', { socket: id, server: listener.id, local: fmt(local), remote: fmt(remote) });
+    this.send({ t: 'accepted', id, server: listener.id, local, remote, sendWindow: this.limits.sendWindow });
   }
 
   // ---- congestion, idle, teardown -------------------------------------------------------
 
   private becomeCongested(): void {
     this.congested = true;
-    for (const relay of this.relays.values()) relay.block();
+    for (const relay of this.table.sockets()) if (relay.kind === 'tcp') relay.block();
     // Stop reading the page as well: everything it sends now would only queue more answers.
     this.ws.pause();
-    const raw = (this.ws as unknown as { _socket?: net.Socket })._socket;
-    const check = () => {
-      if (this.gone) return;
-      if (this.ws.bufferedAmount > PAGE_HIGH_WATER / 2) {
-        if (raw && !raw.destroyed) raw.once('drain', check);
-        else setTimeout(check, 10);
-        return;
-      }
-      this.congested = false;
-      this.ws.resume();
-      for (const relay of this.relays.values()) relay.unblock();
-    };
-    check();
   }
+
+  /**
+   * Runs as each message we sent leaves for the page (ws calls it once the socket took the frame),
+   * so while congested the last of them always comes after the queue has drained.
+   */
+  private readonly afterSend = (): void => {
+    if (!this.congested || this.gone || this.ws.bufferedAmount > PAGE_HIGH_WATER / 2) return;
+    this.congested = false;
+    this.ws.resume();
+    for (const relay of this.table.sockets()) if (relay.kind === 'tcp') relay.unblock();
+  };
 
   private closeIdle(): void {
     const limit = Date.now() - this.limits.idleTimeoutMs;
-    for (const relay of this.relays.values()) {
+    for (const relay of this.table.sockets()) {
       if (relay.lastActivity < limit) {
         this.sendError(new GatewayError(ErrorCode.Idle, `socket ${relay.id} idle for ${this.limits.idleTimeoutMs} ms (--idle-timeout); closed`), { id: relay.id, fatal: true });
         relay.destroy(ErrorCode.Idle);
@@ -367,8 +342,8 @@ export class PageSession implements PageLink {
   /** Tells the page every socket's final counts, then closes the WebSocket (gateway stopping). */
   shutdown(reason: string): void {
     if (this.gone) return;
-    for (const relay of [...this.relays.values()]) relay.destroy(ErrorCode.Shutdown);
-    for (const relay of [...this.relays.values()]) this.relayClosed(relay, { error: ErrorCode.Shutdown });
+    for (const relay of this.table.sockets()) relay.destroy(ErrorCode.Shutdown);
+    for (const relay of this.table.sockets()) this.relayClosed(relay, { error: ErrorCode.Shutdown });
     this.send({ t: 'shutdown', reason });
     this.ws.close(1001, reason.slice(0, 120));
     this.teardown(ErrorCode.Shutdown);
@@ -379,33 +354,15 @@ export class PageSession implements PageLink {
     if (this.gone) return;
     this.gone = true;
     clearInterval(this.idleTimer);
-    for (const p of this.pending.values()) p.abort.abort();
-    for (const relay of [...this.relays.values()]) relay.destroy(code);
-    this.relays.clear();
+    this.table.abortPending();
+    for (const relay of this.table.sockets()) relay.destroy(code);
+    this.table.clear();
+    this.acks.clear();
     this.audit('page-closed', {});
   }
 }
 
-function describe(relay: Relay, socket?: net.Socket) {
-  const addr = (address: string | undefined, port: number | undefined, family?: string) => ({
-    address: address ?? '',
-    port: port ?? 0,
-    family: (family === 'IPv6' ? 'IPv6' : 'IPv4') as 'IPv4' | 'IPv6',
-  });
-  if (relay instanceof TcpListener) {
-    const a = relay.address();
-    return { local: addr(a.address, a.port, a.family), remote: undefined };
-  }
-  if (relay instanceof UdpRelay) {
-    const a = relay.socket.address();
-    const r = relay.remoteAddress();
-    return { local: addr(a.address, a.port, a.family), remote: r && addr(r.address, r.port, r.address.includes(':') ? 'IPv6' : 'IPv4') };
-  }
-  const s = socket ?? (relay as TcpRelay).socket;
-  return {
-    local: addr(s.localAddress, s.localPort, s.localFamily),
-    remote: addr(s.remoteAddress, s.remotePort, s.remoteFamily),
-  };
-}
+/** A listener takes no writes; its accepted connections do. */
+const listening = (id: number) => new GatewayError(ErrorCode.InvalidState, `socket ${id} is a listening socket: write to one of its accepted connections`);
 
-const fmt = (a: { address: string; port: number }) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
+const fmt = (a: Address) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);

@@ -1,14 +1,14 @@
 import net from 'node:net';
-import { ErrorCode } from '../shared/protocol.js';
-import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
+import type { Address, ErrorCode } from '../shared/protocol.js';
+import { toGatewayError } from './gateway-error.js';
+import { toAddress, type ListenerSocket, type PageLink } from './page-socket.js';
 
 /**
  * A listening TCP socket of a page. Accepted connections are handed to the session paused
  * (`pauseOnConnect`) and stay paused until the page grants them credit. Closing the listener
  * leaves accepted connections open, as with a real socket.
  */
-export class TcpListener implements Relay {
+export class TcpListener implements ListenerSocket {
   readonly kind = 'tcp-server' as const;
   bytesIn = 0;
   bytesOut = 0;
@@ -57,28 +57,9 @@ export class TcpListener implements Relay {
     return listener;
   }
 
-  address(): net.AddressInfo {
-    return this.server.address() as net.AddressInfo;
-  }
-
-  grant(): void {}
-  block(): void {}
-  unblock(): void {}
-
-  write(): void {
-    throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is a listening socket: write to one of its accepted connections`);
-  }
-
-  sendTo(): void {
-    this.write();
-  }
-
-  set(): void {
-    throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is a listening socket: it has no options to set`);
-  }
-
-  end(): void {
-    this.write();
+  addresses(): { local: Address } {
+    const a = this.server.address() as net.AddressInfo;
+    return { local: toAddress(a.address, a.port, a.family) };
   }
 
   close(ref?: number): void {

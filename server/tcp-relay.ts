@@ -1,32 +1,20 @@
 import type net from 'node:net';
-import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../shared/protocol.js';
+import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type Address, type SetMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
-import { SendCredit } from './send-credit.js';
+import type { PageSendWindow } from './page-send-window.js';
+import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
+import { PulledReader } from './pulled-reader.js';
 
 /** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
 const CLOSE_FLUSH_MS = 2000;
 /** A cork the page asked for is released after this long even if fewer writes came. */
 const CORK_MAX_MS = 2000;
-/** Default `n` of a delayed read (`set` `readDelayMs` without `readSize`). */
-const DEFAULT_READ_SIZE = 65_536;
-/** Longest read delay a page may ask for. */
-const MAX_READ_DELAY_MS = 60_000;
-
-/** A read the page (manual `recv`) or the read-delay timer is waiting to make. */
-interface PendingRead {
-  max: number;
-  ref?: number;
-  /** Made by the read-delay timer: no `ok` reply, the next timer starts after it. */
-  auto: boolean;
-}
-
 /**
  * Relays one TCP connection (dialled by the page or accepted by its server) to the page.
  * Each kernel read becomes exactly one Chunk frame. Reading pauses while the page has no
  * credit; the page's writes are bounded by its send window and acknowledged once written.
  */
-export class TcpRelay implements Relay {
+export class TcpRelay implements StreamSocket {
   readonly kind = 'tcp' as const;
   bytesIn = 0;
   bytesOut = 0;
@@ -36,21 +24,15 @@ export class TcpRelay implements Relay {
   lastActivity = Date.now();
   private seq = 0;
   private credit: number;
-  readonly sendCredit: SendCredit;
+  private readonly sendWindow: PageSendWindow;
   private ended = false;
   private closing = false;
   private corkLeft = 0;
   private corkTimer: NodeJS.Timeout | undefined;
   private error: ErrorCode | undefined;
   private closeRef: number | undefined;
-  // Sticky-packet lab receiver knobs: in "pulled" mode (manual recv or read delay) the socket is
-  // read only when a PendingRead asks, so bytes pile up and coalesce exactly as under a slow reader.
-  private manual = false;
-  private readDelayMs = 0;
-  private readSize = DEFAULT_READ_SIZE;
-  private pulled = false;
-  private pendingRead: PendingRead | undefined;
-  private delayTimer: NodeJS.Timeout | undefined;
+  /** The sticky-packet lab's receiver knobs (manual `recv`, read delay). */
+  private readonly reader: PulledReader;
 
   constructor(
     readonly id: number,
@@ -59,12 +41,16 @@ export class TcpRelay implements Relay {
     initialCredit: number,
   ) {
     this.credit = Math.min(initialCredit, page.limits.receiveWindow);
-    this.sendCredit = new SendCredit(id, page.limits.sendWindow);
+    this.sendWindow = page.openSendWindow(id);
+    this.reader = new PulledReader(id, socket, page, {
+      credit: () => this.credit,
+      deliver: (chunk) => this.deliver(chunk),
+      flow: (on) => this.flow(on),
+    });
     socket.on('data', this.onData);
     socket.on('end', () => {
       page.send({ t: 'eof', id });
-      // Python's recv(n) returns b'' at EOF: a waiting read completes empty.
-      if (this.pendingRead) this.completeRead(0);
+      this.reader.ended();
     });
     socket.on('error', (err) => {
       const e = toGatewayError(err);
@@ -103,13 +89,13 @@ export class TcpRelay implements Relay {
     } else {
       this.credit += bytes;
     }
-    if (this.pulled) return this.serveRead();
+    if (this.reader.pulled) return this.reader.serveRead();
     if (this.credit > 0 && this.socket.isPaused() && !this.page.congested) this.socket.resume();
   }
 
   /** Resumes reading after page-wide congestion cleared, if this socket has credit. */
   unblock(): void {
-    if (this.pulled) return this.serveRead();
+    if (this.reader.pulled) return this.reader.serveRead();
     if (this.credit > 0 && this.socket.isPaused()) this.socket.resume();
   }
 
@@ -122,19 +108,20 @@ export class TcpRelay implements Relay {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: write after ${this.ended ? 'end' : 'close'}; ${payload.length} bytes dropped`);
     }
     const n = payload.byteLength;
-    this.sendCredit.spend(n);
+    this.sendWindow.spend(n);
     this.submitted += n;
     this.lastActivity = Date.now();
     // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
     this.socket.write(payload, (err) => {
       if (!err && !this.outCounted) this.bytesOut += n;
-      this.page.ack(this, n);
+      this.sendWindow.written(n);
     });
     if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
   }
 
-  sendTo(): void {
-    throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is TCP: SendTo frames are for UDP sockets`);
+  addresses(): { local: Address; remote: Address } {
+    const s = this.socket;
+    return { local: toAddress(s.localAddress, s.localPort, s.localFamily), remote: toAddress(s.remoteAddress, s.remotePort, s.remoteFamily) };
   }
 
   set(msg: SetMsg): void {
@@ -142,12 +129,7 @@ export class TcpRelay implements Relay {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is TCP: broadcast and multicast options are for UDP sockets`);
     }
     // Check every field before changing anything, so a rejected `set` leaves the socket as it was.
-    if (msg.readDelayMs !== undefined && msg.readDelayMs > MAX_READ_DELAY_MS) {
-      throw new GatewayError(ErrorCode.BadOption, `set: "readDelayMs" must be 0–${MAX_READ_DELAY_MS}, got ${msg.readDelayMs}`);
-    }
-    if (msg.readSize !== undefined && (msg.readSize < 1 || msg.readSize > this.page.limits.receiveWindow)) {
-      throw new GatewayError(ErrorCode.BadOption, `set: "readSize" must be 1–${this.page.limits.receiveWindow} (the receive window), got ${msg.readSize}`);
-    }
+    this.reader.check(msg);
     if (msg.noDelay !== undefined) this.socket.setNoDelay(msg.noDelay);
     if (msg.keepAliveDelay !== undefined) this.socket.setKeepAlive(msg.keepAliveDelay > 0, msg.keepAliveDelay);
     if (msg.corkWrites !== undefined) {
@@ -158,105 +140,29 @@ export class TcpRelay implements Relay {
         this.corkTimer = setTimeout(() => this.uncork(), CORK_MAX_MS);
       }
     }
-    if (msg.readSize !== undefined) this.readSize = msg.readSize;
-    if (msg.manualRecv !== undefined || msg.readDelayMs !== undefined) {
-      this.manual = msg.manualRecv ?? this.manual;
-      this.readDelayMs = msg.readDelayMs ?? this.readDelayMs;
-      this.applyReadMode();
-    }
+    this.reader.apply(msg);
   }
 
-  /**
-   * Manual mode: read at most `max` bytes of what has arrived, like Python's `recv(max)`. Replies
-   * (Chunk, then `ok`) once at least one byte or the peer's FIN is there.
-   */
+  /** Manual mode: Python's `recv(max)`, served by the pulled reader. */
   recv(max: number, ref?: number): void {
-    if (!this.manual) {
-      throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: recv needs manual mode; send set {manualRecv: true} first`);
-    }
-    if (this.pendingRead) {
-      throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: a recv(${this.pendingRead.max}) is still waiting for data; one at a time`);
-    }
-    if (max === 0) return this.page.send({ t: 'ok', id: this.id, ref, op: 'recv', bytes: 0, buffered: this.socket.readableLength });
-    // One Chunk must fit in one frame and one receive window.
-    const cap = Math.min(this.page.limits.receiveWindow, this.page.limits.frameBytes - CHUNK_HEADER);
-    this.pendingRead = { max: Math.min(max, cap), ref, auto: false };
-    this.serveRead();
+    this.reader.recv(max, ref);
   }
 
-  /** Switches between flowing reads and pulled reads (manual recv or read delay). */
-  private applyReadMode(): void {
-    const pulled = this.manual || this.readDelayMs > 0;
-    clearTimeout(this.delayTimer);
-    this.delayTimer = undefined;
-    if (this.pendingRead?.auto) this.pendingRead = undefined;
-    if (this.pendingRead && !this.manual) {
-      const { ref } = this.pendingRead;
-      this.pendingRead = undefined;
-      this.page.sendError(new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: recv cancelled, manual mode was turned off`), { id: this.id, ref });
-    }
-    if (pulled && !this.pulled) {
-      this.pulled = true;
+  /** Flowing reads on or off; the pulled reader reads on its own while they are off. */
+  private flow(on: boolean): void {
+    if (!on) {
       this.socket.off('data', this.onData);
       this.socket.pause();
-      // Paused with a 'readable' listener, Node keeps at most its high-water mark (16 KiB) plus
-      // one read; beyond that the kernel's buffers fill and TCP flow control slows the sender.
-      this.socket.on('readable', this.onReadable);
-    } else if (!pulled && this.pulled) {
-      this.pulled = false;
-      this.socket.off('readable', this.onReadable);
-      this.socket.on('data', this.onData);
-      // Dropping the last 'readable' listener makes Node resume the stream on the next tick,
-      // whatever the credit; re-apply the credit rule after that.
-      process.nextTick(() => {
-        if (this.pulled) return;
-        if (this.credit > 0 && !this.page.congested) this.socket.resume();
-        else this.socket.pause();
-      });
+      return;
     }
-    if (this.pulled && !this.manual && this.socket.readableLength > 0) this.armDelayedRead();
-  }
-
-  /**
-   * Read delay: a read happens `readDelayMs` after bytes became available (or after the previous
-   * read, if bytes were left), so the delay counts from the data, not from when it was set.
-   */
-  private armDelayedRead(): void {
-    if (this.delayTimer || this.pendingRead) return;
-    this.delayTimer = setTimeout(() => {
-      this.delayTimer = undefined;
-      if (this.manual || !this.pulled || this.pendingRead) return;
-      this.pendingRead = { max: this.readSize, auto: true };
-      this.serveRead();
-    }, this.readDelayMs);
-  }
-
-  private readonly onReadable = (): void => {
-    if (this.pendingRead) this.serveRead();
-    else if (this.pulled && !this.manual) this.armDelayedRead();
-  };
-
-  /** Serves the waiting read if data (or EOF) is there and the page can take it. */
-  private serveRead(): void {
-    const p = this.pendingRead;
-    if (!p || this.credit <= 0 || this.page.congested) return;
-    if (this.socket.readableEnded) return this.completeRead(0);
-    const available = this.socket.readableLength;
-    // Nothing yet: read(0) starts the kernel read, or at EOF makes Node emit 'end' (handled there).
-    if (available === 0) return void this.socket.read(0);
-    const chunk = this.socket.read(Math.min(p.max, available)) as Buffer | null;
-    if (!chunk) return;
-    this.deliver(chunk);
-    this.completeRead(chunk.length);
-  }
-
-  private completeRead(bytes: number): void {
-    const p = this.pendingRead;
-    if (!p) return;
-    this.pendingRead = undefined;
-    if (!p.auto) this.page.send({ t: 'ok', id: this.id, ref: p.ref, op: 'recv', bytes, buffered: this.socket.readableLength });
-    // Bytes left over wait one more delay; an empty buffer re-arms on the next 'readable'.
-    else if (bytes > 0 && this.pulled && !this.manual && this.socket.readableLength > 0) this.armDelayedRead();
+    this.socket.on('data', this.onData);
+    // Dropping the last 'readable' listener makes Node resume the stream on the next tick,
+    // whatever the credit; re-apply the credit rule after that.
+    process.nextTick(() => {
+      if (this.reader.pulled) return;
+      if (this.credit > 0 && !this.page.congested) this.socket.resume();
+      else this.socket.pause();
+    });
   }
 
   private uncork(): void {
@@ -299,26 +205,30 @@ export class TcpRelay implements Relay {
   /** Destroys the socket, first fixing bytesOut at what the kernel has taken (the rest is discarded). */
   private destroySocket(): void {
     if (this.socket.destroyed) return;
-    const state = (this.socket as unknown as { _writableState?: { length?: number; writing?: boolean; writelen?: number } })._writableState;
-    const queued = (this.socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize;
-    if (typeof state?.length === 'number') {
-      // Not yet in the kernel: Node's buffer plus what libuv still queues of the write in progress
-      // (a TLS handle queues ciphertext, which does not map to page bytes, so it is not subtracted).
-      const inProgressTaken = state.writing && typeof state.writelen === 'number' ? state.writelen - (!('encrypted' in this.socket) && typeof queued === 'number' ? queued : 0) : 0;
-      this.bytesOut = this.submitted - (state.length - inProgressTaken);
-      // Final: completion callbacks still queued are part of this count already.
-      this.outCounted = true;
-    }
+    this.bytesOut = this.submitted - unsentBytes(this.socket);
+    // Final: completion callbacks still queued are part of this count already.
+    this.outCounted = true;
     this.socket.destroy();
   }
 
   private onClose(): void {
     this.uncork();
-    clearTimeout(this.delayTimer);
-    if (this.pendingRead && !this.pendingRead.auto) {
-      this.page.sendError(new GatewayError(ErrorCode.InvalidState, `socket ${this.id} closed while recv(${this.pendingRead.max}) was waiting`), { id: this.id, ref: this.pendingRead.ref });
-    }
-    this.pendingRead = undefined;
+    this.reader.closed();
+    this.sendWindow.retire();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
+}
+
+/**
+ * Bytes written to `socket` that the kernel has not taken yet. `writableLength` (public) is Node's
+ * buffer including the write in progress. Of that write libuv may already have handed part to the
+ * kernel, and no public API says how much, so that one figure comes from the stream state
+ * (`writing`, `writelen`) and the handle (`writeQueueSize`). A TLS handle queues ciphertext, which
+ * does not map to page bytes, so there the write in progress counts as taken.
+ */
+function unsentBytes(socket: net.Socket): number {
+  const state = (socket as unknown as { _writableState?: { writing?: boolean; writelen?: number } })._writableState;
+  const queued = (socket as unknown as { _handle?: { writeQueueSize?: number } | null })._handle?.writeQueueSize;
+  const inProgressTaken = state?.writing && typeof state.writelen === 'number' ? state.writelen - (!('encrypted' in socket) && typeof queued === 'number' ? queued : 0) : 0;
+  return socket.writableLength - inProgressTaken;
 }

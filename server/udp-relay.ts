@@ -1,9 +1,9 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
+import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type Address, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
-import type { PageLink, Relay } from './relay.js';
-import { SendCredit } from './send-credit.js';
+import type { PageSendWindow } from './page-send-window.js';
+import { toAddress, type DatagramSocket, type PageLink } from './page-socket.js';
 
 /**
  * Datagrams all UDP sockets of one page may have waiting for the pacer. Send credit counts
@@ -29,7 +29,7 @@ interface Outgoing {
  * never queues without bound). Sends are paced by a token bucket so a loop in a page
  * cannot flood the LAN, and every destination is checked against the policy.
  */
-export class UdpRelay implements Relay {
+export class UdpRelay implements DatagramSocket {
   readonly kind = 'udp' as const;
   bytesIn = 0;
   bytesOut = 0;
@@ -37,7 +37,7 @@ export class UdpRelay implements Relay {
   dropped = 0;
   private seq = 0;
   private credit: number;
-  readonly sendCredit: SendCredit;
+  private readonly sendWindow: PageSendWindow;
   private readonly queue: Outgoing[] = [];
   private sending = false;
   private tokens: number;
@@ -61,7 +61,7 @@ export class UdpRelay implements Relay {
     this.credit = Math.min(credit, page.limits.receiveWindow);
     this.tokens = page.limits.udpDatagramsPerSecond;
     this.byteTokens = page.limits.udpBytesPerSecond;
-    this.sendCredit = new SendCredit(id, page.limits.sendWindow);
+    this.sendWindow = page.openSendWindow(id);
   }
 
   /** Creates, binds and configures the socket; resolves once it is bound. */
@@ -137,8 +137,10 @@ export class UdpRelay implements Relay {
     }, DROP_REPORT_MS);
   }
 
-  remoteAddress(): { address: string; port: number } | undefined {
-    return this.remote;
+  addresses(): { local: Address; remote?: Address } {
+    const a = this.socket.address();
+    const r = this.remote;
+    return { local: toAddress(a.address, a.port, a.family), ...(r && { remote: toAddress(r.address, r.port, r.address.includes(':') ? 'IPv6' : 'IPv4') }) };
   }
 
   grant(bytes: number): void {
@@ -149,9 +151,6 @@ export class UdpRelay implements Relay {
     }
     this.credit = Math.min(this.credit + bytes, window);
   }
-
-  block(): void {}
-  unblock(): void {}
 
   /** Data frame: only for a connected socket. */
   write(payload: Uint8Array): void {
@@ -164,10 +163,10 @@ export class UdpRelay implements Relay {
   sendTo(host: string, port: number, payload: Uint8Array): void {
     if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: send after close`);
     const n = payload.byteLength;
-    this.sendCredit.spend(n);
+    this.sendWindow.spend(n);
     const reject = (err: GatewayError) => {
       this.page.sendError(err, { id: this.id });
-      this.page.ack(this, n); // the page spent credit on it; give it back
+      this.sendWindow.written(n); // the page spent credit on it; give it back
     };
     if (this.remote && (host !== this.remote.address || port !== this.remote.port)) {
       return reject(new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is connected to ${this.remote.address}:${this.remote.port}; datagram to ${host}:${port} not sent`));
@@ -237,7 +236,7 @@ export class UdpRelay implements Relay {
       if (err) this.failed(d, err, false);
       else {
         this.bytesOut += n;
-        this.page.ack(this, n);
+        this.sendWindow.written(n);
       }
     };
     this.lastActivity = Date.now();
@@ -254,7 +253,7 @@ export class UdpRelay implements Relay {
     const hint = e.code === ErrorCode.Permission ? ' (sending to a broadcast address needs broadcast: true)' : '';
     if (e.code === ErrorCode.Denied && audited) this.page.audit('deny', { socket: this.id, op: 'send', target: `${d.host}:${d.port}`, rule: e.extra.rule });
     this.page.sendError(new GatewayError(e.code, `datagram to ${d.host}:${d.port} not sent: ${e.message}${hint}`, e.extra), { id: this.id });
-    this.page.ack(this, d.payload.byteLength);
+    this.sendWindow.written(d.payload.byteLength);
   }
 
   set(msg: SetMsg): void {
@@ -284,10 +283,6 @@ export class UdpRelay implements Relay {
     }
   }
 
-  end(): void {
-    throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is UDP: there is no half-close`);
-  }
-
   close(ref?: number): void {
     this.closeRef = ref;
     this.destroy();
@@ -307,6 +302,7 @@ export class UdpRelay implements Relay {
     clearTimeout(this.paceTimer);
     countQueued(this.page, -this.queue.length);
     this.queue.length = 0;
+    this.sendWindow.retire();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
 }

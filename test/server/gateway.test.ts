@@ -95,8 +95,22 @@ time.sleep(30)
     const echo = await echoServer();
     const page = await ProtocolClient.connect(idle.origin, idle.token);
     await page.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: echo.port });
-    const err = await page.next((m) => m.t === 'error' && m.id === 1, 3000);
-    expect(err).toMatchObject({ code: 'IDLE_TIMEOUT', fatal: true });
+    // A busy socket of the same page, echoing every 100 ms, must outlive the idle one.
+    await page.request({ t: 'tcp.connect', id: 2, host: '127.0.0.1', port: echo.port });
+    let pings = 0;
+    const busy = setInterval(() => page.write(2, Buffer.from(`p${pings++};`)), 100);
+    try {
+      const err = await page.next((m) => m.t === 'error' && m.id === 1, 3000);
+      expect(err).toMatchObject({ code: 'IDLE_TIMEOUT', fatal: true });
+      expect(await page.next((m) => m.t === 'closed' && m.id === 1)).toMatchObject({ error: 'IDLE_TIMEOUT' });
+      // Three more idle periods: the busy socket is still open and still echoes.
+      const sent = pings;
+      await page.until(() => pings >= sent + 9 && page.bytes(2).toString().endsWith(`p${pings - 1};`), 5000);
+      expect(page.messages.some((m) => (m.t === 'error' || m.t === 'closed') && m.id === 2)).toBe(false);
+      expect(idle.stats().sockets).toBe(1);
+    } finally {
+      clearInterval(busy);
+    }
     await page.close();
     await idle.close();
     echo.close();
@@ -107,10 +121,23 @@ time.sleep(30)
     const echo = await echoServer();
     const page = await ProtocolClient.connect(hb.origin, hb.token);
     await page.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: echo.port });
-    expect(hb.stats().sockets).toBe(1);
+    // A live page (its ws answers every ping) on the same gateway, idle on purpose: answering pings is enough.
+    const live = await ProtocolClient.connect(hb.origin, hb.token);
+    await live.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: echo.port });
+    let pings = 0;
+    live.ws.on('ping', () => pings++);
+    expect(hb.stats().sockets).toBe(2);
     // Stop reading: pings go unanswered, as with a frozen or vanished tab.
     (page.ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
-    await waitFor(() => hb.stats().sockets === 0 && hb.stats().pages === 0, 3000, 'the silent page to be dropped');
+    await waitFor(() => hb.stats().sockets === 1 && hb.stats().pages === 1, 3000, 'the silent page to be dropped');
+    // The live page answered pings all along and is kept: five more heartbeats, still there and working.
+    const seen = pings;
+    await waitFor(() => pings >= seen + 5, 3000, 'five more pings to the live page');
+    expect(hb.stats()).toMatchObject({ pages: 1, sockets: 1 });
+    expect(live.ws.readyState).toBe(live.ws.OPEN);
+    live.write(1, Buffer.from('still here'));
+    await live.until(() => live.bytes(1).toString() === 'still here');
+    await live.close();
     page.ws.terminate();
     await hb.close();
     echo.close();

@@ -7,7 +7,7 @@ import { SUBPROTOCOL, type ErrorMsg } from '../../shared/protocol.js';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
 import { StagedDnsServer } from '../helpers/dns-server.js';
-import { closedPort, echoServer } from '../helpers/peers.js';
+import { closedPort, echoServer, waitFor } from '../helpers/peers.js';
 
 /** Sends a hand-written upgrade request (so the Host header is exactly ours) and returns the status. */
 function rawUpgradeStatus(port: number, path: string, host: string): Promise<number> {
@@ -192,6 +192,17 @@ describe('hostile control messages', () => {
     await page.close();
   });
 
+  it('an unknown key is refused with BAD_MESSAGE naming it, with the id and ref; without it the same open succeeds', async () => {
+    const page = await ProtocolClient.connect(gw.origin, gw.token);
+    const echo = await echoServer();
+    const err = page.next((m) => m.t === 'error');
+    page.sendText(JSON.stringify({ t: 'tcp.connect', id: 5, ref: 8, host: '127.0.0.1', port: echo.port, nodelay: true }));
+    expect(await err).toMatchObject({ code: 'BAD_MESSAGE', id: 5, ref: 8, message: expect.stringContaining('"nodelay"') });
+    expect(await page.request({ t: 'tcp.connect', id: 5, host: '127.0.0.1', port: echo.port, noDelay: true })).toMatchObject({ t: 'opened', id: 5 });
+    echo.close();
+    await page.close();
+  });
+
   it('malformed binary frames and frames for unknown sockets get BAD_MESSAGE / UNKNOWN_SOCKET', async () => {
     const page = await ProtocolClient.connect(gw.origin, gw.token);
     const bad = page.next((m) => m.t === 'error');
@@ -204,5 +215,44 @@ describe('hostile control messages', () => {
     page.write(12345, Buffer.from('hi'));
     expect(await unknown).toMatchObject({ code: 'UNKNOWN_SOCKET', id: 12345 });
     await page.close();
+  });
+});
+
+describe('page congestion', () => {
+  it('a page whose WebSocket backed up is read again and its sockets resume once it drains', async () => {
+    const big = await startGateway({ port: 0, audit: null, limits: { receiveWindow: 64 << 20 } });
+    let pushing = true;
+    const firehose = net.createServer((c) => {
+      const block = Buffer.alloc(64 * 1024, 0x66);
+      const pump = () => {
+        while (pushing && c.write(block));
+        if (pushing) c.once('drain', pump);
+      };
+      c.on('error', () => {});
+      pump();
+    });
+    await new Promise<void>((r) => firehose.listen(0, '127.0.0.1', r));
+    const page = await ProtocolClient.connect(big.origin, big.token);
+    try {
+      const raw = (page.ws as unknown as { _socket: net.Socket })._socket;
+      // Not reading from the start: the 64 MiB window is far more than the 4 MiB the gateway queues per page.
+      let got = 0;
+      page.ws.on('message', (d: Buffer, binary) => {
+        if (binary && d[0] === 0x02) got += d.length - 17;
+      });
+      raw.pause();
+      page.sendText(JSON.stringify({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: (firehose.address() as net.AddressInfo).port, credit: 64 << 20 }));
+      await new Promise((r) => setTimeout(r, 500));
+      raw.resume();
+      // Only a gateway that noticed the drain reads the page's credit again and unblocks the socket:
+      // without it the page gets what was queued before the stop (≤ 64 MiB) and nothing more.
+      await waitFor(() => got > 96 << 20, 20_000, '96 MiB through the unblocked socket');
+      expect(await page.request({ t: 'set', id: 1, noDelay: true })).toMatchObject({ t: 'ok', op: 'set' });
+    } finally {
+      pushing = false;
+      await page.close();
+      firehose.close();
+      await big.close();
+    }
   });
 });

@@ -107,12 +107,14 @@ describe('TCP server', () => {
       clients.push(c);
       accepted.push(a);
     }
-    // Held paused: nothing delivered before the page grants credit.
-    await new Promise((r) => setTimeout(r, 100));
+    // Held paused: nothing delivered before the page grants credit. Observed, not waited for: each
+    // credited connection's bytes come through the gateway while those not yet credited, whose
+    // clients wrote earlier still, have delivered nothing.
     expect(accepted.every((a) => page.bytes(a.id).length === 0)).toBe(true);
     for (const [i, a] of accepted.entries()) {
       page.credit(a.id, 65536);
       await page.until(() => page.bytes(a.id).toString() === `hello from client ${i}`);
+      expect(accepted.slice(i + 1).every((later) => page.bytes(later.id).length === 0)).toBe(true);
       page.write(a.id, Buffer.from(`reply to ${i}`));
     }
     for (const [i, c] of clients.entries()) await waitFor(() => c.data().toString() === `reply to ${i}`);

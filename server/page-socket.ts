@@ -1,0 +1,72 @@
+import type { Address, ErrorCode, ServerMessage, SetMsg } from '../shared/protocol.js';
+import type { Limits } from './config.js';
+import type { GatewayError } from './gateway-error.js';
+import type { PageSendWindow } from './page-send-window.js';
+import type { TargetPolicy } from './target-policy.js';
+
+/** What a socket needs from the page session that owns it. */
+export interface PageLink {
+  readonly limits: Limits;
+  readonly policy: TargetPolicy;
+  /** True while the page's WebSocket has more queued than it should; relays stay paused. */
+  readonly congested: boolean;
+  send(msg: ServerMessage): void;
+  sendFrame(frame: Uint8Array): void;
+  sendError(err: GatewayError, about: { id?: number; ref?: number; fatal?: boolean }): void;
+  /** A send window for socket `id`; its Acks go out batched per turn of the event loop. */
+  openSendWindow(id: number): PageSendWindow;
+  relayClosed(socket: PageSocket, info: { ref?: number; error?: ErrorCode }): void;
+  audit(event: string, fields: Record<string, string | number | undefined>): void;
+}
+
+/** What every socket of a page has: its id, counters, addresses and a way to close it. */
+interface SocketBase {
+  readonly id: number;
+  bytesIn: number;
+  bytesOut: number;
+  lastActivity: number;
+  /** Its addresses as `opened` and `accepted` report them. */
+  addresses(): { local: Address; remote?: Address };
+  close(ref?: number, reset?: boolean): void;
+  /** Immediate teardown (page gone, gateway stopping); `closed` is still reported. */
+  destroy(code?: ErrorCode): void;
+}
+
+/** A TCP connection: a byte stream with credit both ways, half-close, options and pulled reads. */
+export interface StreamSocket extends SocketBase {
+  readonly kind: 'tcp';
+  /** The page granted more receive credit. */
+  grant(bytes: number): void;
+  /** Stops reading while the page's WebSocket is congested. */
+  block(): void;
+  unblock(): void;
+  write(payload: Uint8Array): void;
+  end(): void;
+  set(msg: SetMsg): void;
+  recv(max: number, ref?: number): void;
+}
+
+/** A UDP socket: datagrams with their source, credit-or-drop; a connected one takes plain writes too. */
+export interface DatagramSocket extends SocketBase {
+  readonly kind: 'udp';
+  /** Datagrams dropped for want of page credit, reported in `closed`. */
+  readonly dropped: number;
+  grant(bytes: number): void;
+  write(payload: Uint8Array): void;
+  sendTo(host: string, port: number, payload: Uint8Array): void;
+  set(msg: SetMsg): void;
+  membership(join: boolean, group: string, iface?: string): Promise<void>;
+}
+
+/** A listening TCP socket: it only accepts; each accepted connection is a StreamSocket of its own. */
+export interface ListenerSocket extends SocketBase {
+  readonly kind: 'tcp-server';
+}
+
+/** One socket of a page, told apart by `kind`. */
+export type PageSocket = StreamSocket | DatagramSocket | ListenerSocket;
+
+/** An address as the protocol reports it, from what Node gives (which may be undefined on a closed socket). */
+export function toAddress(address: string | undefined, port: number | undefined, family?: string): Address {
+  return { address: address ?? '', port: port ?? 0, family: family === 'IPv6' ? 'IPv6' : 'IPv4' };
+}

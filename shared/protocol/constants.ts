@@ -1,0 +1,57 @@
+/** Protocol constants: the subprotocol, socket id ranges, close codes and error codes. Append only. */
+
+/** The subprotocol a page must offer; the gateway refuses any other. */
+export const SUBPROTOCOL = 'sockgate.v1';
+export const PROTOCOL_VERSION = 1;
+
+/** Socket ids chosen by the page are below this; ids the gateway gives accepted connections are at or above it. */
+export const GATEWAY_ID_BASE = 0x8000_0000;
+export const MAX_SOCKET_ID = 0xffff_ffff;
+
+/** Largest UDP payload over IPv4 (65,535 − 8 UDP − 20 IP). */
+export const MAX_UDP_PAYLOAD = 65_507;
+
+/** WebSocket close codes the gateway uses. 1000–1011 keep their RFC 6455 meaning. */
+export const CloseCode = {
+  Normal: 1000,
+  /** The gateway is shutting down. */
+  GoingAway: 1001,
+  /** A frame too large for the gateway's limits. */
+  TooBig: 1009,
+  /** websockify endpoint: the target could not be reached. */
+  TargetFailed: 1011,
+  /** The page broke the protocol (bad binary frame, credit abuse) badly enough that the page is closed. */
+  ProtocolViolation: 4000,
+  /** The page exceeded the limit on pages per gateway. */
+  TooManyPages: 4001,
+  /** The page did not answer heartbeats. */
+  HeartbeatTimeout: 4002,
+} as const;
+
+/** Stable error codes. Every failure the page can see carries one of these. */
+export const ErrorCode = {
+  Refused: 'REFUSED',
+  TimedOut: 'TIMED_OUT',
+  Unreachable: 'UNREACHABLE',
+  DnsFailure: 'DNS_FAILURE',
+  Reset: 'RESET',
+  AddressInUse: 'ADDRESS_IN_USE',
+  AddressNotAvailable: 'ADDRESS_NOT_AVAILABLE',
+  Permission: 'PERMISSION',
+  Denied: 'DENIED',
+  BadOption: 'BAD_OPTION',
+  BadMessage: 'BAD_MESSAGE',
+  UnknownSocket: 'UNKNOWN_SOCKET',
+  SocketExists: 'SOCKET_EXISTS',
+  Limit: 'LIMIT',
+  TooBig: 'TOO_BIG',
+  FlowViolation: 'FLOW_VIOLATION',
+  InvalidState: 'INVALID_STATE',
+  Tls: 'TLS',
+  Idle: 'IDLE_TIMEOUT',
+  Shutdown: 'SHUTDOWN',
+  /** The page closed a socket while it was still opening. */
+  Aborted: 'ABORTED',
+  Internal: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

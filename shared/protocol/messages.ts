@@ -1,0 +1,243 @@
+/** Control messages (JSON text frames), page → gateway and gateway → page. */
+import type { ErrorCode } from './constants.js';
+
+export interface Address {
+  address: string;
+  port: number;
+  family?: 'IPv4' | 'IPv6';
+}
+
+export interface GatewayLimits {
+  socketsPerPage: number;
+  /** Receive window: bytes the gateway may have in flight to the page per socket before pausing it. */
+  receiveWindow: number;
+  /** Send window: bytes the page may have in flight to the gateway per socket. */
+  sendWindow: number;
+  controlMessageBytes: number;
+  frameBytes: number;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  udpDatagramsPerSecond: number;
+}
+
+// ---- page → gateway control messages --------------------------------------------------
+
+interface Req {
+  /** Optional request reference echoed in the reply, so a page can match answers to questions. */
+  ref?: number;
+}
+
+export interface TlsOptions {
+  /** SNI and certificate name; defaults to the host as given. */
+  servername?: string;
+  /** Accept self-signed or otherwise unverifiable certificates (labs only). */
+  insecure?: boolean;
+}
+
+export interface TcpConnectMsg extends Req {
+  t: 'tcp.connect';
+  id: number;
+  host: string;
+  port: number;
+  noDelay?: boolean;
+  /** Enables keep-alive with this initial delay (ms) when > 0. */
+  keepAliveDelay?: number;
+  timeoutMs?: number;
+  tls?: TlsOptions;
+  /** Bytes the page can take right away (its initial receive credit). Default: the gateway's receive window. */
+  credit?: number;
+  dnsQueryType?: 'ipv4' | 'ipv6';
+  sendBufferSize?: number;
+  receiveBufferSize?: number;
+}
+
+export interface TcpListenMsg extends Req {
+  t: 'tcp.listen';
+  id: number;
+  host: string;
+  port: number;
+  backlog?: number;
+  reuseAddr?: boolean;
+  ipv6Only?: boolean;
+}
+
+export interface UdpBindMsg extends Req {
+  t: 'udp.bind';
+  id: number;
+  /** Local address; default 0.0.0.0 (or :: when `remoteHost` is IPv6). */
+  host?: string;
+  port?: number;
+  /** Connected mode: datagrams go to and come only from this peer. */
+  remoteHost?: string;
+  remotePort?: number;
+  reuseAddr?: boolean;
+  ipv6Only?: boolean;
+  broadcast?: boolean;
+  multicastTTL?: number;
+  multicastLoopback?: boolean;
+  multicastInterface?: string;
+  credit?: number;
+  dnsQueryType?: 'ipv4' | 'ipv6';
+  sendBufferSize?: number;
+  receiveBufferSize?: number;
+}
+
+export interface UdpMembershipMsg extends Req {
+  t: 'udp.join' | 'udp.leave';
+  id: number;
+  group: string;
+  interface?: string;
+}
+
+/** Change options on an open socket. */
+export interface SetMsg extends Req {
+  t: 'set';
+  id: number;
+  noDelay?: boolean;
+  keepAliveDelay?: number;
+  broadcast?: boolean;
+  multicastTTL?: number;
+  multicastLoopback?: boolean;
+  /** Cork the socket for the next N page writes, then flush them as one (sticky-packet lab). */
+  corkWrites?: number;
+  /** TCP: stop reading on its own; the page pulls bytes with `recv` messages, like Python's `recv(n)` (sticky-packet lab). */
+  manualRecv?: boolean;
+  /** TCP: read at most once per this many ms, taking everything waiting (up to `readSize`) as one chunk; 0 = off (sticky-packet lab). */
+  readDelayMs?: number;
+  /** TCP: the most bytes one delayed read takes (the `n` of a slow reader's `recv(n)`); default 65536. */
+  readSize?: number;
+}
+
+/**
+ * TCP in manual mode (`set` `manualRecv: true`): read at most `max` bytes of what has arrived,
+ * exactly like Python's `recv(max)` — waits until at least one byte (or FIN) is there. The bytes
+ * come as one ordinary Chunk frame, then `ok` with op `recv` (`bytes` 0 means the peer sent FIN).
+ */
+export interface RecvMsg extends Req {
+  t: 'recv';
+  id: number;
+  max: number;
+}
+
+/** Half-close: no more writes from the page; the gateway sends FIN after queued data. */
+export interface EndMsg extends Req {
+  t: 'end';
+  id: number;
+}
+
+export interface CloseMsg extends Req {
+  t: 'close';
+  id: number;
+  /** Send RST instead of FIN (TCP only). */
+  reset?: boolean;
+}
+
+export type ClientMessage =
+  | TcpConnectMsg
+  | TcpListenMsg
+  | UdpBindMsg
+  | UdpMembershipMsg
+  | SetMsg
+  | EndMsg
+  | CloseMsg
+  | RecvMsg;
+
+// ---- gateway → page control messages --------------------------------------------------
+
+export interface WelcomeMsg {
+  t: 'welcome';
+  version: number;
+  gateway: string;
+  limits: GatewayLimits;
+}
+
+export interface OpenedMsg {
+  t: 'opened';
+  id: number;
+  ref?: number;
+  kind: 'tcp' | 'tcp-server' | 'udp';
+  local: Address;
+  remote?: Address;
+  /** Bytes the page may send before waiting for an Ack (its initial send credit). */
+  sendWindow: number;
+}
+
+/** A connection accepted by a listening socket. It is held paused until the page grants credit. */
+export interface AcceptedMsg {
+  t: 'accepted';
+  id: number;
+  server: number;
+  local: Address;
+  remote: Address;
+  sendWindow: number;
+}
+
+/** The peer sent FIN: no more chunks will arrive on this socket. */
+export interface EofMsg {
+  t: 'eof';
+  id: number;
+}
+
+/** A request that needed an answer succeeded (join, leave, set, end). */
+export interface OkMsg {
+  t: 'ok';
+  id: number;
+  ref?: number;
+  op: string;
+  /** op `recv`: bytes delivered in the Chunk just before this message (0: the peer sent FIN). */
+  bytes?: number;
+  /** op `recv`: bytes the gateway has already read from the kernel and still holds for later `recv`s. */
+  buffered?: number;
+}
+
+export interface ClosedMsg {
+  t: 'closed';
+  id: number;
+  ref?: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Set when the socket closed because of a failure (the same error was sent just before). */
+  error?: ErrorCode;
+  /** Datagrams dropped because the page had no credit (UDP). */
+  dropped?: number;
+}
+
+export interface ErrorMsg {
+  t: 'error';
+  /** The socket this is about, when there is one. */
+  id?: number;
+  ref?: number;
+  code: ErrorCode;
+  message: string;
+  /** The OS error (ECONNREFUSED …) behind this, when there is one. */
+  osCode?: string;
+  /** The policy rule that denied the target, for DENIED. */
+  rule?: string;
+  /** Set when the socket is gone as a result. */
+  fatal?: boolean;
+}
+
+/** UDP: datagrams dropped so far because the page had no credit (sent at most every 250 ms while it grows). */
+export interface DroppedMsg {
+  t: 'dropped';
+  id: number;
+  dropped: number;
+}
+
+/** Sent to every page before the gateway shuts down. */
+export interface ShutdownMsg {
+  t: 'shutdown';
+  reason: string;
+}
+
+export type ServerMessage =
+  | WelcomeMsg
+  | OpenedMsg
+  | AcceptedMsg
+  | EofMsg
+  | OkMsg
+  | ClosedMsg
+  | ErrorMsg
+  | ShutdownMsg
+  | DroppedMsg;
+
