@@ -255,4 +255,23 @@ describe('the polyfill script', () => {
     expect(gw.stderr()).toContain(foreign.origin);
     await page.close();
   });
+
+  it("on the gateway's own page, loaded without ?token=, it connects with the page's cookie", async () => {
+    const page = await openPage(gw.origin + '/?token=' + gw.token); // sets the HttpOnly token cookie
+    await page.goto(gw.origin + '/');
+    await page.addScriptTag({ url: '/sockgate/polyfill.js' });
+    const greeting = await page.evaluate(async (port) => {
+      type Opened = { readable: ReadableStream<Uint8Array> };
+      const handle = (globalThis as unknown as { sockgate: { TCPSocket: new (h: string, p: number) => { opened: Promise<Opened>; close(): Promise<void> } } }).sockgate;
+      const socket = new handle.TCPSocket('127.0.0.1', port);
+      const { readable } = await socket.opened;
+      const reader = readable.getReader();
+      const { value } = await reader.read();
+      reader.releaseLock();
+      await socket.close();
+      return new TextDecoder().decode(value);
+    }, linePort);
+    expect(greeting).toBe('sockgate line service ready\r\n');
+    await page.close();
+  });
 });
