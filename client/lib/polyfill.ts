@@ -9,10 +9,10 @@ import type { TCPServerSocketOpenInfo, TCPServerSocketOptions } from './tcp-serv
 import { SocketGateway } from './socket-gateway.js';
 import type { WebSocketConstructor } from './gateway-connection.js';
 import { resolveGatewayAddress } from './gateway-url.js';
-import type { TCPServerSocket } from './tcp-server-socket.js';
-import type { TCPSocket } from './tcp-socket.js';
+import { TCPServerSocket } from './tcp-server-socket.js';
+import { TCPSocket } from './tcp-socket.js';
 import type { SocketStats, TCPSetOptions, TCPSocketOpenInfo, TCPSocketOptions, UDPSetOptions, UDPSocketOpenInfo, UDPSocketOptions } from './types.js';
-import type { UDPSocket } from './udp-socket.js';
+import { UDPSocket } from './udp-socket.js';
 
 /** Options of {@link installPolyfill}. */
 export interface PolyfillOptions {
@@ -41,6 +41,8 @@ export interface Polyfill {
 }
 
 const names = ['TCPSocket', 'TCPServerSocket', 'UDPSocket'] as const;
+/** The library's classes, which every gateway's bound classes extend. */
+const realClasses = { TCPSocket, TCPServerSocket, UDPSocket } as const;
 const noStats: SocketStats = Object.freeze({ bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, dropped: 0 });
 
 /** What every real socket class has; the stand-ins delegate to it. */
@@ -100,9 +102,11 @@ export function installPolyfill(options: PolyfillOptions = {}): Polyfill {
   };
   const ready = () => (current?.connected ? current : undefined);
   const brand = new WeakSet<object>();
+  // True for a stand-in of that class and for any real socket of it (made once connected,
+  // accepted by a server, or from an earlier connection).
   const isOurs = (v: unknown, name: (typeof names)[number]) =>
     (typeof v === 'object' && v !== null && brand.has(v) && (v as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === name) ||
-    (current !== undefined && v instanceof (current[name] as unknown as new () => object));
+    v instanceof (realClasses[name] as unknown as new () => object);
 
   class PolyfillTCPSocket {
     #p: Pending<TCPSocket, TCPSocketOpenInfo> | undefined;
