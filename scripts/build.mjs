@@ -1,4 +1,5 @@
-// Bundles the page (client/app → dist/public) and the gateway CLI (server → dist/sockgate.js)
+// Bundles the page (client/app → dist/public), the Direct Sockets polyfill (dist/public/sockgate/polyfill.js)
+// and the gateway CLI (server → dist/sockgate.js)
 // with esbuild. `--if-needed` skips the work when every output is newer than every source.
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const r = (...p) => path.join(root, ...p);
 const sources = ['client', 'server', 'shared', 'bench', 'scripts', 'package.json'];
-const outputs = [r('dist/sockgate.js'), r('dist/public/app.js'), r('dist/public/index.html')];
+const outputs = [r('dist/sockgate.js'), r('dist/public/app.js'), r('dist/public/index.html'), r('dist/public/sockgate/polyfill.js')];
 
 function newest(p) {
   if (!fs.existsSync(p)) return 0;
@@ -36,6 +37,17 @@ const jobs = [
     entryPoints: [r('client/app/main.ts')],
     outfile: r('dist/public/app.js'),
     format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    tsconfig: r('client/tsconfig.json'),
+  }),
+  // A classic script (IIFE), so any page can load it with a plain <script src> from the gateway.
+  build({
+    ...common,
+    entryPoints: [r('client/lib/polyfill-script.ts')],
+    outfile: r('dist/public/sockgate/polyfill.js'),
+    format: 'iife',
     platform: 'browser',
     target: 'es2022',
     minify: true,

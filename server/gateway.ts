@@ -13,6 +13,7 @@ import { GatewayError } from './gateway-error.js';
 import { attachLabs } from './labs/labs-api.js';
 import { listInterfaces } from './network-interfaces.js';
 import { PageSession } from './page-session.js';
+import { attachPolyfillRoute } from './polyfill-route.js';
 import { TargetPolicy } from './target-policy.js';
 import { parseTarget, relayWebsockify } from './websockify-endpoint.js';
 
@@ -98,6 +99,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
     next();
   });
+  attachPolyfillRoute(app, access, options.publicDir ?? defaultPublicDir());
   app.use(express.static(options.publicDir ?? defaultPublicDir(), { index: 'index.html' }));
 
   const server = http.createServer(app);

@@ -22,3 +22,6 @@ export type { GatewayLimits } from '../../shared/protocol.js';
 export { FramingDecoderStream, FramingEncoderStream } from './framing-streams.js';
 export * from '../../shared/framing/index.js';
 export * from '../../shared/encoding/index.js';
+// The Direct Sockets polyfill (also served as /sockgate/polyfill.js).
+export { installPolyfill } from './polyfill.js';
+export type { Polyfill, PolyfillOptions } from './polyfill.js';
