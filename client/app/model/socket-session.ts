@@ -203,19 +203,25 @@ export abstract class SocketSession extends EventTarget {
 
   #count(dir: 'in' | 'out', line: { time: number; peer: string; bytes: Uint8Array; size: number; seq?: number }): void {
     const entry = { ...line, dir };
-    for (const s of this.parent ? [this, this.parent] : [this]) {
-      if (dir === 'in') {
-        s.counters.bytesIn += line.size;
-        s.counters.msgsIn++;
-        s.rate.addIn(line.size);
-      } else {
-        s.counters.bytesOut += line.size;
-        s.counters.msgsOut++;
-        s.rate.addOut(line.size);
-      }
-      s.log.add(s === this ? entry : { ...entry });
+    this.#tally(dir, line.size);
+    this.log.add(entry);
+    if (this.parent) {
+      this.parent.#tally(dir, line.size);
+      this.parent.log.add({ ...entry });
     }
     this.changed();
+  }
+
+  #tally(dir: 'in' | 'out', size: number): void {
+    if (dir === 'in') {
+      this.counters.bytesIn += size;
+      this.counters.msgsIn++;
+      this.rate.addIn(size);
+    } else {
+      this.counters.bytesOut += size;
+      this.counters.msgsOut++;
+      this.rate.addOut(size);
+    }
   }
 
   // ---- sending -----------------------------------------------------------------------------------
