@@ -193,20 +193,19 @@ export abstract class SocketSession extends EventTarget {
 
   /** Counts and logs bytes received from `peer` (`time` and `seq` from the gateway). */
   protected received(data: Uint8Array, time: number, seq: number | undefined, peer: string): void {
-    this.#count('in', { time, peer, bytes: data, size: data.byteLength, seq });
+    this.#count({ time, dir: 'in', peer, bytes: data, size: data.byteLength, seq });
   }
 
   /** Counts and logs bytes sent to `peer`. */
   protected sent(bytes: Uint8Array, peer: string): void {
-    this.#count('out', { time: Date.now(), peer, bytes, size: bytes.byteLength });
+    this.#count({ time: Date.now(), dir: 'out', peer, bytes, size: bytes.byteLength });
   }
 
-  #count(dir: 'in' | 'out', line: { time: number; peer: string; bytes: Uint8Array; size: number; seq?: number }): void {
-    const entry = { ...line, dir };
-    this.#tally(dir, line.size);
+  #count(entry: { time: number; dir: 'in' | 'out'; peer: string; bytes: Uint8Array; size: number; seq?: number }): void {
+    this.#tally(entry.dir, entry.size);
     this.log.add(entry);
     if (this.parent) {
-      this.parent.#tally(dir, line.size);
+      this.parent.#tally(entry.dir, entry.size);
       this.parent.log.add({ ...entry });
     }
     this.changed();
