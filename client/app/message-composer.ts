@@ -13,7 +13,7 @@ import { bytes as fmtBytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import { buildPayload, DEFAULT_PAYLOAD, FRAMINGS, type PayloadSettings } from './model/composer-payload.js';
 import { lastTargets, load, mostRecent, rememberTargets, save, type HistoryItem, type Snippet } from './model/persist.js';
-import type { SendJob, SendTarget, SocketSession } from './model/socket-session.js';
+import type { SendJob, SendTarget, Session } from './model/session.js';
 import { PRESETS } from './presets.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
@@ -69,7 +69,7 @@ export class MessageComposer extends LitElement {
   ];
 
   /** The socket the composer sends on. */
-  @property({ attribute: false }) session: SocketSession | undefined;
+  @property({ attribute: false }) session: Session | undefined;
   /** The gateway's interfaces, for broadcast addresses. */
   @property({ attribute: false }) interfaces: readonly GatewayInterface[] = [];
 

@@ -11,7 +11,7 @@ import type { GatewayInterface } from '../lib/index.js';
 import { localized, msg } from './i18n.js';
 import type { LabServiceInfo } from './model/lab-services.js';
 import { lastTargets, mostRecent, rememberTargets } from './model/persist.js';
-import type { SessionKind, TcpClientOptions, TcpServerOptions, UdpOptions } from './model/socket-session.js';
+import type { SessionKind, TcpClientOptions, TcpServerOptions, UdpOptions } from './model/session.js';
 import { controls } from './theme.js';
 
 /** What the dialog asks to open. */

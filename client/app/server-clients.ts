@@ -6,7 +6,7 @@ import { css, html, LitElement, type PropertyValues, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { bytes, clockMs } from './format.js';
 import { localized, msg } from './i18n.js';
-import type { SocketSession } from './model/socket-session.js';
+import type { ServerSession } from './model/server-session.js';
 import { stateLabel } from './state-label.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
@@ -39,7 +39,7 @@ export class ServerClients extends LitElement {
   ];
 
   /** The server session. */
-  @property({ attribute: false }) session: SocketSession | undefined;
+  @property({ attribute: false }) session: ServerSession | undefined;
   #watcher = new ChangeWatcher(this, undefined, 150);
 
   override willUpdate(changed: PropertyValues<this>): void {

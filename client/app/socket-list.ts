@@ -3,11 +3,11 @@
  * with a server's accepted clients under it. Redraws at most four times a second however busy
  * the sockets are. Fires `session-select` and `new-socket`.
  */
-import { css, html, LitElement, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { bytes } from './format.js';
 import { localized, msg } from './i18n.js';
-import type { SessionKind, SocketSession } from './model/socket-session.js';
+import type { Session, SessionKind } from './model/session.js';
 import { kindTag, stateLabel } from './state-label.js';
 import { controls } from './theme.js';
 
@@ -60,11 +60,11 @@ export class SocketList extends LitElement {
   ];
 
   /** Sessions, in order of creation. */
-  @property({ attribute: false }) sessions: readonly SocketSession[] = [];
+  @property({ attribute: false }) sessions: readonly Session[] = [];
   /** The selected session's id. */
   @property({ type: Number }) selectedId = 0;
 
-  #watched = new Set<SocketSession>();
+  #watched = new Set<Session>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #onChange = () => {
     this.#timer ??= setTimeout(() => {
@@ -106,12 +106,12 @@ export class SocketList extends LitElement {
       ${this.sessions.length === 0
         ? html`<div class="empty">${msg('No sockets yet.', { id: 'list.empty' })}</div>`
         : html`<ul data-testid="socket-list" aria-label=${msg('Sockets', { id: 'list.sockets' })}>
-            ${this.sessions.map((s) => html`${this.#item(s, false)}${s.clients.map((c) => this.#item(c, true))}`)}
+            ${this.sessions.map((s) => html`${this.#item(s, false)}${s.kind === 'server' ? s.clients.map((c) => this.#item(c, true)) : nothing}`)}
           </ul>`}
     `;
   }
 
-  #item(s: SocketSession, child: boolean) {
+  #item(s: Session, child: boolean) {
     const c = s.counters;
     return html`<li class=${child ? 'child' : ''}>
       <button data-testid="socket-item" data-kind=${s.kind} data-state=${s.state} data-title=${s.title} aria-current=${s.id === this.selectedId ? 'true' : 'false'}

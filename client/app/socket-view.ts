@@ -11,7 +11,7 @@ import { bytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import type { ComposerSendEvent } from './message-composer.js';
 import { MessageComposer } from './message-composer.js';
-import type { SocketSession } from './model/socket-session.js';
+import type { Session } from './model/session.js';
 import type { ClientActionEvent } from './server-clients.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { kindLabel, kindTag, stateLabel } from './state-label.js';
@@ -26,7 +26,7 @@ import './udp-peers.js';
 
 /** Asks the workspace to act on a session (remove it from the list, or open it again). */
 export class SessionActionEvent extends Event {
-  constructor(type: 'session-remove' | 'session-reopen', readonly session: SocketSession) {
+  constructor(type: 'session-remove' | 'session-reopen', readonly session: Session) {
     super(type, { bubbles: true, composed: true });
   }
 }
@@ -63,7 +63,7 @@ export class SocketView extends LitElement {
   ];
 
   /** The session shown. */
-  @property({ attribute: false }) session: SocketSession | undefined;
+  @property({ attribute: false }) session: Session | undefined;
   /** Interfaces for the composer's broadcast picker. */
   @property({ attribute: false }) interfaces: readonly GatewayInterface[] = [];
   @query('message-composer') private composer!: MessageComposer;
@@ -79,7 +79,9 @@ export class SocketView extends LitElement {
   }
 
   #onClient(event: ClientActionEvent): void {
-    if (event.type === 'client-kick') void this.session?.kick(event.clientId);
+    if (event.type === 'client-kick') {
+      if (this.session?.kind === 'server') void this.session.kick(event.clientId);
+    }
     else this.composer.sendTo({ kind: 'client', id: event.clientId });
   }
 
@@ -100,7 +102,7 @@ export class SocketView extends LitElement {
         <div class="id">
           <div class="title"><span class="tag">${kindTag(s.kind)}</span><h2 data-testid="socket-title">${s.title}</h2>
             <span class="pill ${s.state}" data-testid="socket-state">${stateLabel(s.state)}</span></div>
-          <div class="addr">${kindLabel(s.kind)}${s.kind === 'tcp' || s.kind === 'accepted' ? html` · ${msg('local', { id: 'view.local' })} ${s.local || '—'}` : nothing}${s.kind === 'udp' && s.broadcast ? ' · SO_BROADCAST' : ''}${s.groups.length ? ` · ${s.groups.join(', ')}` : ''}</div>
+          <div class="addr">${kindLabel(s.kind)}${s.kind === 'tcp' || s.kind === 'accepted' ? html` · ${msg('local', { id: 'view.local' })} ${s.local || '—'}` : nothing}${s.kind === 'udp' && s.broadcast ? ' · SO_BROADCAST' : ''}${s.kind === 'udp' && s.groups.length ? ` · ${s.groups.join(', ')}` : ''}</div>
         </div>
         <div class="counters" data-testid="counters">
           <span>↓ <b data-testid="bytes-in">${bytes(c.bytesIn)}</b></span><span>${messages(c.msgsIn)}</span>

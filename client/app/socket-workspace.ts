@@ -9,7 +9,10 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { gatewayContext, type GatewayInfo } from './gateway-controller.js';
 import { localized, msg } from './i18n.js';
 import { fetchLabServices, startLabServices, type LabServices } from './model/lab-services.js';
-import { SocketSession } from './model/socket-session.js';
+import { ServerSession } from './model/server-session.js';
+import type { Session } from './model/session.js';
+import { TcpSession } from './model/tcp-session.js';
+import { UdpSession } from './model/udp-session.js';
 import type { NewSocketDialog, OpenRequest, SocketOpenEvent } from './new-socket-dialog.js';
 import type { NewSocketEvent, SessionSelectEvent } from './socket-list.js';
 import type { SessionActionEvent } from './socket-view.js';
@@ -42,16 +45,16 @@ export class SocketWorkspace extends LitElement {
   @state()
   private gatewayInfo: GatewayInfo | undefined;
 
-  @state() private sessions: SocketSession[] = [];
+  @state() private sessions: Session[] = [];
   @state() private selectedId = 0;
   @state() private openError = '';
   @state() private labServices: LabServices | undefined;
   @query('new-socket-dialog') private dialog!: NewSocketDialog;
 
-  #find(id: number): SocketSession | undefined {
+  #find(id: number): Session | undefined {
     for (const s of this.sessions) {
       if (s.id === id) return s;
-      const child = s.clients.find((c) => c.id === id);
+      const child = s.kind === 'server' ? s.clients.find((c) => c.id === id) : undefined;
       if (child) return child;
     }
     return undefined;
@@ -66,10 +69,10 @@ export class SocketWorkspace extends LitElement {
     this.openError = '';
     const session =
       request.kind === 'tcp'
-        ? SocketSession.connectTcp(gateway, request.options)
+        ? TcpSession.connect(gateway, request.options)
         : request.kind === 'server'
-          ? SocketSession.listen(gateway, request.options)
-          : SocketSession.bindUdp(gateway, request.options);
+          ? ServerSession.listen(gateway, request.options)
+          : UdpSession.bindSocket(gateway, request.options);
     this.sessions = [...this.sessions, session];
     this.selectedId = session.id;
   }
@@ -90,14 +93,13 @@ export class SocketWorkspace extends LitElement {
     }
   }
 
-  #remove(session: SocketSession): void {
-    void session.closeAll();
-    if (session.parent) session.parent.pruneClients();
-    else this.sessions = this.sessions.filter((s) => s !== session);
+  #remove(session: Session): void {
+    void session.remove();
+    if (!session.parent) this.sessions = this.sessions.filter((s) => s !== session);
     if (this.selectedId === session.id) this.selectedId = session.parent?.id ?? this.sessions.at(-1)?.id ?? 0;
   }
 
-  #reopen(session: SocketSession): void {
+  #reopen(session: Session): void {
     const o = session.options;
     if (!o) return;
     const request = (session.kind === 'tcp' ? { kind: 'tcp', options: o } : session.kind === 'server' ? { kind: 'server', options: o } : { kind: 'udp', options: o }) as OpenRequest;

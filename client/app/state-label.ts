@@ -1,6 +1,6 @@
 /** Localised names of session states and kinds. */
 import { msg } from './i18n.js';
-import type { SessionKind, SessionState } from './model/socket-session.js';
+import type { SessionKind, SessionState } from './model/session.js';
 
 /** A session state in words. */
 export function stateLabel(state: SessionState): string {

@@ -5,7 +5,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from './i18n.js';
-import type { SocketSession, UdpOptions } from './model/socket-session.js';
+import type { UdpSession } from './model/udp-session.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
 
@@ -27,7 +27,7 @@ export class UdpGroups extends LitElement {
   ];
 
   /** The UDP session. */
-  @property({ attribute: false }) session: SocketSession | undefined;
+  @property({ attribute: false }) session: UdpSession | undefined;
   @state() private busy = false;
   #watcher = new ChangeWatcher(this, undefined, 150);
 
@@ -57,7 +57,7 @@ export class UdpGroups extends LitElement {
     const s = this.session;
     if (!s) return nothing;
     const open = s.state === 'open';
-    const iface = (s.options as UdpOptions | undefined)?.multicastInterface;
+    const iface = s.options.multicastInterface;
     return html`<span class="label">${msg('Multicast groups', { id: 'groups.title' })}</span>
       ${iface ? html`<span class="iface" data-testid="group-iface">${msg('on', { id: 'groups.on' })} ${iface}</span>` : nothing}
       ${s.groups.length === 0 ? html`<span class="none">${msg('none joined', { id: 'groups.none' })}</span>` : nothing}

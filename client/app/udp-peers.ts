@@ -7,7 +7,7 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ago, bytes } from './format.js';
 import { localized, msg } from './i18n.js';
-import type { SocketSession } from './model/socket-session.js';
+import type { UdpSession } from './model/udp-session.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
 
@@ -37,7 +37,7 @@ export class UdpPeers extends LitElement {
   ];
 
   /** The UDP session. */
-  @property({ attribute: false }) session: SocketSession | undefined;
+  @property({ attribute: false }) session: UdpSession | undefined;
   #watcher = new ChangeWatcher(this, undefined, 150);
 
   override willUpdate(changed: PropertyValues<this>): void {
