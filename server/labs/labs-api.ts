@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Gateway } from '../gateway.js';
+import type { Gateway } from '../gateway-handle.js';
 import { TcpStatesError, lookupTcpStates, parseEndpoint, readTcpTable, type TcpStateQuery } from '../tcp-states.js';
 import { LabServices } from './lab-services.js';
 
@@ -18,26 +18,21 @@ export function attachLabs(gateway: Gateway): LabServices {
   if (existing) return existing;
   const labs = new LabServices();
   attached.set(gateway, labs);
-  const { app } = gateway;
+  const { api } = gateway;
   const report = (res: Response) => res.json({ running: labs.running, services: labs.list() });
   const fail = (res: Response, err: unknown) => res.status(500).json({ error: (err as Error).message, code: 'INTERNAL' });
 
-  app.get('/api/labs', (_req, res) => report(res));
-  app.post('/api/labs/start', (_req, res) => {
+  api.get('/labs', (_req, res) => report(res));
+  api.post('/labs/start', (_req, res) => {
     labs.start().then(() => report(res), (err) => fail(res, err));
   });
-  app.post('/api/labs/stop', (_req, res) => {
+  api.post('/labs/stop', (_req, res) => {
     labs.stop().then(() => report(res), (err) => fail(res, err));
   });
   // Express 5 passes a rejected promise to its error handler.
-  app.get('/api/tcp-states', (req, res) => tcpStates(req, res));
-
-  // Services close with the gateway; gateway.ts stays unaware of them.
-  const closeGateway = gateway.close;
-  gateway.close = async (reason) => {
-    await labs.stop();
-    await closeGateway(reason);
-  };
+  api.get('/tcp-states', (req, res) => tcpStates(req, res));
+  // Services close with the gateway, before its pages.
+  gateway.onClose(() => labs.stop());
   return labs;
 }
 
