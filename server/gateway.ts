@@ -5,10 +5,12 @@ import { AccessControl, isLoopbackHost, randomToken } from './access-control.js'
 import { createApiRouter } from './api-router.js';
 import { AuditLog } from './audit-log.js';
 import { DEFAULT_LIMITS, DEFAULT_PORT, type GatewayOptions, type Limits } from './config.js';
+import { ConnectionCap } from './connection-cap.js';
 import { GatewayError } from './gateway-error.js';
 import type { Gateway } from './gateway-handle.js';
 import { Heartbeat } from './heartbeat.js';
 import { createHttpApp } from './http-app.js';
+import { answerClientError, finalHandler } from './http-errors.js';
 import { attachLabs } from './labs/labs-api.js';
 import { listInterfaces } from './network-interfaces.js';
 import { TargetPolicy } from './target-policy.js';
@@ -33,13 +35,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   });
   const access = new AccessControl(token, host, options.allowOrigins ?? []);
   const heartbeat = new Heartbeat(options.heartbeatMs ?? 15_000);
-  const upgrades = new UpgradeHandler({ access, audit, policy, limits, heartbeat });
+  const connections = new ConnectionCap(limits.httpConnections);
+  const upgrades = new UpgradeHandler({ access, audit, policy, limits, heartbeat, connections });
   const api = createApiRouter({ access, policy, limits, stats: () => upgrades.stats() });
   const app = createHttpApp(access, api, options.publicDir);
-  const server = http.createServer(app);
+  const server = createServer(limits, app, finalHandler(audit));
+  server.on('connection', connections.admit);
   server.on('upgrade', upgrades.handle);
+  server.on('clientError', answerClientError);
 
   const port = await listen(server, options.port ?? DEFAULT_PORT, host);
+  const bound = (server.address() as net.AddressInfo).address;
+  if (token === '' && !isLoopbackHost(bound)) {
+    // A name that passed the check above must still have bound a loopback address.
+    await new Promise((r) => server.close(r));
+    throw new GatewayError(ErrorCode.BadOption, `refusing to serve on ${host} (${bound}) without a token: it is not a loopback address`);
+  }
   access.setPort(port);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const origin = `http://${urlHost}:${port}`;
@@ -78,6 +89,24 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     }
   }
   return gateway;
+}
+
+/**
+ * The HTTP server: Express for requests, `done` for what no route answered or a route failed,
+ * request heads within `headersTimeoutMs` (checked every second, not Node's default 30 s).
+ */
+function createServer(limits: Limits, app: (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void, done: (req: http.IncomingMessage, res: http.ServerResponse, err?: unknown) => void): http.Server {
+  const headersTimeout = Math.max(limits.headersTimeoutMs, 1);
+  return http.createServer(
+    { headersTimeout, requestTimeout: Math.max(30_000, headersTimeout), connectionsCheckingInterval: Math.min(1_000, headersTimeout), keepAliveTimeout: 5_000 },
+    (req, res) => {
+      try {
+        app(req, res, (err) => done(req, res, err));
+      } catch (err) {
+        done(req, res, err);
+      }
+    },
+  );
 }
 
 /** Listens on `host:port` and resolves with the port actually bound. */

@@ -1,12 +1,16 @@
+import crypto from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '../shared/protocol.js';
 
 /**
- * Drops a WebSocket whose other end vanished without a close (sleep, network loss): each round
- * pings every watched socket, and one that did not answer the previous ping is closed with 4002.
+ * Drops a WebSocket whose other end vanished or stopped reading: each round pings every watched
+ * socket with a fresh random payload, and one that did not answer the previous ping is closed
+ * with 4002. Only a pong carrying that payload counts (RFC 6455 §5.5.3): unsolicited pongs,
+ * which a page can send without reading anything, keep nobody alive.
  */
 export class Heartbeat {
-  private readonly alive = new Map<WebSocket, boolean>();
+  /** Per socket: the payload of the ping not answered yet, or null once answered. */
+  private readonly awaiting = new Map<WebSocket, Buffer | null>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(intervalMs: number) {
@@ -16,9 +20,12 @@ export class Heartbeat {
 
   /** Starts watching `ws` until it closes. */
   watch(ws: WebSocket): void {
-    this.alive.set(ws, true);
-    ws.on('pong', () => this.alive.set(ws, true));
-    ws.on('close', () => this.alive.delete(ws));
+    this.awaiting.set(ws, null);
+    ws.on('pong', (data: Buffer) => {
+      const want = this.awaiting.get(ws);
+      if (want && data.length === want.length && crypto.timingSafeEqual(data, want)) this.awaiting.set(ws, null);
+    });
+    ws.on('close', () => this.awaiting.delete(ws));
   }
 
   /** Stops the rounds (the sockets themselves are closed by their owners). */
@@ -27,15 +34,16 @@ export class Heartbeat {
   }
 
   private round(): void {
-    for (const [ws, alive] of this.alive) {
-      if (!alive) {
+    for (const [ws, want] of this.awaiting) {
+      if (want) {
         ws.close(CloseCode.HeartbeatTimeout, 'heartbeat missed');
         ws.terminate();
-        this.alive.delete(ws);
+        this.awaiting.delete(ws);
         continue;
       }
-      this.alive.set(ws, false);
-      ws.ping();
+      const payload = crypto.randomBytes(8);
+      this.awaiting.set(ws, payload);
+      ws.ping(payload);
     }
   }
 }
