@@ -27,8 +27,9 @@ export function parseReply(raw: string): RawReply {
 /**
  * Writes `request` as raw bytes to the gateway and reads its reply: until the gateway closes, the
  * body reaches its Content-Length, a 101 arrives, or `timeoutMs` (then what arrived so far).
+ * `end` half-closes after the request, so a gateway waiting for more bytes answers at once.
  */
-export function rawExchange(port: number, request: string | Buffer, timeoutMs = 3_000): Promise<RawReply> {
+export function rawExchange(port: number, request: string | Buffer, timeoutMs = 3_000, end = false): Promise<RawReply> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let raw = '';
@@ -41,7 +42,7 @@ export function rawExchange(port: number, request: string | Buffer, timeoutMs = 
       resolve(parseReply(raw));
     };
     const timer = setTimeout(finish, timeoutMs);
-    socket.on('connect', () => socket.write(request));
+    socket.on('connect', () => (end ? socket.end(request) : socket.write(request)));
     socket.on('data', (chunk) => {
       raw += chunk.toString('latin1');
       const reply = parseReply(raw);
