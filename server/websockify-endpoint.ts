@@ -46,6 +46,7 @@ export function relayWebsockify(
   let pendingBytes = 0;
   // Writes handed to the target socket whose callback has not run yet.
   let queued = 0;
+  let corked = false;
   const abort = new AbortController();
   const where = `${target.host}:${target.port}`;
 
@@ -76,6 +77,16 @@ export function relayWebsockify(
   function writeTcp(data: Buffer): void {
     bytesOut += data.length;
     queued++;
+    // One writev for all the messages of one WebSocket read: a flood of tiny messages must not
+    // cost a syscall (and a TCP segment, with TCP_NODELAY) each.
+    if (!corked) {
+      corked = true;
+      tcp!.cork();
+      process.nextTick(() => {
+        corked = false;
+        tcp!.uncork();
+      });
+    }
     tcp!.write(data, () => {
       queued--;
       if (ws.isPaused && !full()) ws.resume();
