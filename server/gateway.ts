@@ -51,6 +51,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     await new Promise((r) => server.close(r));
     throw new GatewayError(ErrorCode.BadOption, `refusing to serve on ${host} (${bound}) without a token: it is not a loopback address`);
   }
+  // After listen, an accept failure (EMFILE when fds run out) is an 'error' event: without a
+  // listener it would end the process; the served pages carry on.
+  server.on('error', (err: NodeJS.ErrnoException) => audit.write('server-error', { code: err.code ?? err.name }));
   access.setPort(port);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const origin = `http://${urlHost}:${port}`;
