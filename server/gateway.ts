@@ -101,7 +101,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 function createServer(limits: Limits, app: (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void, done: (req: http.IncomingMessage, res: http.ServerResponse, err?: unknown) => void): http.Server {
   const headersTimeout = Math.max(limits.headersTimeoutMs, 1);
   return http.createServer(
-    { headersTimeout, requestTimeout: Math.max(30_000, headersTimeout), connectionsCheckingInterval: Math.min(1_000, headersTimeout), keepAliveTimeout: 5_000 },
+    { headersTimeout, requestTimeout: Math.max(300_000, headersTimeout), connectionsCheckingInterval: Math.min(1_000, headersTimeout), keepAliveTimeout: 5_000 },
     (req, res) => {
       try {
         app(req, res, (err) => done(req, res, err));
