@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { cookieValues, parseRequestTarget } from './request-parts.js';
 
 /** Name of the cookie that carries the token after the page is first opened with `?token=`. */
 export const TOKEN_COOKIE = 'sockgate_token';
@@ -18,25 +20,28 @@ export function tokensEqual(given: string, expected: string): boolean {
   return crypto.timingSafeEqual(a, b);
 }
 
-/** The token a request presents: `?token=`, `Authorization: Bearer`, or the cookie. */
-export function presentedToken(req: IncomingMessage): string | undefined {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const q = url.searchParams.get('token');
-  if (q) return q;
+/** Every token a request presents: `?token=`, `Authorization: Bearer`, and each `sockgate_token` cookie. */
+export function presentedTokens(req: IncomingMessage): string[] {
+  const out: string[] = [];
+  const target = parseRequestTarget(req.url);
+  out.push(...(target?.searchParams.getAll('token').slice(0, 4) ?? []));
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const cookie = req.headers.cookie;
-  if (cookie) {
-    for (const part of cookie.split(';')) {
-      const [k, ...v] = part.trim().split('=');
-      if (k === TOKEN_COOKIE) return decodeURIComponent(v.join('='));
-    }
-  }
-  return undefined;
+  if (auth?.startsWith('Bearer ')) out.push(auth.slice(7).trim());
+  out.push(...cookieValues(req.headers.cookie, TOKEN_COOKIE));
+  return out.filter((t) => t !== '');
 }
 
-export const isLoopbackHost = (host: string) =>
-  host === 'localhost' || host === '::1' || /^127\./.test(host) || host === '[::1]';
+/**
+ * True for a loopback IP literal (127.0.0.0/8, ::1, IPv4-mapped loopback) or `localhost`
+ * (RFC 6761: always loopback; never asked of DNS). A name like `127.evil.example` is not.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (bare.toLowerCase() === 'localhost') return true;
+  if (!net.isIP(bare)) return false;
+  const ip = ipaddr.process(bare);
+  return ip.range() === 'loopback';
+}
 
 /**
  * Checks who may talk to the gateway: the Host header (defeats DNS rebinding: a loopback
@@ -85,9 +90,11 @@ export class AccessControl {
     }
   }
 
+  /** True when any presented token is the gateway's (each compared in constant time, all compared). */
   tokenValid(req: IncomingMessage): boolean {
     if (this.token === '') return true;
-    const given = presentedToken(req);
-    return given !== undefined && tokensEqual(given, this.token);
+    let ok = false;
+    for (const given of presentedTokens(req)) ok = tokensEqual(given, this.token) || ok;
+    return ok;
   }
 }

@@ -7,7 +7,14 @@ import type { LookupFn } from './target-policy.js';
 export const DEFAULT_PORT = 8750;
 
 /** Every limit, its default, and the CLI flag that changes it (also documented in docs/SECURITY.md). */
-export const DEFAULT_LIMITS: GatewayLimits & { pages: number; udpBytesPerSecond: number } = {
+export const DEFAULT_LIMITS: GatewayLimits & {
+  pages: number;
+  udpBytesPerSecond: number;
+  httpConnections: number;
+  headersTimeoutMs: number;
+  websockifyStreams: number;
+  websockifyMessageBytes: number;
+} = {
   socketsPerPage: 256,
   pages: 32,
   receiveWindow: 1 << 20,
@@ -18,6 +25,14 @@ export const DEFAULT_LIMITS: GatewayLimits & { pages: number; udpBytesPerSecond:
   idleTimeoutMs: 0,
   udpDatagramsPerSecond: 1000,
   udpBytesPerSecond: 8 << 20,
+  // HTTP connections not (yet) WebSockets: a slowloris flood is refused past this many.
+  httpConnections: 256,
+  // Whole request head within this; Node checks it every second (connectionsCheckingInterval).
+  headersTimeoutMs: 10_000,
+  // /websockify streams at once, apart from --max-pages (a VNC viewer is not a page).
+  websockifyStreams: 32,
+  // websockify relays 2 MiB messages; noVNC clients may send that much in one.
+  websockifyMessageBytes: 4 << 20,
 };
 export type Limits = typeof DEFAULT_LIMITS;
 
@@ -32,6 +47,10 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'idle-timeout': 'idleTimeoutMs',
   'udp-rate': 'udpDatagramsPerSecond',
   'udp-bytes-rate': 'udpBytesPerSecond',
+  'max-http-connections': 'httpConnections',
+  'headers-timeout': 'headersTimeoutMs',
+  'max-websockify': 'websockifyStreams',
+  'max-websockify-message': 'websockifyMessageBytes',
 };
 
 export interface GatewayOptions {
@@ -82,6 +101,10 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --idle-timeout MS      close sockets idle this long; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs})
   --udp-rate N           datagrams per second per UDP socket (default ${DEFAULT_LIMITS.udpDatagramsPerSecond})
   --udp-bytes-rate B     bytes per second per UDP socket (default ${DEFAULT_LIMITS.udpBytesPerSecond})
+  --max-http-connections N  HTTP connections not yet WebSockets (default ${DEFAULT_LIMITS.httpConnections}; 0 = no cap)
+  --headers-timeout MS   a request's headers must arrive within this (default ${DEFAULT_LIMITS.headersTimeoutMs})
+  --max-websockify N     /websockify streams at once, not counted in --max-pages (default ${DEFAULT_LIMITS.websockifyStreams})
+  --max-websockify-message B  largest /websockify message (default ${DEFAULT_LIMITS.websockifyMessageBytes})
   --quiet                no audit log on stderr
   --help                 this text
 

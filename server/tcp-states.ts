@@ -36,6 +36,8 @@ export interface TcpTableEntry {
   rxQueue: number;
   /** Time left on the socket's timer in ms (the TIME_WAIT countdown, a retransmit…), when one runs. */
   timerMs?: number;
+  /** The socket's inode (0 once no process holds it, e.g. TIME_WAIT); only with `withInodes`. */
+  inode?: number;
 }
 
 /** The answer for one (local, remote) pair the page asked about. */
@@ -49,6 +51,8 @@ export interface TcpStateResult {
   timerMs?: number;
   /** The other end, when it is a socket on this host (loopback): the same pair seen from its side. */
   peer?: Omit<TcpStateResult, 'peer'> | null;
+  /** Set when the target policy denies this address: the kernel was not asked. */
+  denied?: string;
 }
 
 /** Thrown for a malformed endpoint in a query. */
@@ -85,8 +89,8 @@ function hexAddress(hex: string): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
-/** Parses the text of /proc/net/tcp or /proc/net/tcp6. */
-export function parseProcNetTcp(text: string): TcpTableEntry[] {
+/** Parses the text of /proc/net/tcp or /proc/net/tcp6 (with each socket's inode when asked). */
+export function parseProcNetTcp(text: string, withInodes = false): TcpTableEntry[] {
   const out: TcpTableEntry[] = [];
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
@@ -108,6 +112,7 @@ export function parseProcNetTcp(text: string): TcpTableEntry[] {
       rxQueue: rx ?? 0,
       // The kernel reports timers in clock ticks (USER_HZ, 100 per second on Linux).
       ...(timerKind ? { timerMs: (when ?? 0) * 10 } : {}),
+      ...(withInodes ? { inode: Number(f[9]) || 0 } : {}),
     });
   }
   return out;
@@ -117,12 +122,12 @@ export function parseProcNetTcp(text: string): TcpTableEntry[] {
  * Every TCP socket of this host's network namespace, or undefined where the kernel does not
  * publish them (not Linux, or /proc not mounted). `procRoot` is for tests.
  */
-export async function readTcpTable(procRoot = '/proc'): Promise<TcpTableEntry[] | undefined> {
+export async function readTcpTable(procRoot = '/proc', withInodes = false): Promise<TcpTableEntry[] | undefined> {
   if (procRoot === '/proc' && process.platform !== 'linux') return undefined;
   const files = await Promise.allSettled(['tcp', 'tcp6'].map((f) => fs.readFile(path.join(procRoot, 'net', f), 'utf8')));
   const texts = files.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   if (texts.length === 0) return undefined;
-  return texts.flatMap(parseProcNetTcp);
+  return texts.flatMap((t) => parseProcNetTcp(t, withInodes));
 }
 
 /** One socket the page asks about: a connection (local and remote) or a listener (local only). */

@@ -6,6 +6,9 @@ import { GatewayError, toGatewayError } from './gateway-error.js';
 import { connectTcp } from './tcp-connector.js';
 import type { TargetPolicy } from './target-policy.js';
 
+// The target socket runs with TCP_NODELAY, as websockify's does: VNC updates and keystrokes are
+// small writes that must not wait for Nagle.
+
 /** Parses `HOST:PORT` or `[IPv6]:PORT` from `?target=`. */
 export function parseTarget(target: string | null): { host: string; port: number } {
   const m = target ? /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(target) : null;
@@ -15,6 +18,13 @@ export function parseTarget(target: string | null): { host: string; port: number
   }
   return { host: (m[1] ?? m[2])!, port };
 }
+
+/**
+ * Most writes queued on one target socket (or parked before it connects) before the WebSocket
+ * stops being read: each queued write costs ~200 bytes beyond its payload, so tiny messages must
+ * be bounded by count as well as by bytes.
+ */
+export const MAX_QUEUED_WRITES = 1024;
 
 /** A WebSocket reason is at most 123 bytes. */
 const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString().replace(/\uFFFD$/, '');
@@ -34,17 +44,22 @@ export function relayWebsockify(
   let bytesOut = 0;
   const pending: Buffer[] = [];
   let pendingBytes = 0;
+  // Writes handed to the target socket whose callback has not run yet.
+  let queued = 0;
+  let corked = false;
   const abort = new AbortController();
   const where = `${target.host}:${target.port}`;
 
   ws.on('message', (data: Buffer, isBinary) => {
+    // An empty message carries no byte: queuing a write for it would cost memory for nothing.
+    if (data.length === 0) return;
     if (!isBinary) data = Buffer.from(data); // websockify accepts text frames as bytes too
     if (!tcp) {
       pending.push(data);
       pendingBytes += data.length;
       // Until the target answers (up to the connect timeout) stop reading the WebSocket once a
-      // send window is queued: a client must not be able to park unbounded data here.
-      if (pendingBytes >= ctx.limits.sendWindow) ws.pause();
+      // send window (or MAX_QUEUED_WRITES messages) is parked: no unbounded data here.
+      if (pendingBytes >= ctx.limits.sendWindow || pending.length >= MAX_QUEUED_WRITES) ws.pause();
       return;
     }
     writeTcp(data);
@@ -58,22 +73,35 @@ export function relayWebsockify(
   });
   ws.on('error', () => tcp?.destroy());
 
+  const full = () => queued >= MAX_QUEUED_WRITES || tcp!.writableLength >= ctx.limits.sendWindow;
   function writeTcp(data: Buffer): void {
     bytesOut += data.length;
-    if (!tcp!.write(data) && tcp!.writableLength >= ctx.limits.sendWindow) {
-      ws.pause();
-      tcp!.once('drain', () => ws.resume());
+    queued++;
+    // One writev for all the messages of one WebSocket read: a flood of tiny messages must not
+    // cost a syscall (and a TCP segment, with TCP_NODELAY) each.
+    if (!corked) {
+      corked = true;
+      tcp!.cork();
+      process.nextTick(() => {
+        corked = false;
+        tcp!.uncork();
+      });
     }
+    tcp!.write(data, () => {
+      queued--;
+      if (ws.isPaused && !full()) ws.resume();
+    });
+    if (full()) ws.pause();
   }
 
-  connectTcp(ctx.policy, { host: target.host, port: target.port, timeoutMs: ctx.limits.connectTimeoutMs, signal: abort.signal })
+  connectTcp(ctx.policy, { host: target.host, port: target.port, timeoutMs: ctx.limits.connectTimeoutMs, signal: abort.signal, noDelay: true })
     .then((socket) => {
       tcp = socket;
       ctx.audit('open', { page: ctx.label, kind: 'websockify', remote: where });
       if (ws.readyState !== ws.OPEN) return void socket.destroy();
       for (const data of pending.splice(0)) writeTcp(data);
       pendingBytes = 0;
-      if (ws.isPaused && socket.writableLength < ctx.limits.sendWindow) ws.resume();
+      if (ws.isPaused && !full()) ws.resume();
       const raw = (ws as unknown as { _socket: net.Socket })._socket;
       socket.on('data', (chunk) => {
         bytesIn += chunk.length;

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
-import type { Gateway } from '../gateway.js';
+import type { Gateway } from '../gateway-handle.js';
 import { TcpStatesError, lookupTcpStates, parseEndpoint, readTcpTable, type TcpStateQuery } from '../tcp-states.js';
+import { OwnedPairs, ownedSocketInodes } from '../owned-sockets.js';
+import type { TargetPolicy } from '../target-policy.js';
 import { LabServices } from './lab-services.js';
 
 /** Most sockets one `/api/tcp-states` request may ask about. */
@@ -18,31 +20,44 @@ export function attachLabs(gateway: Gateway): LabServices {
   if (existing) return existing;
   const labs = new LabServices();
   attached.set(gateway, labs);
-  const { app } = gateway;
+  const { api } = gateway;
   const report = (res: Response) => res.json({ running: labs.running, services: labs.list() });
   const fail = (res: Response, err: unknown) => res.status(500).json({ error: (err as Error).message, code: 'INTERNAL' });
 
-  app.get('/api/labs', (_req, res) => report(res));
-  app.post('/api/labs/start', (_req, res) => {
+  api.get('/labs', (_req, res) => report(res));
+  api.post('/labs/start', (_req, res) => {
     labs.start().then(() => report(res), (err) => fail(res, err));
   });
-  app.post('/api/labs/stop', (_req, res) => {
+  api.post('/labs/stop', (_req, res) => {
     labs.stop().then(() => report(res), (err) => fail(res, err));
   });
   // Express 5 passes a rejected promise to its error handler.
-  app.get('/api/tcp-states', (req, res) => tcpStates(req, res));
-
-  // Services close with the gateway; gateway.ts stays unaware of them.
-  const closeGateway = gateway.close;
-  gateway.close = async (reason) => {
-    await labs.stop();
-    await closeGateway(reason);
-  };
+  const owned = new OwnedPairs();
+  api.get('/tcp-states', (req, res) => tcpStates(req, res, gateway.policy, owned));
+  // Services close with the gateway, before its pages.
+  gateway.onClose(() => labs.stop());
   return labs;
 }
 
-/** `GET /api/tcp-states?pair=LOCAL,REMOTE&pair=LOCAL…` */
-async function tcpStates(req: Request, res: Response): Promise<void> {
+/** The bare address of an endpoint key (`1.2.3.4:80`, `[::1]:80`) and its port. */
+const split = (key: string) => {
+  const at = key.lastIndexOf(':');
+  return { address: key.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(key.slice(at + 1)) };
+};
+
+/** Why the policy hides this query, if it does: the remote side as a connect target, a listener as a listen. */
+function deniedBy(policy: TargetPolicy, q: TcpStateQuery): string | undefined {
+  const side = split(q.remote ?? q.local);
+  const decision = policy.check(side.address, side.port, q.remote ? 'connect' : 'listen');
+  return decision.allowed ? undefined : decision.rule;
+}
+
+/**
+ * `GET /api/tcp-states?pair=LOCAL,REMOTE&pair=LOCAL…`: only pairs of sockets this gateway holds
+ * (or held, for TIME_WAIT) and the policy allows; any other pair answers `state: null`, exactly
+ * as a pair that does not exist, so the API tells nothing about other programs' connections.
+ */
+async function tcpStates(req: Request, res: Response, policy: TargetPolicy, owned: OwnedPairs): Promise<void> {
   const raw = req.query.pair;
   const pairs = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
   if (pairs.length > MAX_STATE_QUERIES) {
@@ -61,10 +76,18 @@ async function tcpStates(req: Request, res: Response): Promise<void> {
     res.status(400).json({ error: err.message, code: err.code });
     return;
   }
-  const table = await readTcpTable();
+  const table = await readTcpTable('/proc', true);
   if (!table) {
     res.json({ available: false, reason: `live TCP states need Linux's /proc/net/tcp; this gateway runs on ${process.platform}` });
     return;
   }
-  res.json({ available: true, results: lookupTcpStates(table, queries) });
+  owned.learn(table, await ownedSocketInodes());
+  const results = lookupTcpStates(table, queries).map((r, i) => {
+    const q = queries[i]!;
+    const denied = deniedBy(policy, q);
+    if (denied) return { local: q.local, ...(q.remote && { remote: q.remote }), state: null, peer: null, denied };
+    if (!owned.has(q.local, q.remote)) return { local: q.local, ...(q.remote && { remote: q.remote }), state: null, peer: null };
+    return r;
+  });
+  res.json({ available: true, results });
 }

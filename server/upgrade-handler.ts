@@ -1,0 +1,150 @@
+import http from 'node:http';
+import type net from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, SUBPROTOCOL } from '../shared/protocol.js';
+import type { AccessControl } from './access-control.js';
+import type { AuditLog } from './audit-log.js';
+import type { Limits } from './config.js';
+import type { ConnectionCap } from './connection-cap.js';
+import { VERSION } from './gateway-handle.js';
+import type { Heartbeat } from './heartbeat.js';
+import { PageSession } from './page-session.js';
+import { parseRequestTarget } from './request-parts.js';
+import type { TargetPolicy } from './target-policy.js';
+import { parseTarget, relayWebsockify } from './websockify-endpoint.js';
+
+/** What the upgrade handler needs from the gateway. */
+export interface UpgradeContext {
+  access: AccessControl;
+  audit: AuditLog;
+  policy: TargetPolicy;
+  limits: Limits;
+  heartbeat: Heartbeat;
+  connections: ConnectionCap;
+}
+
+/**
+ * ws options set on purpose rather than inherited from whichever ws version is installed
+ * (package.json pins one that has them all): no compression, bounded fragments, buffered
+ * chunks and unanswered pings.
+ */
+const WS_OPTIONS = {
+  noServer: true,
+  perMessageDeflate: false,
+  clientTracking: true,
+  maxFragments: 1024,
+  maxBufferedChunks: 64 * 1024,
+  maxPendingAutoPongs: 60,
+  closeTimeout: 5_000,
+  allowSynchronousEvents: true,
+} as const;
+
+/**
+ * The WebSocket side of the gateway: checks Host, Origin and token on every upgrade, then serves
+ * the multiplexed `/ws` (one PageSession per page) and the raw `/websockify`.
+ */
+export class UpgradeHandler {
+  /** Pages served on /ws. */
+  readonly sessions = new Set<PageSession>();
+  /** Streams served on /websockify. */
+  readonly raw = new Set<WebSocket>();
+  private readonly pages: WebSocketServer;
+  private readonly streams: WebSocketServer;
+  private pageCounter = 0;
+
+  constructor(private readonly ctx: UpgradeContext) {
+    this.pages = new WebSocketServer({
+      ...WS_OPTIONS,
+      maxPayload: ctx.limits.frameBytes,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    // websockify's own clients (noVNC) send messages up to 2 MiB: their own, larger limit.
+    this.streams = new WebSocketServer({
+      ...WS_OPTIONS,
+      maxPayload: Math.max(ctx.limits.websockifyMessageBytes, 1),
+      handleProtocols: (protocols) => (protocols.has('binary') ? 'binary' : false),
+    });
+  }
+
+  /** The server's 'upgrade' listener; it never throws (a failure costs that one connection). */
+  readonly handle = (req: http.IncomingMessage, socket: net.Socket, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    // From here the socket is a WebSocket (or refused): the HTTP connection cap no longer counts it.
+    this.ctx.connections.release(socket);
+    try {
+      this.route(req, socket, head);
+    } catch (err) {
+      this.ctx.audit.write('upgrade-error', { from: req.socket.remoteAddress, error: err instanceof Error ? err.name : typeof err });
+      socket.destroy();
+    }
+  };
+
+  private route(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const { access, audit } = this.ctx;
+    const who = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    const deny = (status: number, text: string) => {
+      audit.write('refused', { from: who, origin: req.headers.origin, status, why: text });
+      refuse(socket, status, text + '\n');
+    };
+    const url = parseRequestTarget(req.url);
+    if (!url) return deny(400, 'the request target is not a path');
+    if (!access.hostAllowed(req)) return deny(421, 'unknown Host header');
+    if (!access.originAllowed(req)) return deny(403, `origin ${req.headers.origin} is not allowed (use --allow-origin)`);
+    if (!access.tokenValid(req)) return deny(401, 'missing or wrong token');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    if (url.pathname === '/ws') {
+      if (!offered.includes(SUBPROTOCOL)) return deny(400, `the WebSocket must offer subprotocol ${SUBPROTOCOL} (offered: ${offered.filter(Boolean).join(', ') || 'none'})`);
+      this.pages.handleUpgrade(req, socket, head, (ws) => this.servePage(ws, who, req.headers.origin));
+    } else if (url.pathname === '/websockify') {
+      let target;
+      try {
+        target = parseTarget(url.searchParams.get('target'));
+      } catch (err) {
+        return deny(400, (err as Error).message);
+      }
+      if (offered.some(Boolean) && !offered.includes('binary')) return deny(400, 'only the "binary" subprotocol is supported (base64 is not)');
+      if (this.raw.size >= this.ctx.limits.websockifyStreams) return deny(503, `the gateway already relays ${this.raw.size} websockify streams (--max-websockify)`);
+      this.streams.handleUpgrade(req, socket, head, (ws) => {
+        this.raw.add(ws);
+        this.ctx.heartbeat.watch(ws);
+        ws.on('close', () => this.raw.delete(ws));
+        relayWebsockify(ws, target, { policy: this.ctx.policy, limits: this.ctx.limits, audit: audit.write, label: `websockify@${who}` });
+      });
+    } else {
+      deny(404, `no WebSocket endpoint at ${url.pathname.slice(0, 64)} (use /ws or /websockify)`);
+    }
+  }
+
+  /** Pages and websockify streams, and the sockets they hold. */
+  stats(): { pages: number; sockets: number } {
+    return { pages: this.sessions.size + this.raw.size, sockets: [...this.sessions].reduce((n, s) => n + s.socketCount, 0) + this.raw.size };
+  }
+
+  /** Tells every page and stream `reason`; those still open after 500 ms are cut. */
+  shutdown(reason: string): void {
+    for (const s of this.sessions) s.shutdown(reason);
+    for (const ws of this.raw) ws.close(CloseCode.GoingAway, reason);
+    setTimeout(() => {
+      for (const ws of [...this.pages.clients, ...this.streams.clients]) ws.terminate();
+    }, 500).unref();
+  }
+
+  private servePage(ws: WebSocket, who: string, origin: string | undefined): void {
+    const { limits, audit } = this.ctx;
+    if (this.sessions.size >= limits.pages) {
+      audit.write('refused', { from: who, why: 'too many pages' });
+      return ws.close(CloseCode.TooManyPages, `the gateway already serves ${this.sessions.size} pages (--max-pages)`);
+    }
+    const label = `#${++this.pageCounter}@${who}`;
+    this.ctx.heartbeat.watch(ws);
+    const session = new PageSession(ws, { limits, policy: this.ctx.policy, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label);
+    this.sessions.add(session);
+    ws.on('close', () => this.sessions.delete(session));
+    audit.write('page', { page: label, origin });
+  }
+}
+
+/** Answers a refused upgrade with a plain HTTP status and closes the socket. */
+function refuse(socket: net.Socket, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+}
