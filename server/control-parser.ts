@@ -1,5 +1,6 @@
 import { ErrorCode, GATEWAY_ID_BASE, MAX_SOCKET_ID, type ClientMessage } from '../shared/protocol.js';
 import { GatewayError } from './gateway-error.js';
+import { rangeOf } from './number-ranges.js';
 
 type FieldType = 'string' | 'host' | 'port' | 'uint' | 'bool' | 'tls' | 'dnsQueryType';
 type Schema = Record<string, { type: FieldType; required?: boolean }>;
@@ -82,9 +83,11 @@ function checkField(t: string, name: string, type: FieldType, v: unknown): void 
     case 'port':
       if (!isUint(v) || v > 65535) throw bad('a port number 0–65535');
       return;
-    case 'uint':
-      if (!isUint(v)) throw bad('a non-negative integer');
+    case 'uint': {
+      const r = rangeOf(name);
+      if (!isUint(v) || v < r.min || v > r.max) throw bad(`an integer ${r.min}–${r.max}${r.why ? ` (${r.why})` : ''}`);
       return;
+    }
     case 'bool':
       if (typeof v !== 'boolean') throw bad('true or false');
       return;

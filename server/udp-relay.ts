@@ -81,8 +81,6 @@ export class UdpRelay implements Relay {
       type: local.family === 6 ? 'udp6' : 'udp4',
       reuseAddr: msg.reuseAddr ?? false,
       ipv6Only: msg.ipv6Only ?? false,
-      recvBufferSize: msg.receiveBufferSize,
-      sendBufferSize: msg.sendBufferSize,
     });
     const relay = new UdpRelay(id, socket, page, msg.credit ?? page.limits.receiveWindow);
     relay.family = local.family;
@@ -94,6 +92,10 @@ export class UdpRelay implements Relay {
           resolve();
         });
       });
+      // Set here, inside the try: passed to createSocket, Node applies them in its bind callback
+      // and a refused size (ERR_SOCKET_BUFFER_SIZE) is thrown there, outside any try.
+      if (msg.receiveBufferSize) socket.setRecvBufferSize(msg.receiveBufferSize);
+      if (msg.sendBufferSize) socket.setSendBufferSize(msg.sendBufferSize);
       if (remote) {
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
