@@ -3,6 +3,7 @@ import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../share
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
 import { SendCredit } from './send-credit.js';
+import { BoundedWriter } from './write-queue-bound.js';
 
 /** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
 const CLOSE_FLUSH_MS = 2000;
@@ -37,6 +38,7 @@ export class TcpRelay implements Relay {
   private seq = 0;
   private credit: number;
   readonly sendCredit: SendCredit;
+  private readonly writer: BoundedWriter;
   private ended = false;
   private closing = false;
   private corkLeft = 0;
@@ -60,6 +62,11 @@ export class TcpRelay implements Relay {
   ) {
     this.credit = Math.min(initialCredit, page.limits.receiveWindow);
     this.sendCredit = new SendCredit(id, page.limits.sendWindow);
+    // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
+    this.writer = new BoundedWriter(socket, (n, err) => {
+      if (!err && !this.outCounted) this.bytesOut += n;
+      this.page.ack(this, n);
+    });
     socket.on('data', this.onData);
     socket.on('end', () => {
       page.send({ t: 'eof', id });
@@ -122,14 +129,12 @@ export class TcpRelay implements Relay {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: write after ${this.ended ? 'end' : 'close'}; ${payload.length} bytes dropped`);
     }
     const n = payload.byteLength;
+    // An empty write costs no credit but a queue entry: a stream of them grew the heap without bound.
+    if (n === 0) throw new GatewayError(ErrorCode.BadMessage, `socket ${this.id}: a Data frame must carry at least one byte`);
     this.sendCredit.spend(n);
     this.submitted += n;
     this.lastActivity = Date.now();
-    // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
-    this.socket.write(payload, (err) => {
-      if (!err && !this.outCounted) this.bytesOut += n;
-      this.page.ack(this, n);
-    });
+    this.writer.write(payload);
     if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
   }
 
@@ -271,6 +276,7 @@ export class TcpRelay implements Relay {
     if (this.ended) return;
     this.ended = true;
     this.uncork();
+    this.writer.flush();
     this.socket.end();
   }
 
@@ -279,6 +285,7 @@ export class TcpRelay implements Relay {
     if (this.closing) return;
     this.closing = true;
     this.uncork();
+    this.writer.flush();
     if (reset) {
       this.socket.resetAndDestroy();
       return;
@@ -305,7 +312,7 @@ export class TcpRelay implements Relay {
       // Not yet in the kernel: Node's buffer plus what libuv still queues of the write in progress
       // (a TLS handle queues ciphertext, which does not map to page bytes, so it is not subtracted).
       const inProgressTaken = state.writing && typeof state.writelen === 'number' ? state.writelen - (!('encrypted' in this.socket) && typeof queued === 'number' ? queued : 0) : 0;
-      this.bytesOut = this.submitted - (state.length - inProgressTaken);
+      this.bytesOut = this.submitted - (state.length + this.writer.held - inProgressTaken);
       // Final: completion callbacks still queued are part of this count already.
       this.outCounted = true;
     }
