@@ -3,6 +3,7 @@ import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type SetMsg } from '../share
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
 import { SendCredit } from './send-credit.js';
+import { resetConnection } from './tcp-connector.js';
 import { BoundedWriter } from './write-queue-bound.js';
 
 /** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
@@ -285,11 +286,11 @@ export class TcpRelay implements Relay {
     if (this.closing) return;
     this.closing = true;
     this.uncork();
-    this.writer.flush();
     if (reset) {
-      this.socket.resetAndDestroy();
+      resetConnection(this.socket);
       return;
     }
+    this.writer.flush();
     // Flush what the page already sent, then FIN; never wait on a peer that does not read.
     const timer = setTimeout(() => this.destroySocket(), CLOSE_FLUSH_MS);
     timer.unref();
