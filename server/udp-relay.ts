@@ -4,6 +4,7 @@ import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type SetMsg, type UdpBindMs
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageLink, Relay } from './relay.js';
 import { SendCredit } from './send-credit.js';
+import { socketAddress } from './target-policy.js';
 
 /**
  * Datagrams all UDP sockets of one page may have waiting for the pacer. Send credit counts
@@ -244,8 +245,9 @@ export class UdpRelay implements Relay {
     };
     this.lastActivity = Date.now();
     try {
+      // To the checked address in canonical form, never a NAT64/compatible spelling of it.
       if (this.remote) this.socket.send(d.payload, done);
-      else this.socket.send(d.payload, d.port, address, done);
+      else this.socket.send(d.payload, d.port, socketAddress(address, this.family), done);
     } catch (err) {
       this.failed(d, err);
     }
