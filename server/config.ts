@@ -7,7 +7,7 @@ import type { LookupFn } from './target-policy.js';
 export const DEFAULT_PORT = 8750;
 
 /** Every limit, its default, and the CLI flag that changes it (also documented in docs/SECURITY.md). */
-export const DEFAULT_LIMITS: GatewayLimits & { pages: number; udpBytesPerSecond: number } = {
+export const DEFAULT_LIMITS: GatewayLimits & { pages: number; udpBytesPerSecond: number; multicastTtlMax: number } = {
   socketsPerPage: 256,
   pages: 32,
   receiveWindow: 1 << 20,
@@ -18,6 +18,8 @@ export const DEFAULT_LIMITS: GatewayLimits & { pages: number; udpBytesPerSecond:
   idleTimeoutMs: 0,
   udpDatagramsPerSecond: 1000,
   udpBytesPerSecond: 8 << 20,
+  /** Highest multicast TTL a page may set: 1 keeps datagrams on the local segment. */
+  multicastTtlMax: 1,
 };
 export type Limits = typeof DEFAULT_LIMITS;
 
@@ -32,6 +34,7 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'idle-timeout': 'idleTimeoutMs',
   'udp-rate': 'udpDatagramsPerSecond',
   'udp-bytes-rate': 'udpBytesPerSecond',
+  'max-multicast-ttl': 'multicastTtlMax',
 };
 
 export interface GatewayOptions {
@@ -82,12 +85,17 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --idle-timeout MS      close sockets idle this long; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs})
   --udp-rate N           datagrams per second per UDP socket (default ${DEFAULT_LIMITS.udpDatagramsPerSecond})
   --udp-bytes-rate B     bytes per second per UDP socket (default ${DEFAULT_LIMITS.udpBytesPerSecond})
+  --max-multicast-ttl N  highest multicast TTL a page may set, 0–255 (default ${DEFAULT_LIMITS.multicastTtlMax}:
+                         the local segment only)
   --quiet                no audit log on stderr
   --help                 this text
 
-Default policy: loopback, private LAN (RFC 1918, link-local, ULA), multicast and broadcast
-allowed; cloud metadata (169.254.169.254) and everything public denied; listening below
-port 1024 denied. Rules apply to resolved addresses.
+Default policy: loopback, private LAN (RFC 1918, link-local, ULA), link-local and
+admin-scoped multicast (224.0.0.0/24, 239.0.0.0/8) and broadcast allowed; cloud metadata and
+agents (169.254.169.254, 169.254.170.2, 169.254.170.23, fd00:ec2::254, fd00:ec2::23) and
+everything public denied; listening below port 1024 denied unless a rule names the port.
+Rules apply to resolved addresses, in every IPv4/IPv6 spelling; NAT64 (64:ff9b::/96) and
+IPv4-compatible addresses are checked and dialled as the IPv4 address they embed.
 `;
 
 /** Thrown for a bad command line or config file; the CLI prints it with the help hint. */

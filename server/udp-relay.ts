@@ -265,6 +265,10 @@ export class UdpRelay implements Relay {
     if (msg.noDelay !== undefined || msg.keepAliveDelay !== undefined || msg.corkWrites !== undefined) {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is UDP: noDelay, keepAliveDelay and corkWrites are TCP options`);
     }
+    const ttlMax = this.page.limits.multicastTtlMax;
+    if (msg.multicastTTL !== undefined && msg.multicastTTL > ttlMax) {
+      throw new GatewayError(ErrorCode.BadOption, `"multicastTTL" ${msg.multicastTTL} is over this gateway's limit of ${ttlMax} (--max-multicast-ttl)`);
+    }
     try {
       if (msg.broadcast !== undefined) this.socket.setBroadcast(msg.broadcast);
       if (msg.multicastTTL !== undefined) this.socket.setMulticastTTL(msg.multicastTTL);
