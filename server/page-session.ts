@@ -305,6 +305,7 @@ export class PageSession implements PageLink {
           tls: msg.tls,
           family: msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0,
           signal,
+          owner: this.label,
         });
         return new TcpRelay(msg.id, socket, this, msg.credit ?? this.limits.receiveWindow);
       }

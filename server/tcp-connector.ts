@@ -2,6 +2,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { ErrorCode, type TlsOptions } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
+import { registerOwner } from './labs/connection-owners.js';
 import type { TargetPolicy } from './target-policy.js';
 
 const tcpUnder = new WeakMap<net.Socket, net.Socket>();
@@ -27,6 +28,8 @@ export interface ConnectRequest {
   tls?: TlsOptions;
   family?: 0 | 4 | 6;
   signal?: AbortSignal;
+  /** The page dialling (its label), so loopback lab services can count connections per page. */
+  owner?: string;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Pro
     const onAbort = () => fail(new GatewayError(ErrorCode.Aborted, 'connect abandoned: the page closed the socket'));
     const onReady = () => {
       cleanup();
+      if (req.owner !== undefined) registerOwner(raw, req.owner);
       resolve(socket);
     };
     const cleanup = () => {
