@@ -102,7 +102,9 @@ export function parseRule(action: 'allow' | 'deny', text: string, source: string
  * addresses; wider IPv6 ranges keep matching the address as written too (ctx.original).
  */
 function canonicalRange(base: IP, bits: number): [IP, number] {
-  if (base.kind() !== 'ipv6' || bits < 96) return [base, bits];
+  // Exactly /96 is a whole translation space (`--deny 64:ff9b::/96`: no NAT64 spellings), not
+  // "every IPv4 address": it keeps matching addresses as written in it.
+  if (base.kind() !== 'ipv6' || bits <= 96) return [base, bits];
   const embedded = embeddedIPv4(base as ipaddr.IPv6);
   return embedded ? [embedded, bits - 96] : [base, bits];
 }

@@ -45,6 +45,8 @@ describe('NAT64, IPv4-compatible and IPv4-mapped spellings (item 6)', () => {
     // A rule for the whole NAT64 prefix covers every address written in it.
     const noNat64 = policyOf({ deny: ['64:ff9b::/96'] });
     expect(await denial(noNat64, '64:ff9b::7f00:1', 8080, 'connect')).toBe('DENIED --deny 64:ff9b::/96');
+    // ... and is not read as "every IPv4 address".
+    expect(await denial(noNat64, '127.0.0.1', 8080, 'connect')).toBe('allowed 127.0.0.1');
   });
 });
 
