@@ -265,6 +265,8 @@ export class UdpRelay implements Relay {
     if (msg.noDelay !== undefined || msg.keepAliveDelay !== undefined || msg.corkWrites !== undefined) {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is UDP: noDelay, keepAliveDelay and corkWrites are TCP options`);
     }
+    // Closing: Node has dropped the handle already, and its setters would throw a TypeError.
+    if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is closing`);
     const ttlMax = this.page.limits.multicastTtlMax;
     if (msg.multicastTTL !== undefined && msg.multicastTTL > ttlMax) {
       throw new GatewayError(ErrorCode.BadOption, `"multicastTTL" ${msg.multicastTTL} is over this gateway's limit of ${ttlMax} (--max-multicast-ttl)`);
@@ -281,6 +283,7 @@ export class UdpRelay implements Relay {
   /** Joins or leaves a multicast group after checking the group against the policy. */
   async membership(join: boolean, group: string, iface?: string): Promise<void> {
     const target = await this.page.policy.resolve(group, 0, 'join');
+    if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is closing`);
     if (!/^(22[4-9]|23\d)\./.test(target.address) && !target.address.toLowerCase().startsWith('ff')) {
       throw new GatewayError(ErrorCode.BadOption, `${group} is not a multicast address`);
     }

@@ -92,6 +92,20 @@ describe('control-message numbers are range-checked before any Node API sees the
   });
 });
 
+describe('socket options the OS refuses are errors with a code, never INTERNAL (found by fuzzing)', () => {
+  it('multicastInterface of the other family is BAD_OPTION; set on a closing UDP socket is INVALID_STATE', async () => {
+    const page = await ProtocolClient.connect(gp.origin, gp.token);
+    expect(await page.request({ t: 'udp.bind', id: 1, host: '127.0.0.1', multicastInterface: '::1' })).toMatchObject({ code: 'BAD_OPTION', osCode: 'ENOPROTOOPT' });
+    expect(await page.request({ t: 'udp.bind', id: 2, host: '127.0.0.1' })).toMatchObject({ t: 'opened' });
+    const closed = page.request({ t: 'close', id: 2 });
+    // Sent before the close completes: the relay is still listed, its handle already gone.
+    const set = page.request({ t: 'set', id: 2, broadcast: true });
+    expect(await closed).toMatchObject({ t: 'closed' });
+    expect(await set).toMatchObject({ t: 'error', code: expect.stringMatching(/^(INVALID_STATE|UNKNOWN_SOCKET)$/) });
+    await page.close();
+  });
+});
+
 describe('Data frames at a peer that does not read', () => {
   it('a zero-length Data frame is BAD_MESSAGE and the socket stays usable', async () => {
     const page = await ProtocolClient.connect(gp.origin, gp.token);
