@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHUNK_HEADER, CREDIT_FRAME, DATA_HEADER, Frame, encodeCounter, encodeData, encodeDatagram, encodeSendTo } from '../../shared/protocol.js';
 import { DEFAULT_LIMITS } from '../../server/config.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
@@ -95,7 +95,7 @@ describe('fuzz: binary frames against a real gateway', () => {
         f[0] = kind;
         new DataView(f.buffer).setUint32(1, kind === Frame.SendTo ? NOBODY : 1);
         page.sendBinary(f);
-        if (size > MAX) await page.next(() => false, 3_000).catch(() => undefined);
+        if (size > MAX) await page.until(() => page.closeCode !== undefined, 5_000);
         await endBatch(t, page);
       }
     }
@@ -105,7 +105,8 @@ describe('fuzz: binary frames against a real gateway', () => {
     const page: ProtocolClient = await fuzzPage(t);
     for (let i = 0; i < 100; i++) page.write(1, new Uint8Array([i]));
     page.sendBinary(new Uint8Array(MAX + 1));
-    await page.next(() => false, 3_000).catch(() => undefined);
+    await page.until(() => page.closeCode !== undefined, 5_000);
+    expect(page.closeCode).toBe(1009);
     await endBatch(t, page);
   });
 });
