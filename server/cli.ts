@@ -1,9 +1,11 @@
 import { ConfigError, HELP, parseCommandLine } from './config.js';
 import { startGateway } from './gateway.js';
 import { attachLabs } from './labs/labs-api.js';
+import { installProcessGuard } from './process-guard.js';
 
 /** `sockgate [flags]`: starts the gateway, prints the page URL, stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  installProcessGuard();
   let options;
   try {
     options = parseCommandLine(process.argv.slice(2));

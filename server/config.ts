@@ -14,6 +14,7 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   headersTimeoutMs: number;
   websockifyStreams: number;
   websockifyMessageBytes: number;
+  multicastTtlMax: number;
 } = {
   socketsPerPage: 256,
   pages: 32,
@@ -33,6 +34,8 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   websockifyStreams: 32,
   // websockify relays 2 MiB messages; noVNC clients may send that much in one.
   websockifyMessageBytes: 4 << 20,
+  /** Highest multicast TTL a page may set: 1 keeps datagrams on the local segment. */
+  multicastTtlMax: 1,
 };
 export type Limits = typeof DEFAULT_LIMITS;
 
@@ -51,6 +54,7 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'headers-timeout': 'headersTimeoutMs',
   'max-websockify': 'websockifyStreams',
   'max-websockify-message': 'websockifyMessageBytes',
+  'max-multicast-ttl': 'multicastTtlMax',
 };
 
 export interface GatewayOptions {
@@ -105,12 +109,17 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --headers-timeout MS   a request's headers must arrive within this (default ${DEFAULT_LIMITS.headersTimeoutMs})
   --max-websockify N     /websockify streams at once, not counted in --max-pages (default ${DEFAULT_LIMITS.websockifyStreams})
   --max-websockify-message B  largest /websockify message (default ${DEFAULT_LIMITS.websockifyMessageBytes})
+  --max-multicast-ttl N  highest multicast TTL a page may set, 0–255 (default ${DEFAULT_LIMITS.multicastTtlMax}:
+                         the local segment only)
   --quiet                no audit log on stderr
   --help                 this text
 
-Default policy: loopback, private LAN (RFC 1918, link-local, ULA), multicast and broadcast
-allowed; cloud metadata (169.254.169.254) and everything public denied; listening below
-port 1024 denied. Rules apply to resolved addresses.
+Default policy: loopback, private LAN (RFC 1918, link-local, ULA), link-local and
+admin-scoped multicast (224.0.0.0/24, 239.0.0.0/8) and broadcast allowed; cloud metadata and
+agents (169.254.169.254, 169.254.170.2, 169.254.170.23, fd00:ec2::254, fd00:ec2::23) and
+everything public denied; listening below port 1024 denied unless a rule names the port.
+Rules apply to resolved addresses, in every IPv4/IPv6 spelling; NAT64 (64:ff9b::/96) and
+IPv4-compatible addresses are checked and dialled as the IPv4 address they embed.
 `;
 
 /** Thrown for a bad command line or config file; the CLI prints it with the help hint. */

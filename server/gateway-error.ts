@@ -33,6 +33,12 @@ const OS_CODES: Record<string, ErrorCode> = {
   EPERM: ErrorCode.Permission,
   EMSGSIZE: ErrorCode.TooBig,
   EINVAL: ErrorCode.BadOption,
+  // Socket options the kernel refuses for this socket (found by fuzzing multicastInterface).
+  ENOPROTOOPT: ErrorCode.BadOption,
+  EAFNOSUPPORT: ErrorCode.BadOption,
+  EOPNOTSUPP: ErrorCode.BadOption,
+  ENOTSUP: ErrorCode.BadOption,
+  ENODEV: ErrorCode.BadOption,
 };
 
 /** Maps any thrown value (Node system error, TLS error, GatewayError) to a GatewayError. */

@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import type { WebSocket } from 'ws';
 import {
+  CloseCode,
   ErrorCode,
   Frame,
   FrameError,
@@ -53,7 +54,13 @@ export class PageSession implements PageLink {
   ) {
     this.limits = ctx.limits;
     this.policy = ctx.policy;
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => {
+      try {
+        this.onMessage(data as Buffer, isBinary);
+      } catch (err) {
+        this.fault(err);
+      }
+    });
     ws.on('close', () => this.teardown(ErrorCode.Shutdown));
     ws.on('error', () => this.teardown(ErrorCode.Shutdown));
     this.send({ t: 'welcome', version: PROTOCOL_VERSION, gateway: ctx.gatewayName, limits: this.publicLimits() });
@@ -284,6 +291,7 @@ export class PageSession implements PageLink {
           tls: msg.tls,
           family: msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0,
           signal,
+          owner: this.label,
         });
         return new TcpRelay(msg.id, socket, this, msg.credit ?? this.limits.receiveWindow);
       }
@@ -347,6 +355,13 @@ export class PageSession implements PageLink {
     this.send({ t: 'shutdown', reason });
     this.ws.close(1001, reason.slice(0, 120));
     this.teardown(ErrorCode.Shutdown);
+  }
+
+  /** A throw nothing expected while handling this page: log it with a code, close this page with 1011, keep the process. */
+  private fault(err: unknown): void {
+    this.audit('page-fault', { code: ErrorCode.Internal, error: String((err as Error)?.message ?? err).slice(0, 200) });
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(CloseCode.Internal, 'internal error (INTERNAL)');
+    this.teardown(ErrorCode.Internal);
   }
 
   /** The page is gone: every socket it owned is destroyed now. */

@@ -3,6 +3,7 @@ import net from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { ErrorCode } from '../shared/protocol.js';
 import { GatewayError } from './gateway-error.js';
+import { listInterfaces } from './network-interfaces.js';
 
 type IP = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -16,10 +17,14 @@ export interface PolicyRule {
   label: string;
   match: (ip: IP, ctx: MatchContext) => boolean;
   ports?: readonly [number, number];
+  /** The address range of a CIDR rule (keywords have none). */
+  range?: readonly [IP, number];
 }
 
 interface MatchContext {
   broadcastAddresses: ReadonlySet<string>;
+  /** The address as written, when its canonical form differs (an IPv6 spelling of IPv4). */
+  original?: IP;
 }
 
 export interface Decision {
@@ -81,23 +86,43 @@ export function parseRule(action: 'allow' | 'deny', text: string, source: string
   } catch {
     throw fail('not an address, CIDR range or keyword');
   }
-  const [base, bits] = range;
+  const [base, bits] = canonicalRange(range[0], range[1]);
   return {
     action,
     label,
     ports,
-    match: (ip) => ip.kind() === base.kind() && ip.match(base as never, bits),
+    range: [base, bits],
+    match: (ip, ctx) => (ip.kind() === base.kind() && ip.match(base as never, bits)) || (ctx.original !== undefined && ctx.original.kind() === base.kind() && ctx.original.match(base as never, bits)),
   };
 }
 
+/**
+ * A rule written in an IPv6 form of IPv4 space (`::ffff:127.0.0.3/128`, `64:ff9b::a00:0/104`,
+ * `::127.0.0.1`) becomes the IPv4 range it stands for, so it matches every spelling of those
+ * addresses; wider IPv6 ranges keep matching the address as written too (ctx.original).
+ */
+function canonicalRange(base: IP, bits: number): [IP, number] {
+  // Exactly /96 is a whole translation space (`--deny 64:ff9b::/96`: no NAT64 spellings), not
+  // "every IPv4 address": it keeps matching addresses as written in it.
+  if (base.kind() !== 'ipv6' || bits <= 96) return [base, bits];
+  const embedded = embeddedIPv4(base as ipaddr.IPv6);
+  return embedded ? [embedded, bits - 96] : [base, bits];
+}
+
 /** Cloud metadata endpoints: link-local, so the allow list below would let them through. */
-const DEFAULT_DENY = ['169.254.169.254/32', 'fd00:ec2::254/128'];
+const DEFAULT_DENY = [
+  '169.254.169.254/32', 'fd00:ec2::254/128',
+  // ECS task metadata and credentials; EKS Pod Identity agent (IPv4 and IPv6).
+  '169.254.170.2/32', '169.254.170.23/32', 'fd00:ec2::23/128',
+];
 /** Loopback, RFC 1918, link-local, ULA, and local-scope multicast and broadcast. */
 const DEFAULT_ALLOW = [
   '127.0.0.0/8', '::1/128',
   '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16',
   '169.254.0.0/16', 'fc00::/7', 'fe80::/10',
-  '224.0.0.0/4', '255.255.255.255/32', 'ff01::/16', 'ff02::/16', 'ff05::/16',
+  // Multicast: link-local (224.0.0.0/24) and administratively scoped (239.0.0.0/8) groups only;
+  // global-scope groups need an explicit --allow.
+  '224.0.0.0/24', '239.0.0.0/8', '255.255.255.255/32', 'ff01::/16', 'ff02::/16', 'ff05::/16',
 ];
 const DEFAULT_RULES: PolicyRule[] = [
   ...DEFAULT_DENY.map((cidr) => parseRule('deny', cidr, 'default')),
@@ -110,16 +135,29 @@ const DEFAULT_RULES: PolicyRule[] = [
  */
 export function canonicalAddress(text: string): IP {
   const ip = ipaddr.parse(text.replace(/%.*$/, ''));
-  if (ip.kind() === 'ipv6') {
-    const v6 = ip as ipaddr.IPv6;
-    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
-    const p = v6.parts;
-    const compat = p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0 && (p[6]! !== 0 || p[7]! > 1);
-    if (compat || v6.range() === 'rfc6052') {
-      return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
-    }
-  }
-  return ip;
+  return (ip.kind() === 'ipv6' && embeddedIPv4(ip as ipaddr.IPv6)) || ip;
+}
+
+/** The IPv4 address inside a mapped, compatible or NAT64 (64:ff9b::/96) IPv6 address, if any. */
+function embeddedIPv4(v6: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address();
+  const p = v6.parts;
+  const compat = p[0] === 0 && p[1] === 0 && p[2] === 0 && p[3] === 0 && p[4] === 0 && p[5] === 0 && (p[6]! !== 0 || p[7]! > 1);
+  if (compat || v6.range() === 'rfc6052') return new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
+  return undefined;
+}
+
+/**
+ * The address to hand the socket for a checked `address`: its canonical form, so what is
+ * reached is exactly what was checked (a NAT64 or IPv4-compatible spelling is dialled as the
+ * IPv4 address it embeds, never as IPv6 that would leave the host). On an IPv6 socket an IPv4
+ * address is written IPv4-mapped, which the kernel sends as that IPv4 address.
+ */
+export function socketAddress(address: string, socketFamily: 4 | 6 = 4): string {
+  const zone = /%.*$/.exec(address)?.[0] ?? '';
+  const ip = canonicalAddress(address);
+  if (ip.kind() === 'ipv6') return ip.toString() + zone;
+  return socketFamily === 6 ? `::ffff:${ip.toString()}` : ip.toString();
 }
 
 export interface TargetPolicyOptions {
@@ -146,7 +184,6 @@ export interface ResolvedTarget {
 export class TargetPolicy {
   private readonly userRules: PolicyRule[];
   private readonly lookup: LookupFn;
-  private readonly ctx: MatchContext;
 
   constructor(options: TargetPolicyOptions = {}) {
     this.userRules = [
@@ -154,7 +191,23 @@ export class TargetPolicy {
       ...(options.allow ?? []).map((r) => parseRule('allow', r, '--allow')),
     ];
     this.lookup = options.lookup ?? systemLookup;
-    this.ctx = { broadcastAddresses: new Set(options.broadcastAddresses ?? []) };
+    this.staticBroadcast = [...(options.broadcastAddresses ?? [])];
+  }
+
+  private readonly staticBroadcast: string[];
+  private broadcastCache: { at: number; set: ReadonlySet<string> } | undefined;
+
+  /**
+   * Directed broadcast addresses: those given at start plus this host's interfaces now (re-read
+   * at most once a second), so `--deny broadcast` covers an interface added after start.
+   */
+  private broadcastAddresses(): ReadonlySet<string> {
+    const now = Date.now();
+    if (!this.broadcastCache || now - this.broadcastCache.at > 1000) {
+      const live = listInterfaces().flatMap((i) => (i.broadcast ? [i.broadcast] : []));
+      this.broadcastCache = { at: now, set: new Set([...this.staticBroadcast, ...live]) };
+    }
+    return this.broadcastCache.set;
   }
 
   /** The rules in evaluation order, as users read them. */
@@ -165,25 +218,38 @@ export class TargetPolicy {
   /** Checks one literal address (already resolved). */
   check(address: string, port: number, op: Operation): Decision {
     let ip: IP;
+    let written: IP;
     try {
       ip = canonicalAddress(address);
+      written = ipaddr.parse(address.replace(/%.*$/, ''));
     } catch {
       return { allowed: false, rule: `not an IP address: ${address}` };
     }
+    const ctx: MatchContext = { broadcastAddresses: this.broadcastAddresses(), ...(written.kind() !== ip.kind() && { original: written }) };
     const unspecified = ip.range() === 'unspecified';
     if (unspecified && (op === 'connect' || op === 'send' || op === 'join')) {
       return { allowed: false, rule: 'builtin: the unspecified address (0.0.0.0, ::) is not a target' };
     }
     const inPorts = (r: PolicyRule) => !r.ports || (port >= r.ports[0] && port <= r.ports[1]);
-    for (const rule of this.userRules) {
-      if (rule.match(ip, this.ctx) && inPorts(rule)) return { allowed: rule.action === 'allow', rule: rule.label };
+    const privileged = (op === 'listen' || op === 'bind') && port > 0 && port < 1024;
+    // A wildcard bind receives on every local address: a deny rule for any of them, on this
+    // port, covers it (else 0.0.0.0:P with reuseAddr sidesteps --deny 127.0.0.1:P).
+    if (unspecified && (op === 'listen' || op === 'bind')) {
+      const hit = this.userRules.find((r) => r.action === 'deny' && r.ports && inPorts(r) && coversLocalAddress(r, ctx));
+      if (hit) return { allowed: false, rule: `${hit.label} (a wildcard bind covers every local address)` };
     }
-    if ((op === 'listen' || op === 'bind') && port > 0 && port < 1024) {
+    for (const rule of this.userRules) {
+      if (!rule.match(ip, ctx) || !inPorts(rule)) continue;
+      // A broad allow (any, 127.0.0.0/8) does not lift the privileged-port rule: only a rule that names the port does.
+      if (rule.action === 'allow' && privileged && !rule.ports) continue;
+      return { allowed: rule.action === 'allow', rule: rule.label };
+    }
+    if (privileged) {
       return { allowed: false, rule: 'default deny: privileged port (< 1024) — add --allow ADDRESS:PORT to permit' };
     }
     if (unspecified) return { allowed: true, rule: 'default allow: all interfaces' };
     for (const rule of DEFAULT_RULES) {
-      if (rule.match(ip, this.ctx) && inPorts(rule)) return { allowed: rule.action === 'allow', rule: rule.label };
+      if (rule.match(ip, ctx) && inPorts(rule)) return { allowed: rule.action === 'allow', rule: rule.label };
     }
     return { allowed: false, rule: 'default deny: public internet (add --allow CIDR to permit)' };
   }
@@ -216,7 +282,8 @@ export class TargetPolicy {
         const shown = address === name ? address : `${host} → ${address}`;
         throw new GatewayError(ErrorCode.Denied, `${op} to ${shown} port ${port} denied by ${decision.rule}`, { rule: decision.rule });
       }
-      first ??= { address, family: net.isIPv6(address) ? 6 : 4, decision };
+      const canonical = socketAddress(address);
+      first ??= { address: canonical, family: net.isIPv6(canonical) ? 6 : 4, decision };
     }
     return first!;
   }
@@ -228,4 +295,23 @@ export function normaliseHost(host: string): string {
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
   if (h.endsWith('.') && !net.isIP(h)) h = h.slice(0, -1);
   return h;
+}
+
+/**
+ * Whether a rule matches some address this host receives on: all of 127.0.0.0/8 and ::1, and
+ * every interface address (read now, so interfaces added after start count).
+ */
+function coversLocalAddress(rule: PolicyRule, ctx: MatchContext): boolean {
+  if (rule.range) {
+    const [base, bits] = rule.range;
+    if (base.kind() === 'ipv4' && (bits < 8 ? ipaddr.parse('127.0.0.1').match(base as never, bits) : (base as ipaddr.IPv4).octets[0] === 127)) return true;
+  }
+  const local = ['127.0.0.1', '::1', ...listInterfaces().map((i) => i.address)];
+  return local.some((a) => {
+    try {
+      return rule.match(canonicalAddress(a), { broadcastAddresses: ctx.broadcastAddresses });
+    } catch {
+      return false;
+    }
+  });
 }

@@ -2,7 +2,22 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { ErrorCode, type TlsOptions } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
+import { registerOwner } from './labs/connection-owners.js';
 import type { TargetPolicy } from './target-policy.js';
+
+const tcpUnder = new WeakMap<net.Socket, net.Socket>();
+
+/** The TCP socket under a TLS socket made by {@link connectTcp} (the socket itself for plain TCP). */
+export function tcpSocketOf(socket: net.Socket): net.Socket {
+  return tcpUnder.get(socket) ?? socket;
+}
+
+/** Sends RST on the connection (TCP or TLS over TCP) and destroys it. */
+export function resetConnection(socket: net.Socket): void {
+  const raw = tcpSocketOf(socket);
+  if (!raw.destroyed) raw.resetAndDestroy();
+  socket.destroy();
+}
 
 export interface ConnectRequest {
   host: string;
@@ -13,6 +28,8 @@ export interface ConnectRequest {
   tls?: TlsOptions;
   family?: 0 | 4 | 6;
   signal?: AbortSignal;
+  /** The page dialling (its label), so loopback lab services can count connections per page. */
+  owner?: string;
 }
 
 /**
@@ -32,17 +49,25 @@ export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Pro
     keepAlive: (req.keepAliveDelay ?? 0) > 0,
     keepAliveInitialDelay: req.keepAliveDelay ?? 0,
   };
+  // TLS runs over a TCP socket of our own, so a reset can reach the TCP handle underneath
+  // (a TLSSocket's own handle is a TLSWrap, which resetAndDestroy() refuses).
+  const raw = net.connect(base);
   const socket = req.tls
     ? tls.connect({
-        ...base,
+        socket: raw,
         servername: req.tls.servername ?? (net.isIP(req.host.replace(/^\[|\]$/g, '')) ? undefined : req.host.replace(/\.$/, '')),
         rejectUnauthorized: !req.tls.insecure,
       })
-    : net.connect(base);
+    : raw;
+  if (socket !== raw) {
+    tcpUnder.set(socket, raw);
+    raw.once('error', (err) => socket.destroy(err));
+  }
   return new Promise<net.Socket>((resolve, reject) => {
     const fail = (err: unknown) => {
       cleanup();
       socket.destroy();
+      raw.destroy();
       reject(toGatewayError(err));
     };
     const timer = setTimeout(
@@ -52,6 +77,7 @@ export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Pro
     const onAbort = () => fail(new GatewayError(ErrorCode.Aborted, 'connect abandoned: the page closed the socket'));
     const onReady = () => {
       cleanup();
+      if (req.owner !== undefined) registerOwner(raw, req.owner);
       resolve(socket);
     };
     const cleanup = () => {

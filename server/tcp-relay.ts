@@ -4,6 +4,8 @@ import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
 import { PulledReader } from './pulled-reader.js';
+import { resetConnection } from './tcp-connector.js';
+import { BoundedWriter } from './write-queue-bound.js';
 
 /** Grace period for queued bytes to drain after a page closes a socket, before it is destroyed. */
 const CLOSE_FLUSH_MS = 2000;
@@ -25,6 +27,7 @@ export class TcpRelay implements StreamSocket {
   private seq = 0;
   private credit: number;
   private readonly sendWindow: PageSendWindow;
+  private readonly writer: BoundedWriter;
   private ended = false;
   private closing = false;
   private corkLeft = 0;
@@ -42,6 +45,11 @@ export class TcpRelay implements StreamSocket {
   ) {
     this.credit = Math.min(initialCredit, page.limits.receiveWindow);
     this.sendWindow = page.openSendWindow(id);
+    // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
+    this.writer = new BoundedWriter(socket, (n, err) => {
+      if (!err && !this.outCounted) this.bytesOut += n;
+      this.sendWindow.written(n);
+    });
     this.reader = new PulledReader(id, socket, page, {
       credit: () => this.credit,
       deliver: (chunk) => this.deliver(chunk),
@@ -108,14 +116,12 @@ export class TcpRelay implements StreamSocket {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: write after ${this.ended ? 'end' : 'close'}; ${payload.length} bytes dropped`);
     }
     const n = payload.byteLength;
+    // An empty write costs no credit but a queue entry: a stream of them grew the heap without bound.
+    if (n === 0) throw new GatewayError(ErrorCode.BadMessage, `socket ${this.id}: a Data frame must carry at least one byte`);
     this.sendWindow.spend(n);
     this.submitted += n;
     this.lastActivity = Date.now();
-    // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
-    this.socket.write(payload, (err) => {
-      if (!err && !this.outCounted) this.bytesOut += n;
-      this.sendWindow.written(n);
-    });
+    this.writer.write(payload);
     if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
   }
 
@@ -177,6 +183,7 @@ export class TcpRelay implements StreamSocket {
     if (this.ended) return;
     this.ended = true;
     this.uncork();
+    this.writer.flush();
     this.socket.end();
   }
 
@@ -186,9 +193,10 @@ export class TcpRelay implements StreamSocket {
     this.closing = true;
     this.uncork();
     if (reset) {
-      this.socket.resetAndDestroy();
+      resetConnection(this.socket);
       return;
     }
+    this.writer.flush();
     // Flush what the page already sent, then FIN; never wait on a peer that does not read.
     const timer = setTimeout(() => this.destroySocket(), CLOSE_FLUSH_MS);
     timer.unref();
@@ -205,7 +213,7 @@ export class TcpRelay implements StreamSocket {
   /** Destroys the socket, first fixing bytesOut at what the kernel has taken (the rest is discarded). */
   private destroySocket(): void {
     if (this.socket.destroyed) return;
-    this.bytesOut = this.submitted - unsentBytes(this.socket);
+    this.bytesOut = this.submitted - (unsentBytes(this.socket) + this.writer.held);
     // Final: completion callbacks still queued are part of this count already.
     this.outCounted = true;
     this.socket.destroy();

@@ -4,6 +4,7 @@ import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type Address, type SetMsg, 
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import { toAddress, type DatagramSocket, type PageLink } from './page-socket.js';
+import { socketAddress } from './target-policy.js';
 
 /**
  * Datagrams all UDP sockets of one page may have waiting for the pacer. Send credit counts
@@ -81,8 +82,6 @@ export class UdpRelay implements DatagramSocket {
       type: local.family === 6 ? 'udp6' : 'udp4',
       reuseAddr: msg.reuseAddr ?? false,
       ipv6Only: msg.ipv6Only ?? false,
-      recvBufferSize: msg.receiveBufferSize,
-      sendBufferSize: msg.sendBufferSize,
     });
     const relay = new UdpRelay(id, socket, page, msg.credit ?? page.limits.receiveWindow);
     relay.family = local.family;
@@ -94,6 +93,10 @@ export class UdpRelay implements DatagramSocket {
           resolve();
         });
       });
+      // Set here, inside the try: passed to createSocket, Node applies them in its bind callback
+      // and a refused size (ERR_SOCKET_BUFFER_SIZE) is thrown there, outside any try.
+      if (msg.receiveBufferSize) socket.setRecvBufferSize(msg.receiveBufferSize);
+      if (msg.sendBufferSize) socket.setSendBufferSize(msg.sendBufferSize);
       if (remote) {
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
@@ -241,8 +244,9 @@ export class UdpRelay implements DatagramSocket {
     };
     this.lastActivity = Date.now();
     try {
+      // To the checked address in canonical form, never a NAT64/compatible spelling of it.
       if (this.remote) this.socket.send(d.payload, done);
-      else this.socket.send(d.payload, d.port, address, done);
+      else this.socket.send(d.payload, d.port, socketAddress(address, this.family), done);
     } catch (err) {
       this.failed(d, err);
     }
@@ -260,6 +264,12 @@ export class UdpRelay implements DatagramSocket {
     if (msg.noDelay !== undefined || msg.keepAliveDelay !== undefined || msg.corkWrites !== undefined) {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is UDP: noDelay, keepAliveDelay and corkWrites are TCP options`);
     }
+    // Closing: Node has dropped the handle already, and its setters would throw a TypeError.
+    if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is closing`);
+    const ttlMax = this.page.limits.multicastTtlMax;
+    if (msg.multicastTTL !== undefined && msg.multicastTTL > ttlMax) {
+      throw new GatewayError(ErrorCode.BadOption, `"multicastTTL" ${msg.multicastTTL} is over this gateway's limit of ${ttlMax} (--max-multicast-ttl)`);
+    }
     try {
       if (msg.broadcast !== undefined) this.socket.setBroadcast(msg.broadcast);
       if (msg.multicastTTL !== undefined) this.socket.setMulticastTTL(msg.multicastTTL);
@@ -272,6 +282,7 @@ export class UdpRelay implements DatagramSocket {
   /** Joins or leaves a multicast group after checking the group against the policy. */
   async membership(join: boolean, group: string, iface?: string): Promise<void> {
     const target = await this.page.policy.resolve(group, 0, 'join');
+    if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is closing`);
     if (!/^(22[4-9]|23\d)\./.test(target.address) && !target.address.toLowerCase().startsWith('ff')) {
       throw new GatewayError(ErrorCode.BadOption, `${group} is not a multicast address`);
     }

@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { writeAndDrain } from './lab-service.js';
-import { frameMessage, parseLabFraming, type LabFraming } from './lab-framing.js';
+import { frameHeader, parseLabFraming, type LabFraming } from './lab-framing.js';
 import { readLines } from './line-reader.js';
 import { TcpLabService } from './tcp-lab-service.js';
 
@@ -34,15 +34,24 @@ const FILLER = 'the quick brown fox jumps over the lazy dog 0123456789 ';
  * leftovers of one reply are recognisable when they turn up after the next request.
  */
 export function bulkText(size: number, request: number): Buffer {
-  const out = Buffer.alloc(size);
+  return bulkSlice(request, 0, size);
+}
+
+/** Bytes `start` to `end` of {@link bulkText} (`start` a multiple of 64, the line length). */
+function bulkSlice(request: number, start: number, end: number): Buffer {
+  const out = Buffer.alloc(end - start);
   let off = 0;
-  for (let line = 1; off < size; line++) {
+  for (let line = start / LINE + 1; off < out.length; line++) {
     const head = `#${request} line ${String(line).padStart(4, '0')} `;
-    const text = head + FILLER.repeat(2).slice(0, 63 - head.length) + '\n';
+    const text = head + FILLER.repeat(2).slice(0, LINE - 1 - head.length) + '\n';
     off += out.write(text, off, 'latin1');
   }
   return out;
 }
+
+const LINE = 64;
+/** Bytes of a reply made and written at a time: a page that does not read pins one piece, not 8 MiB. */
+const PIECE = 1024 * LINE;
 
 /**
  * "Bulk reply", the safe stand-in for the course's remote-command server: `bulk 5000` answers
@@ -65,11 +74,16 @@ export class BulkReplyService extends TcpLabService {
       } catch (err) {
         return writeAndDrain(socket, `error: ${(err as Error).message}\n`);
       }
-      // Header and body in two writes, as the course's server does conn.send(header); conn.send(body).
-      const framed = frameMessage(bulkText(req.size, ++requests), req.framing);
-      const headerBytes = framed.length - req.size;
-      if (headerBytes > 0) socket.write(framed.subarray(0, headerBytes));
-      return writeAndDrain(socket, framed.subarray(headerBytes));
+      // Header and body in separate writes, as the course's server does conn.send(header); conn.send(body).
+      return this.reply(socket, req, ++requests, frameHeader(req.size, req.framing));
     });
+  }
+
+  /** Writes the header, then the body piece by piece, each made only once the socket drained. */
+  private async reply(socket: net.Socket, req: BulkRequest, request: number, header: Buffer): Promise<void> {
+    if (header.length > 0) socket.write(header);
+    for (let start = 0; start < req.size && !socket.destroyed; start += PIECE) {
+      await writeAndDrain(socket, bulkSlice(request, start, Math.min(req.size, start + PIECE)));
+    }
   }
 }

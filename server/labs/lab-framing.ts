@@ -29,27 +29,32 @@ export function parseLabFraming(token: string): LabFraming | undefined {
 
 /** `message` as it goes on the wire under `framing`. */
 export function frameMessage(message: Buffer, framing: LabFraming): Buffer {
+  const tail = framing === 'newline' ? Buffer.from('\n') : Buffer.alloc(0);
+  return Buffer.concat([frameHeader(message.length, framing), message, tail]);
+}
+
+/** What goes before a message of `size` bytes under `framing` (nothing for raw and newline). */
+export function frameHeader(size: number, framing: LabFraming): Buffer {
   switch (framing) {
     case 'raw':
-      return message;
     case 'newline':
-      return Buffer.concat([message, Buffer.from('\n')]);
+      return Buffer.alloc(0);
     case 'i': {
       const head = Buffer.alloc(4);
-      head.writeInt32LE(message.length);
-      return Buffer.concat([head, message]);
+      head.writeInt32LE(size);
+      return head;
     }
     case '!I': {
       const head = Buffer.alloc(4);
-      head.writeUInt32BE(message.length);
-      return Buffer.concat([head, message]);
+      head.writeUInt32BE(size);
+      return head;
     }
     case 'json': {
       // Spaced like Python's json.dumps, as the course's server sends it.
-      const header = Buffer.from(`{"total_size": ${message.length}}`);
+      const header = Buffer.from(`{"total_size": ${size}}`);
       const head = Buffer.alloc(4);
       head.writeInt32LE(header.length);
-      return Buffer.concat([head, header, message]);
+      return Buffer.concat([head, header]);
     }
   }
 }

@@ -7,6 +7,9 @@ export const LAB_HOST = '127.0.0.1';
 /** Connections one TCP lab service holds at once; more are refused so a runaway loop cannot exhaust the gateway. */
 export const MAX_CLIENTS = 64;
 
+/** Connections one page may hold to one TCP lab service, so a single page cannot take every slot. */
+export const MAX_CLIENTS_PER_PAGE = 8;
+
 export type { LabServiceInfo } from '../../shared/lab-services.js';
 
 /** One built-in lab service. */

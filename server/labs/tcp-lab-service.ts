@@ -1,5 +1,6 @@
 import net from 'node:net';
-import { LAB_HOST, MAX_CLIENTS, type LabService, type LabServiceInfo } from './lab-service.js';
+import { ownerOf } from './connection-owners.js';
+import { LAB_HOST, MAX_CLIENTS, MAX_CLIENTS_PER_PAGE, type LabService, type LabServiceInfo } from './lab-service.js';
 
 /**
  * A TCP lab service on 127.0.0.1, port 0: listening, the connection limit, and closing every
@@ -10,6 +11,8 @@ export abstract class TcpLabService implements LabService {
   abstract readonly title: string;
   abstract readonly usage: string;
   protected readonly clients = new Set<net.Socket>();
+  /** Open connections per page (connections not dialled through a page are not counted here). */
+  private readonly perPage = new Map<string, number>();
   private server: net.Server | undefined;
 
   /** Serves one accepted connection; errors on it are already swallowed. */
@@ -23,9 +26,8 @@ export abstract class TcpLabService implements LabService {
         socket.end(`error: ${this.name} already serves ${MAX_CLIENTS} connections\n`);
         return;
       }
-      this.clients.add(socket);
-      socket.on('close', () => this.clients.delete(socket));
-      this.serve(socket);
+      socket.pause();
+      void ownerOf(socket).then((owner) => this.admit(socket, owner));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -35,6 +37,27 @@ export abstract class TcpLabService implements LabService {
       });
     });
     this.server = server;
+  }
+
+  /** Takes a connection into service unless its page already holds its share of the slots. */
+  private admit(socket: net.Socket, owner: string | undefined): void {
+    if (socket.destroyed || !this.server) return void socket.destroy();
+    if (owner !== undefined && (this.perPage.get(owner) ?? 0) >= MAX_CLIENTS_PER_PAGE) {
+      socket.end(`error: ${this.name} already serves ${MAX_CLIENTS_PER_PAGE} connections of this page\n`);
+      return;
+    }
+    this.clients.add(socket);
+    if (owner !== undefined) this.perPage.set(owner, (this.perPage.get(owner) ?? 0) + 1);
+    socket.on('close', () => {
+      this.clients.delete(socket);
+      if (owner === undefined) return;
+      const left = (this.perPage.get(owner) ?? 1) - 1;
+      if (left > 0) this.perPage.set(owner, left);
+      else this.perPage.delete(owner);
+    });
+    this.serve(socket);
+    // Held paused while the page was looked up; bytes that came meanwhile are buffered, not lost.
+    socket.resume();
   }
 
   info(): LabServiceInfo {

@@ -26,6 +26,8 @@ export const CloseCode = {
   TooManyPages: 4001,
   /** The page did not answer heartbeats. */
   HeartbeatTimeout: 4002,
+  /** A fault inside the gateway while handling this page: the page is closed, never the process. */
+  Internal: 1011,
 } as const;
 
 /** Stable error codes. Every failure the page can see carries one of these. */

@@ -4,6 +4,7 @@
  */
 import { ErrorCode, GATEWAY_ID_BASE, MAX_SOCKET_ID } from './constants.js';
 import type { ClientMessage, TlsOptions } from './messages.js';
+import { rangeOf } from './number-ranges.js';
 
 /** A control message that does not follow the schema; `code` is BAD_MESSAGE or BAD_OPTION. */
 export class ControlMessageError extends Error {
@@ -127,9 +128,11 @@ function checkField(t: string, name: string, type: FieldType, v: unknown): void 
     case 'port':
       if (!isUint(v) || v > 65535) throw bad('a port number 0–65535');
       return;
-    case 'uint':
-      if (!isUint(v)) throw bad('a non-negative integer');
+    case 'uint': {
+      const r = rangeOf(name);
+      if (!isUint(v) || v < r.min || v > r.max) throw bad(`an integer ${r.min}–${r.max}${r.why ? ` (${r.why})` : ''}`);
       return;
+    }
     case 'bool':
       if (typeof v !== 'boolean') throw bad('true or false');
       return;

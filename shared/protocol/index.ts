@@ -4,3 +4,4 @@ export * from './frame-layout.js';
 export * from './messages.js';
 export * from './frames.js';
 export * from './control-schema.js';
+export * from './number-ranges.js';

@@ -11,7 +11,9 @@ export const DEFINED_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCod
 /** GET `path` on the gateway with the token as a bearer; resolves with the status (0 when the request failed). */
 export function httpStatus(gp: GatewayProcess, path: string, timeoutMs = 5_000): Promise<number> {
   return new Promise((resolve) => {
-    const req = http.get(`${gp.origin}${path}`, { headers: { authorization: `Bearer ${gp.token}` }, timeout: timeoutMs }, (res) => {
+    // agent: false — Node 20's global agent keeps the connection alive, and its descriptor would
+    // stay open in the gateway for the keep-alive timeout (5 s), above the fd baseline.
+    const req = http.get(`${gp.origin}${path}`, { headers: { authorization: `Bearer ${gp.token}` }, timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
