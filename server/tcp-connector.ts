@@ -15,7 +15,12 @@ export function tcpSocketOf(socket: net.Socket): net.Socket {
 /** Sends RST on the connection (TCP or TLS over TCP) and destroys it. */
 export function resetConnection(socket: net.Socket): void {
   const raw = tcpSocketOf(socket);
-  if (!raw.destroyed) raw.resetAndDestroy();
+  // After our FIN (end()), libuv refuses the reset (uv_tcp_close_reset: EINVAL) and Node then
+  // drops the handle without closing it: the fd leaked. A half-closed socket is closed plainly.
+  if (!raw.destroyed) {
+    if (raw.writableEnded) raw.destroy();
+    else raw.resetAndDestroy();
+  }
   socket.destroy();
 }
 

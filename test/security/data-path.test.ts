@@ -142,6 +142,23 @@ describe('Data frames at a peer that does not read', () => {
   });
 });
 
+describe('close {reset: true} after end (found by fuzzing)', () => {
+  it('closes the half-closed socket and leaks no descriptor (libuv refuses RST after FIN; the fd stayed open)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const page = await ProtocolClient.connect(gp.origin, gp.token);
+      expect(await page.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: echo.port })).toMatchObject({ t: 'opened' });
+      // The reset right behind the FIN, before the peer's FIN can close the socket by itself.
+      const ended = page.request({ t: 'end', id: 1 });
+      const closed = await page.request({ t: 'close', id: 1, reset: true });
+      expect(await ended).toMatchObject({ t: 'ok', op: 'end' });
+      expect(closed).toMatchObject({ t: 'closed', id: 1 });
+      expect(page.messages.filter((m) => m.t === 'error')).toEqual([]);
+      await page.close();
+    }
+    await assertHealthy(gp, echo.port, base);
+  });
+});
+
 describe('close {reset: true} on a TLS socket', () => {
   it('sends RST under the TLS layer and reports closed (was INTERNAL, socket stuck)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockgate-tls-'));
@@ -150,16 +167,21 @@ describe('close {reset: true} on a TLS socket', () => {
     const key = fs.readFileSync(path.join(dir, 'key.pem'));
     const cert = fs.readFileSync(path.join(dir, 'cert.pem'));
     fs.rmSync(dir, { recursive: true, force: true });
-    const serverSide: { closed: boolean; error?: string } = { closed: false };
+    const serverSide: { connected: boolean; closed: boolean; error?: string } = { connected: false, closed: false };
     const server = tls.createServer({ key, cert }, (s) => {
+      serverSide.connected = true;
       s.on('error', (e: NodeJS.ErrnoException) => (serverSide.error = e.code));
       s.on('close', () => (serverSide.closed = true));
+      // Reading, so the RST is seen as ECONNRESET rather than a quiet close of a paused stream.
+      s.resume();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as net.AddressInfo).port;
     const page = await ProtocolClient.connect(gp.origin, gp.token);
     try {
       expect(await page.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port, tls: { insecure: true } })).toMatchObject({ t: 'opened' });
+      // TLS 1.3: the client is up before the server has read its Finished; reset only once both are.
+      await waitFor(() => serverSide.connected, 5_000, 'the TLS server to complete the handshake');
       expect(await page.request({ t: 'close', id: 1, reset: true })).toMatchObject({ t: 'closed', id: 1 });
       await waitFor(() => serverSide.closed, 5_000, 'the TLS server to see the connection go');
       expect(serverSide.error).toBe('ECONNRESET');
