@@ -89,7 +89,7 @@ describe('DuplexSocketCore', () => {
     expect((await reader.read()).value).toEqual(new Uint8Array([1, 2, 3]));
     expect((await reader.read()).done).toBe(true);
     const writeError = await info.writable.getWriter().write(new Uint8Array(1)).catch((e: unknown) => e);
-    expect(writeError).toMatchObject({ name: 'InvalidStateError', code: 'CLOSED' });
+    expect(writeError).toMatchObject({ name: 'InvalidStateError', sockgateCode: 'CLOSED' });
     await expect(socket.closed).resolves.toBeUndefined();
   });
 
@@ -102,7 +102,7 @@ describe('DuplexSocketCore', () => {
     expect((await reader.read()).value).toEqual(new Uint8Array([5]));
     const readError = await reader.read().catch((e: unknown) => e);
     expect(readError).toBeInstanceOf(SocketError);
-    expect(readError).toMatchObject({ name: 'NetworkError', code: 'RESET', osCode: 'ECONNRESET' });
+    expect(readError).toMatchObject({ name: 'NetworkError', sockgateCode: 'RESET', osCode: 'ECONNRESET' });
     await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toBe(readError);
     await expect(socket.closed).rejects.toBe(readError);
   });
@@ -148,7 +148,7 @@ describe('DuplexSocketCore', () => {
     const { ws, id, info } = await openTcp({ allowHalfOpen: false });
     ws.receive({ t: 'eof', id });
     expect((await info.readable.getReader().read()).done).toBe(true);
-    await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toMatchObject({ sockgateCode: 'CLOSED' });
     // Both sides done: after its end, the socket asks the gateway to close it.
     expect(ws.json().slice(-2)).toMatchObject([{ t: 'end', id }, { t: 'close', id }]);
   });

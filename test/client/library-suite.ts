@@ -104,7 +104,7 @@ export const librarySuite: SuiteCase[] = [
   {
     name: 'connect: a wrong token fails with NetworkError CONNECT_FAILED',
     run: async (ctx) => {
-      const error = await rejects(ctx.connect({ token: 'not-the-token' }), { name: 'NetworkError', code: 'CONNECT_FAILED' });
+      const error = await rejects(ctx.connect({ token: 'not-the-token' }), { name: 'NetworkError', sockgateCode: 'CONNECT_FAILED' });
       ok(!String(error.message).includes('not-the-token'), 'the message does not show the token');
       if (ctx.runtime === 'node') ok(/401/.test(error.message), `ws reports the HTTP status: ${error.message}`);
     },
@@ -214,7 +214,7 @@ export const librarySuite: SuiteCase[] = [
         const port = await ctx.peers.tlsEchoServer();
         if (port === 0) return; // no openssl on this machine to make a certificate
         const strict = new gw.TCPSocket('127.0.0.1', port, { extras: { secureTransport: 'on', serverName: 'localhost' } });
-        await rejects(strict.opened, { name: 'NetworkError', code: 'TLS' }, 'unverifiable certificate');
+        await rejects(strict.opened, { name: 'NetworkError', sockgateCode: 'TLS' }, 'unverifiable certificate');
         const lab = new gw.TCPSocket('127.0.0.1', port, { extras: { secureTransport: 'on', serverName: 'localhost', allowSelfSigned: true } });
         const { readable, writable } = await lab.opened;
         const writer = writable.getWriter();
@@ -450,9 +450,9 @@ export const librarySuite: SuiteCase[] = [
       withGateway(ctx, async (gw) => {
         const port = await ctx.peers.closedPort();
         const socket = new gw.TCPSocket('127.0.0.1', port);
-        const error = await rejects(socket.opened, { name: 'NetworkError', code: 'REFUSED', osCode: 'ECONNREFUSED' }, 'opened');
+        const error = await rejects(socket.opened, { name: 'NetworkError', sockgateCode: 'REFUSED', osCode: 'ECONNREFUSED' }, 'opened');
         ok(error.message.length > 0, 'a message');
-        await rejects(socket.closed, { name: 'NetworkError', code: 'REFUSED' }, 'closed');
+        await rejects(socket.closed, { name: 'NetworkError', sockgateCode: 'REFUSED' }, 'closed');
       }),
   },
   {
@@ -460,18 +460,18 @@ export const librarySuite: SuiteCase[] = [
     run: (ctx) =>
       withGateway(ctx, async (gw) => {
         const socket = new gw.TCPSocket('8.8.8.8', 53);
-        const error = await rejects(socket.opened, { name: 'NotAllowedError', code: 'DENIED' }, 'opened');
+        const error = await rejects(socket.opened, { name: 'NotAllowedError', sockgateCode: 'DENIED' }, 'opened');
         ok(typeof error.rule === 'string' && error.rule.length > 0, `rule ${error.rule}`);
         const udp = new gw.UDPSocket({ remoteAddress: '8.8.8.8', remotePort: 53 });
-        await rejects(udp.opened, { name: 'NotAllowedError', code: 'DENIED' }, 'udp opened');
+        await rejects(udp.opened, { name: 'NotAllowedError', sockgateCode: 'DENIED' }, 'udp opened');
         // A datagram to a denied address from a bound socket: checked before sending, reported via onError.
-        const errors: Array<{ name: string; code: string; rule?: string }> = [];
+        const errors: Array<{ name: string; sockgateCode: string; rule?: string }> = [];
         const bound = new gw.UDPSocket({ localAddress: '127.0.0.1', extras: { onError: (e) => errors.push(e) } });
         const writer = (await bound.opened).writable.getWriter();
         await writer.write({ data: bytes('x'), remoteAddress: '8.8.8.8', remotePort: 53 });
         await until(() => errors.length > 0, 5000, 'the denial to be reported');
         equal(errors[0]!.name, 'NotAllowedError', 'onError name');
-        equal(errors[0]!.code, 'DENIED', 'onError code');
+        equal(errors[0]!.sockgateCode, 'DENIED', 'onError code');
         ok(errors[0]!.rule, 'onError rule');
         writer.releaseLock();
         await bound.close();
@@ -591,8 +591,8 @@ export const librarySuite: SuiteCase[] = [
         const writer = writable.getWriter();
         await writer.write(bytes('provoke'));
         const reader = (readable as ReadableStream<Uint8Array>).getReader();
-        await rejects(within(reader.read(), 5000, 'read'), { name: 'NetworkError', code: 'RESET' }, 'read after reset');
-        await rejects(socket.closed, { name: 'NetworkError', code: 'RESET' }, 'closed');
+        await rejects(within(reader.read(), 5000, 'read'), { name: 'NetworkError', sockgateCode: 'RESET' }, 'read after reset');
+        await rejects(socket.closed, { name: 'NetworkError', sockgateCode: 'RESET' }, 'closed');
       }),
   },
   {
@@ -743,12 +743,12 @@ export const librarySuite: SuiteCase[] = [
       let event: { code?: number } | undefined;
       gw.addEventListener('close', (e) => (event = e as unknown as { code: number }));
       await gw.close();
-      await rejects(reading, { name: 'NetworkError', code: 'CONNECTION_LOST' }, 'pending read');
-      await rejects(socket.closed, { name: 'NetworkError', code: 'CONNECTION_LOST' }, 'closed');
+      await rejects(reading, { name: 'NetworkError', sockgateCode: 'CONNECTION_LOST' }, 'pending read');
+      await rejects(socket.closed, { name: 'NetworkError', sockgateCode: 'CONNECTION_LOST' }, 'closed');
       equal(event?.code, 1000, 'close event code');
       equal(gw.connected, false, 'connected');
       const late = new gw.TCPSocket('127.0.0.1', port);
-      await rejects(late.opened, { name: 'NetworkError', code: 'CONNECTION_LOST' }, 'a socket opened afterwards');
+      await rejects(late.opened, { name: 'NetworkError', sockgateCode: 'CONNECTION_LOST' }, 'a socket opened afterwards');
     },
   },
 ];

@@ -571,7 +571,7 @@ export class SocketSession extends EventTarget {
     if (this.kind === 'udp') {
       this.groups = [];
     }
-    const code = this.#kicked ? undefined : (error as { code?: string } | undefined)?.code;
+    const code = this.#kicked ? undefined : (error as { sockgateCode?: string } | undefined)?.sockgateCode;
     this.#logBoth(this.#kicked ? 'kicked' : 'closed', { peer: this.kind === 'tcp' || this.kind === 'accepted' ? this.remote : '', code });
     this.changed();
   }
@@ -586,14 +586,14 @@ export class SocketSession extends EventTarget {
   #lastLogged: { code?: string; message?: string } | undefined;
 
   #sameAsLogged(error: unknown): boolean {
-    const e = error as { code?: string; message?: string } | undefined;
-    return this.#lastLogged !== undefined && e?.code === this.#lastLogged.code && e?.message === this.#lastLogged.message;
+    const e = error as { sockgateCode?: string; message?: string } | undefined;
+    return this.#lastLogged !== undefined && e?.sockgateCode === this.#lastLogged.code && e?.message === this.#lastLogged.message;
   }
 
   #logError(error: unknown): void {
-    const e = error as { code?: string; message?: string; rule?: string };
-    this.#lastLogged = { code: e?.code, message: e?.message };
-    this.#logBoth('error', { peer: this.kind === 'tcp' || this.kind === 'accepted' ? this.remote : '', code: e?.code ?? (e as Error)?.name, detail: e?.message ?? String(error) });
+    const e = error as { sockgateCode?: string; message?: string; rule?: string };
+    this.#lastLogged = { code: e?.sockgateCode, message: e?.message };
+    this.#logBoth('error', { peer: this.kind === 'tcp' || this.kind === 'accepted' ? this.remote : '', code: e?.sockgateCode ?? (e as Error)?.name, detail: e?.message ?? String(error) });
     this.error = error;
     this.changed();
   }
