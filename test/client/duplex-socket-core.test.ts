@@ -4,7 +4,7 @@
  * the gateway ends, fails or is asked to close a socket, and how a rejected write ends the writable.
  */
 import { describe, expect, it } from 'vitest';
-import { SocketError } from '../../client/lib/index.js';
+import { readChunk, SocketError } from '../../client/lib/index.js';
 import { CHUNK_HEADER, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
 import { fakeGateway, lastJson, sentFrames, tcpOpened } from '../helpers/fake-gateway.js';
 
@@ -47,9 +47,9 @@ describe('DuplexSocketCore', () => {
     expect(socket.stats).toMatchObject({ bytesIn: 300, messagesIn: 2 });
     // Nothing read yet: no credit goes back.
     expect(sentFrames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([]);
-    const reader = (info.readable as ReadableStream<{ data: Uint8Array; seq: number }>).getReader();
-    const first = await reader.read();
-    const second = await reader.read();
+    const reader = info.readable.getReader();
+    const first = await readChunk(socket, reader);
+    const second = await readChunk(socket, reader);
     expect([first.value!.seq, first.value!.data.byteLength, second.value!.seq, second.value!.data.byteLength]).toEqual([0, 200, 1, 100]);
     await tick();
     // Window 1000, batches of 250: the 300 bytes read come back as one Credit.

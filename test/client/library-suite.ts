@@ -4,7 +4,7 @@
  * (library.browser.test.ts). It only uses the public API; every peer it talks to is a real
  * socket on loopback that the Node side opens on request (see SuitePeers).
  */
-import { FramingDecoderStream, FramingEncoderStream, TCPSocket as UnboundTCPSocket } from '../../client/lib/index.js';
+import { FramingDecoderStream, FramingEncoderStream, readChunk, TCPSocket as UnboundTCPSocket } from '../../client/lib/index.js';
 import type { SocketGateway, SocketGatewayConnectOptions, TCPChunk, TCPSocket, UDPReceivedMessage } from '../../client/lib/index.js';
 import {
   below,
@@ -165,13 +165,13 @@ export const librarySuite: SuiteCase[] = [
         const hooked: TCPChunk[] = [];
         const socket = new gw.TCPSocket('127.0.0.1', port, { extras: { chunks: true, onChunk: (c) => hooked.push(c) } });
         const { readable, writable } = await socket.opened;
-        const reader = (readable as ReadableStream<TCPChunk>).getReader();
+        const reader = readable.getReader();
         const writer = writable.getWriter();
         const before = Date.now();
         await writer.write(bytes('one'));
-        const first = (await reader.read()).value!;
+        const first = (await readChunk(socket, reader)).value!;
         await writer.write(bytes('two'));
-        const second = (await reader.read()).value!;
+        const second = (await readChunk(socket, reader)).value!;
         equal(text(first.data), 'one', 'first chunk');
         equal(text(second.data), 'two', 'second chunk');
         equal(first.seq, 0, 'first seq');

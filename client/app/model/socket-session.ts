@@ -4,7 +4,8 @@
  * log, counters, rate and peers, runs send jobs (once, N times, cyclic), and fires `change` at
  * most once per frame.
  */
-import type { MulticastController, SocketGateway, SocketStats, TCPChunk, TCPServerSocket, TCPSocket, UDPMessage, UDPReceivedMessage, UDPSocket } from '../../lib/index.js';
+import { takeChunkInfo } from '../../lib/lab-extras.js';
+import type { MulticastController, SocketGateway, SocketStats, TCPServerSocket, TCPSocket, UDPMessage, UDPReceivedMessage, UDPSocket } from '../../lib/index.js';
 import { FrameBatcher } from './frame-batcher.js';
 import { LogStore } from './log-store.js';
 import { RateMeter } from './rate-meter.js';
@@ -253,7 +254,10 @@ export class SocketSession extends EventTarget {
     if (this.kind === 'tcp') this.log.event('connected', { peer: this.remote, detail: this.local });
     this.changed();
     this.#writer = (info.writable as WritableStream<ArrayBuffer | ArrayBufferView>).getWriter();
-    const peerEnded = await this.#readAll(info.readable as ReadableStream<TCPChunk>, (c) => this.#received(c.data, c.time, c.seq, this.remote));
+    const peerEnded = await this.#readAll(info.readable, (data) => {
+      const c = takeChunkInfo(socket);
+      this.#received(data, c?.time ?? Date.now(), c?.seq, this.remote);
+    });
     if (peerEnded && (this.state === 'open' || this.state === 'half-closed')) {
       this.#logBoth('peer-closed', { peer: this.remote });
       this.state = this.#writeEnded ? 'closing' : 'half-closed';
