@@ -214,7 +214,7 @@ export class PageSession implements PageLink {
         const relay = this.relay(msg.id);
         if (!(relay instanceof UdpRelay)) throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a UDP socket`);
         try {
-          await relay.membership(msg.t === 'udp.join', msg.group, msg.interface);
+          await relay.membership(msg.t === 'udp.join', msg.group, msg.interface, msg.source);
         } catch (err) {
           const e = toGatewayError(err);
           if (e.code === ErrorCode.Denied) this.audit('deny', { socket: msg.id, op: 'join', target: msg.group, rule: e.extra.rule });

@@ -20,7 +20,7 @@ import {
   toDomString,
   toEnum,
   toUnsignedLong,
-  toUnsignedShort,
+  toWrappedUnsignedShort,
 } from './validation.js';
 
 /** Constructor argument marking an accepted connection (never visible to users). */
@@ -43,7 +43,8 @@ export function receiveSettings(extras: { chunks?: unknown; allowHalfOpen?: unkn
 /** Validates TCPSocketOptions like Chromium does and builds the `tcp.connect` request. */
 function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions: unknown) {
   const host = toDomString(remoteAddress, 'remoteAddress');
-  const port = toUnsignedShort(remotePort, 'remotePort');
+  // The IDL declares this argument plain `unsigned short` (no [EnforceRange]): it wraps.
+  const port = toWrappedUnsignedShort(remotePort, 'remotePort');
   const options = toDictionary<TCPSocketOptions>(rawOptions, 'TCPSocketOptions');
   const request: Omit<TcpConnectMsg, 'id' | 'ref'> = { t: 'tcp.connect', host, port };
   request.noDelay = Boolean(options.noDelay);

@@ -8,7 +8,7 @@ import { encodeData, encodeSendTo, Frame } from '../../shared/protocol.js';
 import type { DecodedFrame, OpenedMsg, UdpBindMsg } from '../../shared/protocol.js';
 import { DuplexSocketCore, type OutgoingWrite } from './duplex-socket-core.js';
 import type { GatewayConnection } from './gateway-connection.js';
-import { MulticastController } from './multicast-controller.js';
+import { forgetMemberships, MulticastController } from './multicast-controller.js';
 import { boundConnection, kConnection } from './socket-core.js';
 import type { SocketStats, UDPMessage, UDPReceivedMessage, UDPSetOptions, UDPSocketExtras, UDPSocketOpenInfo, UDPSocketOptions } from './types.js';
 import {
@@ -26,6 +26,7 @@ import {
   toLocalPort,
   toOctet,
   toUnsignedShort,
+  toWrappedUnsignedShort,
 } from './validation.js';
 
 type Mode = 'connected' | 'bound';
@@ -104,10 +105,10 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
         get isOpen() {
           return core.state === 'open';
         },
-        membership: (op, group, iface) => {
-          const request = { t: op, id: this.id, group } as const;
-          return this.conn.request(iface === undefined ? request : { ...request, interface: iface }).then(() => undefined);
-        },
+        membership: (op, { group, source, iface }) =>
+          this.conn
+            .request({ t: op, id: this.id, group, ...(iface === undefined ? {} : { interface: iface }), ...(source === undefined ? {} : { source }) })
+            .then(() => undefined),
       });
       info.multicastController = this.#multicast;
     }
@@ -125,7 +126,8 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
         throw new TypeError("UDPMessage: 'remoteAddress' and 'remotePort' must not be specified in 'connected' mode.");
       }
       const host = toDomString(message.remoteAddress, 'remoteAddress');
-      const port = toUnsignedShort(message.remotePort, 'remotePort');
+      // UDPMessage.remotePort is plain `unsigned short` in the IDL: it wraps, no TypeError.
+      const port = toWrappedUnsignedShort(message.remotePort, 'remotePort');
       if (present(message.dnsQueryType)) toEnum(message.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']);
       checkDatagramSize(payload);
       return { pieces: [payload], frame: (piece) => encodeSendTo(this.id, host, port, piece) };
@@ -154,12 +156,12 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
   }
 
   protected override endStreams(error: unknown): void {
-    this.#multicast?.reset();
+    if (this.#multicast) forgetMemberships(this.#multicast);
     super.endStreams(error);
   }
 
   protected override shutStreams(reason: unknown): void {
-    this.#multicast?.reset();
+    if (this.#multicast) forgetMemberships(this.#multicast);
     super.shutStreams(reason);
   }
 }
