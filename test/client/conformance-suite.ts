@@ -152,6 +152,26 @@ export const conformanceSuite: SuiteCase[] = [
       }),
   },
   {
+    name: 'conformance: UDPMessage.dnsQueryType in bound mode picks the records of the asked family (or fails the write)',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const peer = await ctx.peers.udpPeer();
+        const udp = new gw.UDPSocket({ localAddress: '127.0.0.1' });
+        const writer = (await udp.opened).writable.getWriter();
+        // localhost is in /etc/hosts: the gateway's lookup never leaves the machine.
+        await writer.write({ data: bytes('by name, A'), remoteAddress: 'localhost', remotePort: peer, dnsQueryType: 'ipv4' });
+        const [got] = await ctx.peers.udpReceived(peer, 1);
+        equal(got!.text, 'by name, A', 'sent to the A record');
+        const error = await rejects(writer.write({ data: bytes('AAAA'), remoteAddress: 'localhost', remotePort: peer, dnsQueryType: 'ipv6' }), {
+          name: 'NetworkError',
+        }, 'AAAA from an IPv4 socket');
+        ok(error instanceof DOMException, 'a DOMException');
+        writer.releaseLock();
+        await closeQuietly(udp);
+        throws(() => new gw.UDPSocket({ localAddress: '127.0.0.1', dnsQueryType: 'ipv4' }), { instanceOf: TypeError }, 'dnsQueryType option in bound mode');
+      }),
+  },
+  {
     name: 'conformance: MulticastController — TypeError for a non-multicast group, source-specific join over loopback',
     run: (ctx) =>
       withGateway(ctx, async (gw) => {
