@@ -203,7 +203,7 @@ export class PageSession implements PageLink {
         const relay = this.table.get(msg.id);
         if (relay.kind !== 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a UDP socket`);
         try {
-          await relay.membership(msg.t === 'udp.join', msg.group, msg.interface);
+          await relay.membership(msg.t === 'udp.join', msg.group, msg.interface, msg.source);
         } catch (err) {
           const e = toGatewayError(err);
           if (e.code === ErrorCode.Denied) this.audit('deny', { socket: msg.id, op: 'join', target: msg.group, rule: e.extra.rule });

@@ -55,7 +55,7 @@ export interface DatagramSocket extends SocketBase {
   write(payload: Uint8Array): void;
   sendTo(host: string, port: number, payload: Uint8Array): void;
   set(msg: SetMsg): void;
-  membership(join: boolean, group: string, iface?: string): Promise<void>;
+  membership(join: boolean, group: string, iface?: string, source?: string): Promise<void>;
 }
 
 /** A listening TCP socket: it only accepts; each accepted connection is a StreamSocket of its own. */

@@ -280,14 +280,20 @@ export class UdpRelay implements DatagramSocket {
   }
 
   /** Joins or leaves a multicast group after checking the group against the policy. */
-  async membership(join: boolean, group: string, iface?: string): Promise<void> {
+  async membership(join: boolean, group: string, iface?: string, source?: string): Promise<void> {
     const target = await this.page.policy.resolve(group, 0, 'join');
     if (this.closed) throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is closing`);
     if (!/^(22[4-9]|23\d)\./.test(target.address) && !target.address.toLowerCase().startsWith('ff')) {
       throw new GatewayError(ErrorCode.BadOption, `${group} is not a multicast address`);
     }
+    // Source-specific multicast (RFC 4607): only datagrams from `source` are delivered. It is an
+    // address to listen to, not one to send to, so it needs no policy check — but it must be an IP.
+    if (source !== undefined && !net.isIP(source)) throw new GatewayError(ErrorCode.BadOption, `source ${source} is not an IP address`);
     try {
-      if (join) this.socket.addMembership(target.address, iface);
+      if (source !== undefined) {
+        if (join) this.socket.addSourceSpecificMembership(source, target.address, iface);
+        else this.socket.dropSourceSpecificMembership(source, target.address, iface);
+      } else if (join) this.socket.addMembership(target.address, iface);
       else this.socket.dropMembership(target.address, iface);
     } catch (err) {
       throw toGatewayError(err);

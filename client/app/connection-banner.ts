@@ -75,7 +75,7 @@ export class ConnectionBanner extends LitElement {
         <strong>${msg('Connection to the gateway lost.', { id: 'banner.lost' })}</strong>
         <span>${msg('Sockets opened before were closed.', { id: 'banner.socketsClosed' })}</span>
         <span class="detail">${seconds > 0 ? msg(str`Retrying in ${seconds} s…`, { id: 'banner.retryIn' }) : msg('Retrying…', { id: 'banner.retrying' })}</span>
-        ${info.lastError && (info.lastError as { code?: string }).code !== 'CONNECTION_LOST' ? html`<span class="detail">${errorText(info.lastError)}</span>` : nothing}
+        ${info.lastError && (info.lastError as { sockgateCode?: string }).sockgateCode !== 'CONNECTION_LOST' ? html`<span class="detail">${errorText(info.lastError)}</span>` : nothing}
         <button class="small" @click=${() => this.dispatchEvent(new RetryNowEvent())}>${msg('Retry now', { id: 'banner.retryNow' })}</button>
       </div>`;
     }

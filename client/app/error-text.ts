@@ -7,6 +7,7 @@ import { msg, str } from './i18n.js';
 
 interface Coded {
   code?: unknown;
+  sockgateCode?: unknown;
   rule?: unknown;
   osCode?: unknown;
   message?: string;
@@ -48,7 +49,8 @@ export function codeText(code: string): string | undefined {
 /** A one-line, localised description of any error the page meets. */
 export function errorText(error: unknown): string {
   const e = (error ?? {}) as Coded;
-  const code = typeof e.code === 'string' ? e.code : undefined;
+  // Socket errors carry it as sockgateCode (code is DOMException's number); framing and encoding errors as code.
+  const code = typeof e.sockgateCode === 'string' ? e.sockgateCode : typeof e.code === 'string' ? e.code : undefined;
   const sentence = code ? codeText(code) : undefined;
   if (!sentence) return e.message ?? String(error);
   const rule = typeof e.rule === 'string' && e.rule ? ' ' + msg(str`Rule: ${e.rule}.`, { id: 'err.rule' }) : '';

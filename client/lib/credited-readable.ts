@@ -14,12 +14,25 @@ export interface CreditedReadableOptions<T> {
   grant: (bytes: number) => void;
   /** The consumer cancelled the stream. */
   cancel: (reason: unknown) => void;
+  /**
+   * A byte stream (`type: 'bytes'`, BYOB readers allowed) of Uint8Array items. Each item is one
+   * enqueue, so a default reader still gets each one whole; its buffer is transferred.
+   */
+  bytes?: boolean;
+}
+
+/** What both controller kinds offer that this class uses. */
+interface Controller<T> {
+  readonly desiredSize: number | null;
+  enqueue(item: T): void;
+  close(): void;
+  error(reason: unknown): void;
 }
 
 /** Owns a ReadableStream and feeds it items from the gateway. */
 export class CreditedReadable<T> {
   readonly readable: ReadableStream<T>;
-  #controller!: ReadableStreamDefaultController<T>;
+  #controller!: Controller<T>;
   #credit: ReceiveCredit;
   #options: CreditedReadableOptions<T>;
   /** Bytes ever enqueued, and bytes already counted as consumed. */
@@ -32,22 +45,24 @@ export class CreditedReadable<T> {
   constructor(options: CreditedReadableOptions<T>) {
     this.#options = options;
     this.#credit = new ReceiveCredit(options.window);
-    this.readable = new ReadableStream<T>(
-      {
-        start: (controller) => {
-          this.#controller = controller;
-        },
-        pull: () => (this.#state === 'draining' ? this.#errorWhenDrained() : this.#account()),
-        cancel: (reason) => {
-          if (this.#state !== 'open' && this.#state !== 'draining') return;
-          this.#state = 'cancelled';
-          // Whatever sat in the queue is gone: give it back so the gateway keeps draining the peer.
-          this.#discard(this.#enqueued - this.#accounted);
-          this.#options.cancel(reason);
-        },
+    const source = {
+      start: (controller: Controller<T> | ReadableByteStreamController) => {
+        this.#controller = controller as Controller<T>;
       },
-      { highWaterMark: options.window, size: (item) => options.size(item) },
-    );
+      pull: () => (this.#state === 'draining' ? this.#errorWhenDrained() : this.#account()),
+      cancel: (reason: unknown) => {
+        if (this.#state !== 'open' && this.#state !== 'draining') return;
+        this.#state = 'cancelled';
+        // Whatever sat in the queue is gone: give it back so the gateway keeps draining the peer.
+        this.#discard(this.#enqueued - this.#accounted);
+        this.#options.cancel(reason);
+      },
+    };
+    // A byte stream measures its queue in bytes itself (and allows no size function); its
+    // desiredSize drops by exactly what a BYOB reader copied out, so credit follows partial fills.
+    this.readable = options.bytes
+      ? (new ReadableStream({ ...source, type: 'bytes' }, { highWaterMark: options.window }) as unknown as ReadableStream<T>)
+      : new ReadableStream<T>(source, { highWaterMark: options.window, size: (item) => options.size(item) });
   }
 
   /** True until the stream is closed, cancelled or errored. */
@@ -77,6 +92,8 @@ export class CreditedReadable<T> {
     if (this.#state !== 'open') return;
     this.#state = 'closed';
     this.#controller.close();
+    // A BYOB read waiting on an empty byte stream settles (done) only once its request is answered.
+    (this.#controller as unknown as ReadableByteStreamController).byobRequest?.respond(0);
   }
 
   /**

@@ -38,12 +38,13 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
 
   // ---- streams -------------------------------------------------------------------------------
 
-  /** Builds both streams once the socket is open; `size` is an item's payload bytes. */
-  protected openStreams(sendWindow: number, size: (item: R) => number): { readable: ReadableStream<R>; writable: WritableStream<W> } {
+  /** Builds both streams once the socket is open; `size` is an item's payload bytes, `bytes` makes a byte stream (TCP). */
+  protected openStreams(sendWindow: number, size: (item: R) => number, bytes = false): { readable: ReadableStream<R>; writable: WritableStream<W> } {
     this.#sendCredit = new SendCredit(sendWindow);
     this.#source = new CreditedReadable<R>({
       window: this.conn.limits.receiveWindow,
       size,
+      bytes,
       grant: (bytes) => this.grant(bytes),
       cancel: () => this.readFinished(),
     });

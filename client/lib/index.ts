@@ -7,6 +7,8 @@ export type { GatewayCloseEvent, GatewayShutdownEvent, SocketGatewayConnectOptio
 export { GatewayApi } from './gateway-api.js';
 export type { GatewayApiOptions, GatewayInterface, LabServiceInfo, LabServicesReport, TcpStateQuery, TcpStateResult } from './gateway-api.js';
 export { TCPSocket } from './tcp-socket.js';
+// Non-spec: each TCP read's gateway seq and time, for sockets opened with extras.chunks.
+export { readChunk, takeChunkInfo } from './lab-extras.js';
 export { TCPServerSocket } from './tcp-server-socket.js';
 export type { TCPServerSocketExtras, TCPServerSocketOpenInfo, TCPServerSocketOptions } from './tcp-server-socket.js';
 export { UDPSocket } from './udp-socket.js';

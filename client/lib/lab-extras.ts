@@ -8,7 +8,8 @@
 import type { OkMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { kConnection } from './socket-core.js';
-import type { TCPSocket } from './tcp-socket.js';
+import { kTakeChunkInfo, type TCPSocket } from './tcp-socket.js';
+import type { TCPChunk, TCPChunkInfo } from './types.js';
 
 /** How the gateway reads a TCP connection for the page (docs/PROTOCOL.md, "receive modes"). */
 export interface ReceiveMode {
@@ -51,4 +52,22 @@ export async function setReceiveMode(socket: TCPSocket, mode: ReceiveMode): Prom
 export async function recv(socket: TCPSocket, max: number): Promise<RecvResult> {
   const ok = await connectionOf(socket).request<OkMsg>({ t: 'recv', id: socket.id, max: Math.max(0, Math.floor(max)) });
   return { bytes: ok.bytes ?? 0, buffered: ok.buffered ?? 0 };
+}
+
+/**
+ * The gateway's `seq` and `time` of the oldest read of `socket` (opened with `extras.chunks`) not
+ * yet taken. A default reader gets each gateway read as one chunk, so calling this once after each
+ * `read()` pairs every chunk with its metadata; undefined without extras.chunks.
+ */
+export function takeChunkInfo(socket: TCPSocket): TCPChunkInfo | undefined {
+  return socket[kTakeChunkInfo]();
+}
+
+/** One `reader.read()` of an `extras.chunks` socket's readable, with the read's seq and time. */
+export async function readChunk(socket: TCPSocket, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<TCPChunk>> {
+  const result = await reader.read();
+  if (result.done) return { done: true, value: undefined };
+  const info = takeChunkInfo(socket);
+  if (!info) throw new TypeError('readChunk needs a TCPSocket opened with extras.chunks');
+  return { done: false, value: { data: result.value, ...info } };
 }

@@ -285,7 +285,7 @@ export abstract class SocketCore<T> implements SocketHandler {
       return;
     }
     const error = msg.error
-      ? this.#lastError?.code === msg.error
+      ? this.#lastError?.sockgateCode === msg.error
         ? this.#lastError
         : new SocketError(errorNameFor(msg.error), msg.error, `the gateway closed the socket: ${msg.error}`)
       : undefined;

@@ -1,7 +1,9 @@
 /**
- * The one error class the library rejects with. It looks like the DOMException a native Direct
- * Sockets implementation would throw (`name` is `NetworkError`, `NotAllowedError` …) and also
- * carries the gateway's stable `code`, the OS error behind it and, for a denial, the policy rule.
+ * The one error class the library rejects with for socket failures. It is a real DOMException
+ * subclass, as a native Direct Sockets implementation's errors are (`name` is `NetworkError`,
+ * `NotAllowedError` …, `code` the legacy number DOMException gives that name), and also carries
+ * the gateway's stable string code as `sockgateCode`, the OS error behind it and, for a denial,
+ * the policy rule. Argument errors stay plain TypeErrors, as WebIDL throws them.
  */
 import { ErrorCode } from '../../shared/protocol.js';
 import type { ErrorMsg } from '../../shared/protocol.js';
@@ -39,22 +41,27 @@ export interface SocketErrorDetails {
   cause?: unknown;
 }
 
-/** An error from the gateway or the library, shaped like a DOMException with extra fields. */
-export class SocketError extends Error {
-  override name: SocketErrorName;
-  /** Stable code: one of the gateway's `ErrorCode`s or a `ClientErrorCode`. */
-  readonly code: SocketErrorCode;
+/**
+ * An error from the gateway or the library: a DOMException (`err instanceof DOMException`,
+ * `err.name`, numeric `err.code`) with sockgate's own fields beside the standard ones.
+ */
+export class SocketError extends DOMException {
+  // DOMException's name is a getter over the name given to its constructor.
+  declare readonly name: SocketErrorName;
+  /** Stable sockgate code: one of the gateway's `ErrorCode`s or a `ClientErrorCode` (`code` is DOMException's number). */
+  readonly sockgateCode: SocketErrorCode;
   /** The OS error behind it (ECONNREFUSED …), when there is one. */
   readonly osCode: string | undefined;
   /** The target-policy rule that denied the request, for `DENIED`. */
   readonly rule: string | undefined;
 
   constructor(name: SocketErrorName, code: SocketErrorCode, message: string, details: SocketErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = name;
-    this.code = code;
+    super(message, name);
+    this.sockgateCode = code;
     this.osCode = details.osCode;
     this.rule = details.rule;
+    // DOMException's constructor takes no cause in every engine; set it as Error's would.
+    if (details.cause !== undefined) Object.defineProperty(this, 'cause', { value: details.cause, writable: true, configurable: true });
   }
 }
 

@@ -28,7 +28,7 @@ export interface TCPServerSocketExtras {
   signal?: AbortSignal;
   /** SO_REUSEADDR, so a restarted lab server can listen again during TIME_WAIT. */
   reuseAddr?: boolean;
-  /** Accepted sockets' readables yield {@link TCPChunk}s. */
+  /** extras.chunks for every accepted socket: keep each read's seq/time for `takeChunkInfo()`. */
   chunks?: boolean;
   /** Called for each TCP read of any accepted socket as it arrives. */
   onChunk?: (chunk: TCPChunk, socket: TCPSocket) => void;

@@ -9,7 +9,7 @@ import { DuplexSocketCore, type OutgoingWrite } from './duplex-socket-core.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { boundConnection, kConnection } from './socket-core.js';
 import type { SocketError } from './socket-error.js';
-import type { TCPChunk, TCPSetOptions, TCPSocketExtras, TCPSocketOpenInfo, TCPSocketOptions, SocketStats } from './types.js';
+import type { TCPChunk, TCPChunkInfo, TCPSetOptions, TCPSocketExtras, TCPSocketOpenInfo, TCPSocketOptions, SocketStats } from './types.js';
 import {
   checkCallback,
   checkSignal,
@@ -20,11 +20,13 @@ import {
   toDomString,
   toEnum,
   toUnsignedLong,
-  toUnsignedShort,
+  toWrappedUnsignedShort,
 } from './validation.js';
 
 /** Constructor argument marking an accepted connection (never visible to users). */
 const kAccepted = Symbol('sockgate.accepted');
+/** Internal: TCPSocket's method handing out the next read's metadata (lab-extras' takeChunkInfo). */
+export const kTakeChunkInfo = Symbol('sockgate.takeChunkInfo');
 
 interface TcpSettings {
   chunks: boolean;
@@ -41,7 +43,8 @@ export function receiveSettings(extras: { chunks?: unknown; allowHalfOpen?: unkn
 /** Validates TCPSocketOptions like Chromium does and builds the `tcp.connect` request. */
 function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions: unknown) {
   const host = toDomString(remoteAddress, 'remoteAddress');
-  const port = toUnsignedShort(remotePort, 'remotePort');
+  // The IDL declares this argument plain `unsigned short` (no [EnforceRange]): it wraps.
+  const port = toWrappedUnsignedShort(remotePort, 'remotePort');
   const options = toDictionary<TCPSocketOptions>(rawOptions, 'TCPSocketOptions');
   const request: Omit<TcpConnectMsg, 'id' | 'ref'> = { t: 'tcp.connect', host, port };
   request.noDelay = Boolean(options.noDelay);
@@ -71,9 +74,11 @@ function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions:
   return { request, signal, settings };
 }
 
-/** The TCP socket behind a TCPSocket: the stream and credit plumbing is DuplexSocketCore's; this adds half-close and chunks. */
-export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Array | TCPChunk, ArrayBuffer | ArrayBufferView> {
+/** The TCP socket behind a TCPSocket: the stream and credit plumbing is DuplexSocketCore's; this adds half-close and chunk metadata. */
+export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Array, ArrayBuffer | ArrayBufferView> {
   #settings: TcpSettings;
+  /** seq/time of each delivered read not yet taken (extras.chunks only); bounded by the receive window. */
+  #chunkInfo: TCPChunkInfo[] = [];
   #sendWindow = 0;
   #taken = false;
   /** Set by TCPSocket so onChunk hooks of a server can name the socket. */
@@ -110,9 +115,9 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
 
   #build(sendWindow: number, local: { address: string; port: number }, remote: { address: string; port: number }): TCPSocketOpenInfo {
     this.#sendWindow = sendWindow;
-    const { readable, writable } = this.openStreams(sendWindow, (item) => (item instanceof Uint8Array ? item.byteLength : item.data.byteLength));
+    const { readable, writable } = this.openStreams(sendWindow, (item) => item.byteLength, true);
     return {
-      readable: readable as ReadableStream<Uint8Array> | ReadableStream<TCPChunk>,
+      readable,
       writable,
       remoteAddress: remote.address,
       remotePort: remote.port,
@@ -152,11 +157,18 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
 
   protected override onData(frame: DecodedFrame): void {
     if (frame.kind !== Frame.Chunk) return;
+    // A fresh buffer of its own: the byte stream transfers (detaches) what it is given.
     const data = frame.payload.slice();
-    const chunk: TCPChunk = { data, seq: frame.seq, time: frame.time };
-    this.deliver(this.#settings.chunks ? chunk : data, data.byteLength);
+    if (this.#settings.chunks) this.#chunkInfo.push({ seq: frame.seq, time: frame.time });
+    this.deliver(data, data.byteLength);
     // After the count, before any reader's promise settles (that takes a microtask): as before.
-    this.#settings.onChunk?.(chunk);
+    // The hook gets its own copy, since `data` now belongs to the stream.
+    this.#settings.onChunk?.({ data: frame.payload.slice(), seq: frame.seq, time: frame.time });
+  }
+
+  /** The oldest delivered read's seq and time not yet taken (extras.chunks). */
+  takeChunkInfo(): TCPChunkInfo | undefined {
+    return this.#chunkInfo.shift();
   }
 
   protected override onEof(): void {
@@ -226,6 +238,11 @@ export class TCPSocket {
   /** Non-spec: the gateway's socket id (accepted connections have ids ≥ 0x80000000). */
   get id(): number {
     return this.#core.id;
+  }
+
+  /** Internal (lab-extras' takeChunkInfo): a symbol, so the spec surface stays the spec's. */
+  [kTakeChunkInfo](): TCPChunkInfo | undefined {
+    return this.#core.takeChunkInfo();
   }
 
   get [Symbol.toStringTag](): string {

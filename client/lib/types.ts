@@ -27,13 +27,17 @@ export interface TCPSocketOptions {
   extras?: TCPSocketExtras;
 }
 
-/** One TCP read as the gateway's kernel returned it (extras.chunks). */
-export interface TCPChunk {
-  data: Uint8Array;
+/** The gateway's metadata of one TCP read (extras.chunks, `takeChunkInfo()`). */
+export interface TCPChunkInfo {
   /** Per-socket read counter from 0, from the gateway. */
   seq: number;
   /** When the gateway read it, ms since the epoch (gateway clock). */
   time: number;
+}
+
+/** One TCP read as the gateway's kernel returned it, with its metadata (`onChunk`, `readChunk()`). */
+export interface TCPChunk extends TCPChunkInfo {
+  data: Uint8Array;
 }
 
 /** Non-spec TCP options (sockgate extras). */
@@ -53,7 +57,10 @@ export interface TCPSocketExtras {
    * false the library ends the write side as soon as the peer ends its side.
    */
   allowHalfOpen?: boolean;
-  /** The readable yields {@link TCPChunk}s (`{data, seq, time}`) instead of bare Uint8Arrays. */
+  /**
+   * Keep each read's gateway `seq` and `time` for `takeChunkInfo()` / `readChunk()` (lab-extras).
+   * The readable stays the spec's byte stream of Uint8Arrays either way.
+   */
   chunks?: boolean;
   /** Called for each TCP read as it arrives, before the consumer reads it. */
   onChunk?: (chunk: TCPChunk) => void;
@@ -61,9 +68,12 @@ export interface TCPSocketExtras {
   onError?: (error: SocketError) => void;
 }
 
-/** Spec: TCPSocketOpenInfo. `readable` yields Uint8Array (or TCPChunk with extras.chunks). */
+/**
+ * Spec: TCPSocketOpenInfo. `readable` is a byte stream (BYOB readers work); a default reader
+ * gets each gateway read as one Uint8Array.
+ */
 export interface TCPSocketOpenInfo {
-  readable: ReadableStream<Uint8Array> | ReadableStream<TCPChunk>;
+  readable: ReadableStream<Uint8Array>;
   writable: WritableStream<ArrayBuffer | ArrayBufferView>;
   remoteAddress: string;
   remotePort: number;

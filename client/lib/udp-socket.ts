@@ -4,17 +4,19 @@
  * receives from anyone, with a MulticastController. Extras: broadcast, multicastInterface,
  * per-datagram `seq`/`time`, `set()`, `stats`.
  */
-import { encodeData, encodeSendTo, Frame } from '../../shared/protocol.js';
+import { encodeData, encodeSendTo, ErrorCode, Frame } from '../../shared/protocol.js';
 import type { DecodedFrame, OpenedMsg, UdpBindMsg } from '../../shared/protocol.js';
 import { DuplexSocketCore, type OutgoingWrite } from './duplex-socket-core.js';
 import type { GatewayConnection } from './gateway-connection.js';
-import { MulticastController } from './multicast-controller.js';
+import { forgetMemberships, MulticastController } from './multicast-controller.js';
 import { boundConnection, kConnection } from './socket-core.js';
+import { SocketError } from './socket-error.js';
 import type { SocketStats, UDPMessage, UDPReceivedMessage, UDPSetOptions, UDPSocketExtras, UDPSocketOpenInfo, UDPSocketOptions } from './types.js';
 import {
   checkCallback,
   checkDatagramSize,
   checkSignal,
+  parseIpLiteral,
   present,
   toBufferSize,
   toBytes,
@@ -26,6 +28,7 @@ import {
   toLocalPort,
   toOctet,
   toUnsignedShort,
+  toWrappedUnsignedShort,
 } from './validation.js';
 
 type Mode = 'connected' | 'bound';
@@ -80,6 +83,8 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
   #mode: Mode;
   #chunks: boolean;
   #multicast: MulticastController | undefined;
+  /** The bound socket's family: the gateway resolves a destination name to this family's records. */
+  #localFamily: 'ipv4' | 'ipv6' = 'ipv4';
 
   constructor(conn: GatewayConnection, mode: Mode, chunks: boolean) {
     super(conn);
@@ -94,6 +99,7 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
   protected override onOpened(msg: OpenedMsg): UDPSocketOpenInfo {
     const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength);
     const info: UDPSocketOpenInfo = { readable, writable, localAddress: msg.local.address, localPort: msg.local.port };
+    this.#localFamily = msg.local.address.includes(':') ? 'ipv6' : 'ipv4';
     if (this.#mode === 'connected' && msg.remote) {
       info.remoteAddress = msg.remote.address;
       info.remotePort = msg.remote.port;
@@ -104,10 +110,10 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
         get isOpen() {
           return core.state === 'open';
         },
-        membership: (op, group, iface) => {
-          const request = { t: op, id: this.id, group } as const;
-          return this.conn.request(iface === undefined ? request : { ...request, interface: iface }).then(() => undefined);
-        },
+        membership: (op, { group, source, iface }) =>
+          this.conn
+            .request({ t: op, id: this.id, group, ...(iface === undefined ? {} : { interface: iface }), ...(source === undefined ? {} : { source }) })
+            .then(() => undefined),
       });
       info.multicastController = this.#multicast;
     }
@@ -125,8 +131,9 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
         throw new TypeError("UDPMessage: 'remoteAddress' and 'remotePort' must not be specified in 'connected' mode.");
       }
       const host = toDomString(message.remoteAddress, 'remoteAddress');
-      const port = toUnsignedShort(message.remotePort, 'remotePort');
-      if (present(message.dnsQueryType)) toEnum(message.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']);
+      // UDPMessage.remotePort is plain `unsigned short` in the IDL: it wraps, no TypeError.
+      const port = toWrappedUnsignedShort(message.remotePort, 'remotePort');
+      if (present(message.dnsQueryType)) this.#checkDnsQueryType(toEnum(message.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']), host);
       checkDatagramSize(payload);
       return { pieces: [payload], frame: (piece) => encodeSendTo(this.id, host, port, piece) };
     }
@@ -137,6 +144,17 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
     if (present(message.dnsQueryType)) throw new TypeError("UDPMessage: 'dnsQueryType' must not be specified in 'connected' mode.");
     checkDatagramSize(payload);
     return { pieces: [payload], frame: (piece) => encodeData(this.id, piece) };
+  }
+
+  /**
+   * UDPMessage.dnsQueryType in bound mode. An IP literal needs no DNS query, so it has nothing to
+   * honour. For a name, the gateway resolves the records of the socket's own family (the only
+   * ones a udp4 or udp6 socket can send to), which is the asked-for type when they agree; when
+   * they do not, no answer could be used from this socket, so the write fails as the OS's send would.
+   */
+  #checkDnsQueryType(type: 'ipv4' | 'ipv6', host: string): void {
+    if (parseIpLiteral(host) || type === this.#localFamily) return;
+    throw new SocketError('NetworkError', ErrorCode.AddressNotAvailable, `UDPMessage: dnsQueryType '${type}' for ${host}, but the socket is bound to an ${this.#localFamily === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
   }
 
   protected override onData(frame: DecodedFrame): void {
@@ -154,12 +172,12 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
   }
 
   protected override endStreams(error: unknown): void {
-    this.#multicast?.reset();
+    if (this.#multicast) forgetMemberships(this.#multicast);
     super.endStreams(error);
   }
 
   protected override shutStreams(reason: unknown): void {
-    this.#multicast?.reset();
+    if (this.#multicast) forgetMemberships(this.#multicast);
     super.shutStreams(reason);
   }
 }

@@ -3,7 +3,8 @@
  * Direct Sockets implementation throws for a bad dictionary, an out-of-range `[EnforceRange]`
  * integer, an unknown enum value or an address that is not an IP literal.
  */
-import { MAX_UDP_PAYLOAD } from '../../shared/protocol.js';
+import { ErrorCode, MAX_UDP_PAYLOAD } from '../../shared/protocol.js';
+import { SocketError } from './socket-error.js';
 
 /** A dictionary argument: `undefined`/`null` mean `{}`, anything else must be an object. */
 export function toDictionary<T extends object>(value: unknown, what: string): Partial<T> {
@@ -14,22 +15,44 @@ export function toDictionary<T extends object>(value: unknown, what: string): Pa
   return value as Partial<T>;
 }
 
-function enforceRange(value: unknown, name: string, max: number): number {
+/** The unsigned integer types the Direct Sockets IDL uses, by bit width. */
+export type IdlUnsignedType = 'octet' | 'unsigned short' | 'unsigned long';
+const bitsOf: Record<IdlUnsignedType, number> = { octet: 8, 'unsigned short': 16, 'unsigned long': 32 };
+
+/**
+ * WebIDL's ConvertToInt for an unsigned type — the one integer conversion of the library. With
+ * `[EnforceRange]`, NaN, ±Infinity and values outside 0…2^bits−1 are TypeErrors; without it the
+ * value wraps as WebIDL says (NaN and ±Infinity → 0, truncate, modulo 2^bits), so `70000` as a
+ * plain `unsigned short` is 4464. ToNumber throws for symbols and BigInts, as in WebIDL.
+ */
+export function toIdlUnsigned(value: unknown, name: string, type: IdlUnsignedType, enforceRange: boolean): number {
+  if (typeof value === 'bigint' || typeof value === 'symbol') throw new TypeError(`${name} cannot be converted to a number`);
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new TypeError(`${name} must be a finite number, got ${String(value)}`);
-  const int = Math.trunc(n);
-  if (int < 0 || int > max) throw new TypeError(`${name} must be between 0 and ${max}, got ${String(value)}`);
-  return int;
+  const max = 2 ** bitsOf[type] - 1;
+  if (enforceRange) {
+    if (!Number.isFinite(n)) throw new TypeError(`${name} must be a finite number, got ${String(value)} ([EnforceRange] ${type})`);
+    const int = Math.trunc(n) + 0; // + 0 turns -0 into 0
+    if (int < 0 || int > max) throw new TypeError(`${name} must be between 0 and ${max}, got ${String(value)} ([EnforceRange] ${type})`);
+    return int;
+  }
+  if (!Number.isFinite(n) || n === 0) return 0;
+  const modulo = max + 1;
+  return ((Math.trunc(n) % modulo) + modulo) % modulo;
 }
 
-/** `[EnforceRange] unsigned short` (ports). */
+/** `[EnforceRange] unsigned short` (UDPSocketOptions and TCPServerSocketOptions ports). */
 export function toUnsignedShort(value: unknown, name: string): number {
-  return enforceRange(value, name, 0xffff);
+  return toIdlUnsigned(value, name, 'unsigned short', true);
+}
+
+/** Plain `unsigned short`, wrapping modulo 2^16 (TCPSocket's remotePort argument, UDPMessage.remotePort). */
+export function toWrappedUnsignedShort(value: unknown, name: string): number {
+  return toIdlUnsigned(value, name, 'unsigned short', false);
 }
 
 /** `[EnforceRange] unsigned long` (buffer sizes, delays, backlog). */
 export function toUnsignedLong(value: unknown, name: string): number {
-  return enforceRange(value, name, 0xffff_ffff);
+  return toIdlUnsigned(value, name, 'unsigned long', true);
 }
 
 /** `sendBufferSize` / `receiveBufferSize`: an `[EnforceRange] unsigned long` that is not 0 (Chromium's check). */
@@ -50,7 +73,7 @@ export function toLocalPort(value: unknown): number {
 
 /** `[EnforceRange] octet` (multicast TTL). */
 export function toOctet(value: unknown, name: string): number {
-  return enforceRange(value, name, 0xff);
+  return toIdlUnsigned(value, name, 'octet', true);
 }
 
 /** `DOMString`: symbols throw, everything else is stringified, as WebIDL does. */
@@ -139,10 +162,15 @@ export function toBytes(chunk: unknown, what: string): Uint8Array {
   throw new TypeError(`${what} must be an ArrayBuffer or ArrayBufferView, got ${chunk === null ? 'null' : typeof chunk}`);
 }
 
-/** Checks a datagram's size against the largest UDP payload; an empty one is a TypeError too (as in Chromium). */
+/**
+ * Checks a datagram's size against the largest UDP payload. The spec has no size rule of its own:
+ * an empty datagram is sent (UDP allows it), and one the OS cannot send (EMSGSIZE) rejects the
+ * write with a NetworkError — which is what this gives, before the gateway is asked.
+ */
 export function checkDatagramSize(bytes: Uint8Array): void {
-  if (bytes.byteLength === 0) throw new TypeError("UDPMessage: 'data' field must not be empty.");
   if (bytes.byteLength > MAX_UDP_PAYLOAD) {
-    throw new TypeError(`UDPMessage: 'data' is ${bytes.byteLength} bytes; a UDP datagram carries at most ${MAX_UDP_PAYLOAD}`);
+    throw new SocketError('NetworkError', ErrorCode.TooBig, `UDPMessage: 'data' is ${bytes.byteLength} bytes; a UDP datagram carries at most ${MAX_UDP_PAYLOAD}`, {
+      osCode: 'EMSGSIZE',
+    });
   }
 }

@@ -92,8 +92,8 @@ export const SCHEMAS: { readonly [T in ClientMessage['t']]: MessageSchema<ByTag<
     sendBufferSize: { type: 'uint' },
     receiveBufferSize: { type: 'uint' },
   },
-  'udp.join': { id, ref, group: { type: 'host', required: true }, interface: { type: 'host' } },
-  'udp.leave': { id, ref, group: { type: 'host', required: true }, interface: { type: 'host' } },
+  'udp.join': { id, ref, group: { type: 'host', required: true }, interface: { type: 'host' }, source: { type: 'host' } },
+  'udp.leave': { id, ref, group: { type: 'host', required: true }, interface: { type: 'host' }, source: { type: 'host' } },
   set: {
     id, ref,
     noDelay: { type: 'bool' },

@@ -87,6 +87,8 @@ export interface UdpMembershipMsg extends Req {
   id: number;
   group: string;
   interface?: string;
+  /** Source-specific membership: only datagrams from this IP (MulticastGroupOptions.sourceAddress). */
+  source?: string;
 }
 
 /** Change options on an open socket. */

@@ -5,11 +5,12 @@ import { CreditedReadable } from '../../client/lib/credited-readable.js';
 const WINDOW = 1000;
 
 /** A CreditedReadable fed like the gateway feeds it: never past the credit it was granted (plus one read). */
-function harness() {
+function harness(bytes = false) {
   const grants: number[] = [];
   let cancelled: unknown;
   const source = new CreditedReadable<Uint8Array>({
     window: WINDOW,
+    bytes,
     size: (c) => c.byteLength,
     grant: (n) => grants.push(n),
     cancel: (reason) => (cancelled = reason),
@@ -103,5 +104,27 @@ describe('CreditedReadable', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('byte mode: BYOB fills count as consumed exactly, a default reader gets what is left of an item, EOF settles a waiting BYOB read', async () => {
+    const h = harness(true);
+    h.source.push(new Uint8Array(600).fill(1));
+    h.source.push(new Uint8Array(300).fill(2));
+    const byob = h.source.readable.getReader({ mode: 'byob' });
+    const a = await byob.read(new Uint8Array(250));
+    expect(a.value!.byteLength).toBe(250);
+    expect(h.source.queuedBytes).toBe(650);
+    const b = await byob.read(new Uint8Array(500));
+    expect(b.value!.byteLength).toBe(500); // a fill takes across items: 350 + 150
+    expect(h.source.queuedBytes).toBe(150);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.granted()).toBe(750); // 750 copied out, granted in batches of 250
+    byob.releaseLock();
+    const reader = h.source.readable.getReader();
+    expect((await reader.read()).value).toEqual(new Uint8Array(150).fill(2));
+    reader.releaseLock();
+    const waiting = h.source.readable.getReader({ mode: 'byob' }).read(new Uint8Array(10));
+    h.source.close();
+    expect((await waiting).done).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
  * the gateway ends, fails or is asked to close a socket, and how a rejected write ends the writable.
  */
 import { describe, expect, it } from 'vitest';
-import { SocketError } from '../../client/lib/index.js';
+import { readChunk, SocketError } from '../../client/lib/index.js';
 import { CHUNK_HEADER, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
 import { fakeGateway, lastJson, sentFrames, tcpOpened } from '../helpers/fake-gateway.js';
 
@@ -47,9 +47,9 @@ describe('DuplexSocketCore', () => {
     expect(socket.stats).toMatchObject({ bytesIn: 300, messagesIn: 2 });
     // Nothing read yet: no credit goes back.
     expect(sentFrames(ws).filter((f) => f.kind === Frame.Credit)).toEqual([]);
-    const reader = (info.readable as ReadableStream<{ data: Uint8Array; seq: number }>).getReader();
-    const first = await reader.read();
-    const second = await reader.read();
+    const reader = info.readable.getReader();
+    const first = await readChunk(socket, reader);
+    const second = await readChunk(socket, reader);
     expect([first.value!.seq, first.value!.data.byteLength, second.value!.seq, second.value!.data.byteLength]).toEqual([0, 200, 1, 100]);
     await tick();
     // Window 1000, batches of 250: the 300 bytes read come back as one Credit.
@@ -89,7 +89,7 @@ describe('DuplexSocketCore', () => {
     expect((await reader.read()).value).toEqual(new Uint8Array([1, 2, 3]));
     expect((await reader.read()).done).toBe(true);
     const writeError = await info.writable.getWriter().write(new Uint8Array(1)).catch((e: unknown) => e);
-    expect(writeError).toMatchObject({ name: 'InvalidStateError', code: 'CLOSED' });
+    expect(writeError).toMatchObject({ name: 'InvalidStateError', sockgateCode: 'CLOSED' });
     await expect(socket.closed).resolves.toBeUndefined();
   });
 
@@ -102,7 +102,7 @@ describe('DuplexSocketCore', () => {
     expect((await reader.read()).value).toEqual(new Uint8Array([5]));
     const readError = await reader.read().catch((e: unknown) => e);
     expect(readError).toBeInstanceOf(SocketError);
-    expect(readError).toMatchObject({ name: 'NetworkError', code: 'RESET', osCode: 'ECONNRESET' });
+    expect(readError).toMatchObject({ name: 'NetworkError', sockgateCode: 'RESET', osCode: 'ECONNRESET' });
     await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toBe(readError);
     await expect(socket.closed).rejects.toBe(readError);
   });
@@ -148,7 +148,7 @@ describe('DuplexSocketCore', () => {
     const { ws, id, info } = await openTcp({ allowHalfOpen: false });
     ws.receive({ t: 'eof', id });
     expect((await info.readable.getReader().read()).done).toBe(true);
-    await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toMatchObject({ code: 'CLOSED' });
+    await expect(info.writable.getWriter().write(new Uint8Array(1))).rejects.toMatchObject({ sockgateCode: 'CLOSED' });
     // Both sides done: after its end, the socket asks the gateway to close it.
     expect(ws.json().slice(-2)).toMatchObject([{ t: 'end', id }, { t: 'close', id }]);
   });

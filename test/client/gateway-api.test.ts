@@ -82,7 +82,7 @@ describe('gateway.api', () => {
   it('fails with NotAllowedError, code HTTP and the status when the token is wrong or missing', async () => {
     const wrong = await rejection(new GatewayApi(gateway.origin, { token: 'not-the-token' }).startLabs());
     expect(wrong.name).toBe('NotAllowedError');
-    expect(wrong.code).toBe('HTTP');
+    expect(wrong.sockgateCode).toBe('HTTP');
     expect(wrong.message).toBe('POST /api/labs/start answered 401 Unauthorized: token required (?token=, Authorization: Bearer, or the page cookie)');
 
     const none = await rejection(new GatewayApi(gateway.origin).tcpStates([{ local: '127.0.0.1:1' }]));
@@ -95,12 +95,12 @@ describe('gateway.api', () => {
   it("carries the gateway's own code and message for a request it rejects", async () => {
     const api = new GatewayApi(`${gateway.origin}/`, { token: TOKEN });
     const bad = await rejection(api.tcpStates([{ local: 'not-an-endpoint' }]));
-    expect(bad.code).toBe('BAD_OPTION');
+    expect(bad.sockgateCode).toBe('BAD_OPTION');
     expect(bad.name).toBe('NotSupportedError');
     expect(bad.message).toMatch(/^GET \/api\/tcp-states answered 400 Bad Request: .*not-an-endpoint/);
 
     const tooMany = await rejection(api.tcpStates(Array.from({ length: 257 }, (_, i) => ({ local: `127.0.0.1:${i + 1}` }))));
-    expect(tooMany.code).toBe('LIMIT');
+    expect(tooMany.sockgateCode).toBe('LIMIT');
     expect(tooMany.name).toBe('QuotaExceededError');
   });
 
@@ -108,7 +108,7 @@ describe('gateway.api', () => {
     const port = await closedPort();
     const error = await rejection(new GatewayApi(`http://127.0.0.1:${port}`, { token: TOKEN }).interfaces());
     expect(error.name).toBe('NetworkError');
-    expect(error.code).toBe('HTTP');
+    expect(error.sockgateCode).toBe('HTTP');
     expect(error.message).toMatch(/^GET \/api\/interfaces failed: /);
     expect(error.cause).toBeInstanceOf(Error);
   });

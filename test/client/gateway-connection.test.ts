@@ -34,14 +34,14 @@ describe('GatewayConnection', () => {
     const opening = GatewayConnection.open('ws://x/ws', FakeWebSocket);
     FakeWebSocket.last!.open();
     FakeWebSocket.last!.receive({ ...welcome, version: 2 });
-    await expect(opening).rejects.toMatchObject({ name: 'NotSupportedError', code: 'VERSION' });
+    await expect(opening).rejects.toMatchObject({ name: 'NotSupportedError', sockgateCode: 'VERSION' });
   });
 
   it('reports a refused upgrade as NetworkError CONNECT_FAILED without the token', async () => {
     const opening = GatewayConnection.open('ws://x/ws?token=secret', FakeWebSocket);
     FakeWebSocket.last!.close(1006);
     const error = await opening.catch((e) => e);
-    expect(error).toMatchObject({ name: 'NetworkError', code: 'CONNECT_FAILED' });
+    expect(error).toMatchObject({ name: 'NetworkError', sockgateCode: 'CONNECT_FAILED' });
     expect(error.message).not.toContain('secret');
   });
 
@@ -65,7 +65,7 @@ describe('GatewayConnection', () => {
     const reply = conn.request({ t: 'end', id });
     const ref = ws.json().at(-1)!.ref;
     ws.receive({ t: 'error', id, ref, code: 'RESET', message: 'reset', osCode: 'ECONNRESET', fatal: true });
-    await expect(reply).rejects.toMatchObject({ name: 'NetworkError', code: 'RESET', osCode: 'ECONNRESET' });
+    await expect(reply).rejects.toMatchObject({ name: 'NetworkError', sockgateCode: 'RESET', osCode: 'ECONNRESET' });
     expect(h.control).toHaveLength(1);
   });
 
@@ -95,7 +95,7 @@ describe('GatewayConnection', () => {
     const onClose = vi.fn();
     conn.addEventListener('close', onClose);
     ws.close(1001, 'bye');
-    await expect(reply).rejects.toMatchObject({ name: 'NetworkError', code: 'CONNECTION_LOST' });
+    await expect(reply).rejects.toMatchObject({ name: 'NetworkError', sockgateCode: 'CONNECTION_LOST' });
     expect(h.lost).toHaveLength(1);
     expect(onClose).toHaveBeenCalledOnce();
     expect(() => conn.send({ t: 'end', id })).toThrow(/connection to the gateway lost/);

@@ -30,8 +30,8 @@ window.__sockgateSuite = {
       await runCase(name, ctx);
       return { ok: true };
     } catch (error) {
-      const e = error as { name?: string; code?: string; message?: string; stack?: string };
-      return { ok: false, error: `${e?.name}${e?.code ? ` [${e.code}]` : ''}: ${e?.message}\n${e?.stack ?? ''}` };
+      const e = error as { name?: string; sockgateCode?: string; message?: string; stack?: string };
+      return { ok: false, error: `${e?.name}${e?.sockgateCode ? ` [${e.sockgateCode}]` : ''}: ${e?.message}\n${e?.stack ?? ''}` };
     }
   },
 };

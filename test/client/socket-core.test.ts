@@ -54,7 +54,7 @@ describe('SocketCore', () => {
     const connect = lastJson(ws);
     ws.receive({ t: 'error', id: connect.id, ref: connect.ref, code: 'REFUSED', message: 'connection refused', osCode: 'ECONNREFUSED', fatal: true });
     const error = await socket.opened.catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'NetworkError', code: 'REFUSED', osCode: 'ECONNREFUSED' });
+    expect(error).toMatchObject({ name: 'NetworkError', sockgateCode: 'REFUSED', osCode: 'ECONNREFUSED' });
     await expect(socket.closed).rejects.toBe(error);
   });
 
@@ -80,10 +80,10 @@ describe('SocketCore', () => {
     const { readable } = await first.opened;
     const second = new gw.TCPSocket('127.0.0.1', 8);
     ws.close(1006);
-    await expect(second.opened).rejects.toMatchObject({ name: 'NetworkError', code: 'CONNECTION_LOST' });
-    await expect(readable.getReader().read()).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
-    await expect(first.closed).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
+    await expect(second.opened).rejects.toMatchObject({ name: 'NetworkError', sockgateCode: 'CONNECTION_LOST' });
+    await expect(readable.getReader().read()).rejects.toMatchObject({ sockgateCode: 'CONNECTION_LOST' });
+    await expect(first.closed).rejects.toMatchObject({ sockgateCode: 'CONNECTION_LOST' });
     // A socket made after the loss fails the same way, without touching the dead transport.
-    await expect(new gw.TCPSocket('127.0.0.1', 9).opened).rejects.toMatchObject({ code: 'CONNECTION_LOST' });
+    await expect(new gw.TCPSocket('127.0.0.1', 9).opened).rejects.toMatchObject({ sockgateCode: 'CONNECTION_LOST' });
   });
 });

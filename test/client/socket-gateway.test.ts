@@ -43,9 +43,9 @@ describe('SocketGateway', () => {
     const [gw, ws] = await fakeGateway();
     const events: string[] = [];
     gw.addEventListener('shutdown', (e) => events.push(`shutdown ${(e as unknown as { reason: string }).reason}`));
-    gw.addEventListener('error', (e) => events.push(`error ${(e as unknown as { error: { code: string } }).error.code}`));
+    gw.addEventListener('error', (e) => events.push(`error ${(e as unknown as { error: { sockgateCode: string } }).error.sockgateCode}`));
     gw.addEventListener('close', (e) => events.push(`close ${(e as unknown as { code: number }).code}`));
-    gw.onclose = (e) => events.push(`onclose ${e.shutdown} ${e.error.code}`);
+    gw.onclose = (e) => events.push(`onclose ${e.shutdown} ${e.error.sockgateCode}`);
     ws.receive({ t: 'error', code: 'BAD_MESSAGE', message: 'bad' });
     ws.receive({ t: 'shutdown', reason: 'SIGTERM' });
     ws.close(1001, 'bye');

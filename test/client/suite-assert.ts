@@ -33,19 +33,25 @@ export function below(actual: number, limit: number, what = 'value'): void {
 
 interface ErrorShape {
   name?: string;
-  code?: string;
+  /** sockgate's string code (`err.sockgateCode`). */
+  sockgateCode?: string;
+  /** DOMException's legacy numeric code (`err.code`). */
+  code?: number;
   osCode?: string;
   instanceOf?: abstract new (...args: never[]) => unknown;
   message?: RegExp;
 }
 
 function matches(error: unknown, shape: ErrorShape, what: string): void {
-  const e = error as { name?: string; code?: string; osCode?: string; message?: string };
+  const e = error as { name?: string; sockgateCode?: string; code?: number; osCode?: string; message?: string };
   if (shape.instanceOf && !(error instanceof shape.instanceOf)) {
     throw new AssertionError(`${what}: expected an instance of ${shape.instanceOf.name}, got ${e?.name}: ${e?.message}`);
   }
   if (shape.name !== undefined && e?.name !== shape.name) throw new AssertionError(`${what}: expected error name ${shape.name}, got ${e?.name}: ${e?.message}`);
-  if (shape.code !== undefined && e?.code !== shape.code) throw new AssertionError(`${what}: expected code ${shape.code}, got ${e?.code} (${e?.name}: ${e?.message})`);
+  if (shape.sockgateCode !== undefined && e?.sockgateCode !== shape.sockgateCode) {
+    throw new AssertionError(`${what}: expected sockgateCode ${shape.sockgateCode}, got ${e?.sockgateCode} (${e?.name}: ${e?.message})`);
+  }
+  if (shape.code !== undefined && e?.code !== shape.code) throw new AssertionError(`${what}: expected DOMException code ${shape.code}, got ${e?.code} (${e?.name})`);
   if (shape.osCode !== undefined && e?.osCode !== shape.osCode) throw new AssertionError(`${what}: expected osCode ${shape.osCode}, got ${e?.osCode}`);
   if (shape.message && !shape.message.test(String(e?.message))) throw new AssertionError(`${what}: message ${show(e?.message)} does not match ${shape.message}`);
 }
@@ -58,7 +64,7 @@ export async function rejects(promise: Promise<unknown>, shape: ErrorShape, what
     matches(error, shape, what);
     return error;
   }
-  throw new AssertionError(`${what}: expected a rejection (${shape.name ?? ''} ${shape.code ?? ''}), it resolved`);
+  throw new AssertionError(`${what}: expected a rejection (${shape.name ?? ''} ${shape.sockgateCode ?? ''}), it resolved`);
 }
 
 /** Calls `fn` and checks that it throws an error of `shape` synchronously. */

@@ -54,7 +54,8 @@ describe('TCPSocket', () => {
     const [gw, ws] = await fakeGateway();
     const sent = ws.sent.length;
     const bad: Array<[unknown, unknown, unknown, RegExp]> = [
-      ['127.0.0.1', 70000, {}, /remotePort must be between 0 and 65535/],
+      // remotePort is a plain unsigned short (it wraps, below); the options' integers are [EnforceRange].
+      ['127.0.0.1', 7, { keepAliveDelay: 2 ** 32 }, /keepAliveDelay must be between 0 and 4294967295/],
       ['127.0.0.1', 7, { keepAliveDelay: 999 }, /keepAliveDelay must be no less than 1,000 milliseconds/],
       ['127.0.0.1', 7, { sendBufferSize: 0 }, /^sendBufferSize must be greater than zero\.$/],
       ['127.0.0.1', 7, { receiveBufferSize: 0 }, /^receiveBufferSize must be greater than zero\.$/],
@@ -68,6 +69,8 @@ describe('TCPSocket', () => {
       expect(() => new gw.TCPSocket(address as string, port as number, options as object)).toThrow(message);
     }
     expect(ws.sent.length).toBe(sent);
+    void new gw.TCPSocket('127.0.0.1', 70000).opened.catch(() => {});
+    expect(lastJson(ws)).toMatchObject({ t: 'tcp.connect', host: '127.0.0.1', port: 4464 });
   });
 
   it('reads plain bytes by default; onChunk sees every chunk with seq and time, counted', async () => {

@@ -65,14 +65,13 @@ describe('UDPSocket', () => {
     expect(lastJson(ws)).toMatchObject({ host: '::', ipv6Only: true });
   });
 
-  it('refuses UDPMessages that do not fit the mode, and empty or oversized data', async () => {
+  it('refuses UDPMessages that do not fit the mode (TypeError) and oversized data (NetworkError, as the OS would)', async () => {
     const cases: Array<[unknown, RegExp]> = [
       ['text', /a written chunk must be a UDPMessage object/],
       [{}, /missing 'data' field/],
       [{ data: new Uint8Array(1), remoteAddress: '127.0.0.1', remotePort: 1 }, /must not be specified in 'connected' mode/],
       [{ data: new Uint8Array(1), remotePort: 1 }, /either none or both/],
       [{ data: new Uint8Array(1), dnsQueryType: 'ipv4' }, /'dnsQueryType' must not be specified in 'connected' mode/],
-      [{ data: new Uint8Array(0) }, /'data' field must not be empty/],
       [{ data: new Uint8Array(65_508) }, /a UDP datagram carries at most 65507/],
     ];
     for (const [message, error] of cases) {
@@ -81,5 +80,15 @@ describe('UDPSocket', () => {
       await expect(info.writable.getWriter().write(message as never)).rejects.toThrow(error);
       expect(sentFrames(ws)).toEqual([]);
     }
+    const { info } = await openUdp({ remoteAddress: '127.0.0.1', remotePort: 53 });
+    const tooBig = info.writable.getWriter().write({ data: new Uint8Array(65_508) });
+    await expect(tooBig).rejects.toBeInstanceOf(DOMException);
+    await expect(tooBig).rejects.toMatchObject({ name: 'NetworkError', code: 19, sockgateCode: 'TOO_BIG', osCode: 'EMSGSIZE' });
+  });
+
+  it('sends an empty datagram: the spec has no size rule and UDP allows zero-length payloads', async () => {
+    const { ws, info, id } = await openUdp({ remoteAddress: '127.0.0.1', remotePort: 53 });
+    await info.writable.getWriter().write({ data: new Uint8Array(0) });
+    expect(sentFrames(ws)).toEqual([{ kind: Frame.Data, id, payload: new Uint8Array(0) }]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpLiteral, toBytes, toEnum, toOctet, toUnsignedShort } from '../../client/lib/validation.js';
+import { parseIpLiteral, toBytes, toEnum, toIdlUnsigned, toOctet, toUnsignedLong, toUnsignedShort, toWrappedUnsignedShort } from '../../client/lib/validation.js';
 
 describe('parseIpLiteral', () => {
   it.each([
@@ -44,5 +44,23 @@ describe('WebIDL conversions', () => {
     expect([bytes.byteOffset, bytes.byteLength]).toEqual([2, 4]);
     expect(() => toBytes('text', 'chunk')).toThrow(TypeError);
     expect(() => toBytes([1, 2], 'chunk')).toThrow(TypeError);
+  });
+
+  it('plain unsigned types wrap as WebIDL ConvertToInt does; [EnforceRange] ones throw at the same inputs', () => {
+    const inputs: Array<[unknown, number]> = [
+      [65_536, 0], [65_537, 1], [70_000, 4464], [-1, 65_535], [-65_537, 65_535], [Number.NaN, 0], [Number.POSITIVE_INFINITY, 0],
+      [Number.NEGATIVE_INFINITY, 0], [-0, 0], [80.9, 80], [-80.9, 65_456], ['443', 443], [null, 0], [true, 1], [undefined, 0],
+    ];
+    for (const [value, wrapped] of inputs) expect(toWrappedUnsignedShort(value, 'p'), String(value)).toBe(wrapped);
+    for (const value of [65_536, -1, Number.NaN, Number.POSITIVE_INFINITY, undefined]) expect(() => toUnsignedShort(value, 'p'), String(value)).toThrow(TypeError);
+    expect(toUnsignedShort(-0.5, 'p')).toBe(0);
+    expect(toUnsignedLong(2 ** 32 - 1, 'n')).toBe(2 ** 32 - 1);
+    expect(() => toUnsignedLong(2 ** 32, 'n')).toThrow(TypeError);
+    expect(toIdlUnsigned(2 ** 32 + 5, 'n', 'unsigned long', false)).toBe(5);
+    expect(toIdlUnsigned(257, 't', 'octet', false)).toBe(1);
+    for (const value of [1n, Symbol('x')]) {
+      expect(() => toWrappedUnsignedShort(value, 'p')).toThrow(TypeError);
+      expect(() => toUnsignedShort(value, 'p')).toThrow(TypeError);
+    }
   });
 });

@@ -114,12 +114,12 @@ describe('no data lost', () => {
             received += (value as Uint8Array).byteLength;
           }
         } catch (err) {
-          return (err as { code?: string }).code;
+          return (err as { sockgateCode?: string }).sockgateCode;
         }
       });
       await waitFor(() => received > 8 * MiB, 20_000, 'traffic on every socket');
       await gp.stop('SIGTERM');
-      const closedOutcomes = await Promise.all(sockets.map((s) => s.closed.then(() => 'resolved', (err: { name?: string; code?: string }) => `${err.name} ${err.code}`)));
+      const closedOutcomes = await Promise.all(sockets.map((s) => s.closed.then(() => 'resolved', (err: { name?: string; sockgateCode?: string }) => `${err.name} ${err.sockgateCode}`)));
       expect(closedOutcomes).toEqual(['NetworkError SHUTDOWN', 'NetworkError SHUTDOWN', 'NetworkError SHUTDOWN']);
       expect(await Promise.all(readers)).toEqual(['SHUTDOWN', 'SHUTDOWN', 'SHUTDOWN']);
       expect(await gateway.closed).toMatchObject({ code: 1001, shutdown: 'gateway stopped (SIGTERM)' });

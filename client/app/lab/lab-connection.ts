@@ -3,8 +3,8 @@
  * it (the page then sees both ends: every write and every read), or one client connected to a lab
  * service or any server. Records the writes each side makes and the reads each side gets.
  */
-import { recv, setReceiveMode, type ReceiveMode } from '../../lib/lab-extras.js';
-import type { SocketGateway, TCPChunk, TCPServerSocket, TCPSocket, TCPSocketOpenInfo } from '../../lib/index.js';
+import { readChunk, recv, setReceiveMode, type ReceiveMode } from '../../lib/lab-extras.js';
+import type { SocketGateway, TCPServerSocket, TCPSocket, TCPSocketOpenInfo } from '../../lib/index.js';
 import type { ReadChunk, WrittenMessage } from './stream-model.js';
 
 /** How long a recv() waits for the pump to record the chunk the gateway already delivered. */
@@ -20,7 +20,7 @@ export class LabSide {
   /** The socket's state as the page sees it. */
   status: 'open' | 'eof' | 'closed' | 'failed' = 'open';
   #writer: WritableStreamDefaultWriter<ArrayBuffer | ArrayBufferView>;
-  #reader: ReadableStreamDefaultReader<TCPChunk>;
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
   #onChange: () => void;
   /** Woken on every recorded read and when reading ends (see {@link LabSide.untilRead}). */
   #waiters = new Set<() => void>();
@@ -35,14 +35,14 @@ export class LabSide {
   ) {
     this.#onChange = onChange;
     this.#writer = info.writable.getWriter();
-    this.#reader = (info.readable as ReadableStream<TCPChunk>).getReader();
+    this.#reader = info.readable.getReader();
     void this.#pump();
   }
 
   async #pump(): Promise<void> {
     try {
       for (;;) {
-        const { value, done } = await this.#reader.read();
+        const { value, done } = await readChunk(this.socket, this.#reader);
         if (done) break;
         this.reads.push({ data: value.data, seq: value.seq, time: value.time });
         this.#wake();

@@ -272,7 +272,7 @@ export abstract class SocketSession extends EventTarget {
 
   /** The event line that ends the session, and its code. */
   protected endLine(error: unknown): { event: EventKind; code?: string } {
-    return { event: 'closed', code: (error as { code?: string } | undefined)?.code };
+    return { event: 'closed', code: (error as { sockgateCode?: string } | undefined)?.sockgateCode };
   }
 
   /** Called once when the session ends (after the state is `closed`). */
@@ -305,15 +305,15 @@ export abstract class SocketSession extends EventTarget {
   // ---- the log -----------------------------------------------------------------------------------
 
   #sameAsLogged(error: unknown): boolean {
-    const e = error as { code?: string; message?: string } | undefined;
-    return this.#lastLogged !== undefined && e?.code === this.#lastLogged.code && e?.message === this.#lastLogged.message;
+    const e = error as { sockgateCode?: string; message?: string } | undefined;
+    return this.#lastLogged !== undefined && e?.sockgateCode === this.#lastLogged.code && e?.message === this.#lastLogged.message;
   }
 
   /** An error line (here and on the server); the error becomes the session's. */
   protected logError(error: unknown): void {
-    const e = error as { code?: string; message?: string; rule?: string };
-    this.#lastLogged = { code: e?.code, message: e?.message };
-    this.logBoth('error', { peer: this.eventPeer, code: e?.code ?? (e as Error)?.name, detail: e?.message ?? String(error) });
+    const e = error as { sockgateCode?: string; message?: string; rule?: string };
+    this.#lastLogged = { code: e?.sockgateCode, message: e?.message };
+    this.logBoth('error', { peer: this.eventPeer, code: e?.sockgateCode ?? (e as Error)?.name, detail: e?.message ?? String(error) });
     this.error = error;
     this.changed();
   }

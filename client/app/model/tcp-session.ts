@@ -3,7 +3,8 @@
  * page accepted. It reads every chunk as the gateway delivered it, writes, half-closes (FIN) and
  * follows the peer's FIN to `half-closed` and then `closed`.
  */
-import type { SocketGateway, SocketStats, TCPChunk, TCPSocket } from '../../lib/index.js';
+import { takeChunkInfo } from '../../lib/lab-extras.js';
+import type { SocketGateway, SocketStats, TCPSocket } from '../../lib/index.js';
 import type { SendTarget } from './send-job.js';
 import { hostPort, SocketSession, type SessionState } from './socket-session.js';
 import type { EventKind } from './log-store.js';
@@ -108,7 +109,11 @@ export class TcpSession extends SocketSession {
     else this.logBoth('accepted', { peer: this.remote });
     this.changed();
     this.writer = (info.writable as WritableStream<ArrayBuffer | ArrayBufferView>).getWriter();
-    const peerEnded = await this.readAll(info.readable as ReadableStream<TCPChunk>, (c) => this.received(c.data, c.time, c.seq, this.remote));
+    const peerEnded = await this.readAll(info.readable, (data) => {
+      // The readable yields plain bytes (as the spec says); each read's seq and time come beside it.
+      const c = takeChunkInfo(socket);
+      this.received(data, c?.time ?? Date.now(), c?.seq, this.remote);
+    });
     if (peerEnded && (this.state === 'open' || this.state === 'half-closed')) {
       this.logBoth('peer-closed', { peer: this.remote });
       this.state = this.#writeEnded ? 'closing' : 'half-closed';
