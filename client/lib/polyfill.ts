@@ -73,6 +73,48 @@ class Pending<S extends RealSocket<Info>, Info> {
   }
 }
 
+/**
+ * What the three stand-ins share: the spec's `opened`, `closed` and `close()`, and `id`, all through
+ * the real socket to come. When the gateway is already up (`now` given), the constructor returns
+ * the real socket instead, so a stand-in exists only for sockets made before the connection.
+ */
+class StandIn<S extends RealSocket<Info>, Info> {
+  protected readonly p!: Pending<S, Info>;
+  constructor(brand: WeakSet<object>, ready: SocketGateway | undefined, make: (gw: SocketGateway) => S, connect: () => Promise<SocketGateway>) {
+    if (ready) return make(ready) as unknown as StandIn<S, Info>;
+    this.p = new Pending(connect().then(make));
+    brand.add(this);
+  }
+  /** Spec: resolves with the streams (or the accepted-socket readable) and addresses once open. */
+  get opened(): Promise<Info> {
+    return this.p.opened;
+  }
+  /** Spec: resolves when the socket is done. */
+  get closed(): Promise<void> {
+    return this.p.closed;
+  }
+  /** Spec: closes the socket (InvalidStateError while it is still opening, as the real one). */
+  close(): Promise<void> {
+    return this.p.real.then((s) => s.close());
+  }
+  /** Non-spec, as the real class's `id` (0 until the real socket exists). */
+  get id(): number {
+    return this.p.socket?.id ?? 0;
+  }
+}
+
+/** The TCP and UDP stand-ins also forward the non-spec `set()` and `stats` (zeros until the real socket exists). */
+class DuplexStandIn<S extends RealSocket<Info> & { set(o: O): Promise<void>; readonly stats: SocketStats }, Info, O> extends StandIn<S, Info> {
+  /** Non-spec, as the real class's `set()`. */
+  set(o: O): Promise<void> {
+    return this.p.real.then((s) => s.set(o));
+  }
+  /** Non-spec, as the real class's `stats`. */
+  get stats(): SocketStats {
+    return this.p.socket?.stats ?? noStats;
+  }
+}
+
 /** Installs the polyfill (see the module comment); connects to the gateway right away. */
 export function installPolyfill(options: PolyfillOptions = {}): Polyfill {
   const fetchFn = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
@@ -108,112 +150,38 @@ export function installPolyfill(options: PolyfillOptions = {}): Polyfill {
     (typeof v === 'object' && v !== null && brand.has(v) && (v as { [Symbol.toStringTag]?: string })[Symbol.toStringTag] === name) ||
     v instanceof (realClasses[name] as unknown as new () => object);
 
-  class PolyfillTCPSocket {
-    #p: Pending<TCPSocket, TCPSocketOpenInfo> | undefined;
+  // Each stand-in: the gateway's bound class outright once connected, else a placeholder whose
+  // real socket is made when the connection is up.
+  class PolyfillTCPSocket extends DuplexStandIn<TCPSocket, TCPSocketOpenInfo, TCPSetOptions> {
     constructor(remoteAddress: string, remotePort: number, options?: TCPSocketOptions) {
-      const gw = ready();
-      if (gw) return new gw.TCPSocket(remoteAddress, remotePort, options) as unknown as PolyfillTCPSocket;
-      this.#p = new Pending(gateway().then((g) => new g.TCPSocket(remoteAddress, remotePort, options)));
-      brand.add(this);
+      super(brand, ready(), (gw) => new gw.TCPSocket(remoteAddress, remotePort, options), gateway);
     }
-    static [Symbol.hasInstance](v: unknown): boolean {
+    static override [Symbol.hasInstance](v: unknown): boolean {
       return isOurs(v, 'TCPSocket');
-    }
-    /** Spec: resolves with the streams and addresses once connected. */
-    get opened(): Promise<TCPSocketOpenInfo> {
-      return this.#p!.opened;
-    }
-    /** Spec: resolves when both streams are done. */
-    get closed(): Promise<void> {
-      return this.#p!.closed;
-    }
-    /** Spec: closes the socket (InvalidStateError while it is still opening, as the real one). */
-    close(): Promise<void> {
-      return this.#p!.real.then((s) => s.close());
-    }
-    /** Non-spec, as TCPSocket.set. */
-    set(o: TCPSetOptions): Promise<void> {
-      return this.#p!.real.then((s) => s.set(o));
-    }
-    /** Non-spec, as TCPSocket.stats (zeros until the real socket exists). */
-    get stats(): SocketStats {
-      return this.#p!.socket?.stats ?? noStats;
-    }
-    /** Non-spec, as TCPSocket.id (0 until the real socket exists). */
-    get id(): number {
-      return this.#p!.socket?.id ?? 0;
     }
     get [Symbol.toStringTag](): string {
       return 'TCPSocket';
     }
   }
 
-  class PolyfillTCPServerSocket {
-    #p: Pending<TCPServerSocket, TCPServerSocketOpenInfo> | undefined;
+  class PolyfillTCPServerSocket extends StandIn<TCPServerSocket, TCPServerSocketOpenInfo> {
     constructor(localAddress: string, options?: TCPServerSocketOptions) {
-      const gw = ready();
-      if (gw) return new gw.TCPServerSocket(localAddress, options) as unknown as PolyfillTCPServerSocket;
-      this.#p = new Pending(gateway().then((g) => new g.TCPServerSocket(localAddress, options)));
-      brand.add(this);
+      super(brand, ready(), (gw) => new gw.TCPServerSocket(localAddress, options), gateway);
     }
-    static [Symbol.hasInstance](v: unknown): boolean {
+    static override [Symbol.hasInstance](v: unknown): boolean {
       return isOurs(v, 'TCPServerSocket');
-    }
-    /** Spec: resolves with the readable of accepted sockets and the bound address. */
-    get opened(): Promise<TCPServerSocketOpenInfo> {
-      return this.#p!.opened;
-    }
-    /** Spec: resolves when the server is closed. */
-    get closed(): Promise<void> {
-      return this.#p!.closed;
-    }
-    /** Spec: stops listening. */
-    close(): Promise<void> {
-      return this.#p!.real.then((s) => s.close());
-    }
-    /** Non-spec, as TCPServerSocket.id. */
-    get id(): number {
-      return this.#p!.socket?.id ?? 0;
     }
     get [Symbol.toStringTag](): string {
       return 'TCPServerSocket';
     }
   }
 
-  class PolyfillUDPSocket {
-    #p: Pending<UDPSocket, UDPSocketOpenInfo> | undefined;
+  class PolyfillUDPSocket extends DuplexStandIn<UDPSocket, UDPSocketOpenInfo, UDPSetOptions> {
     constructor(options: UDPSocketOptions) {
-      const gw = ready();
-      if (gw) return new gw.UDPSocket(options) as unknown as PolyfillUDPSocket;
-      this.#p = new Pending(gateway().then((g) => new g.UDPSocket(options)));
-      brand.add(this);
+      super(brand, ready(), (gw) => new gw.UDPSocket(options), gateway);
     }
-    static [Symbol.hasInstance](v: unknown): boolean {
+    static override [Symbol.hasInstance](v: unknown): boolean {
       return isOurs(v, 'UDPSocket');
-    }
-    /** Spec: resolves with the streams, addresses and (bound mode) the multicast controller. */
-    get opened(): Promise<UDPSocketOpenInfo> {
-      return this.#p!.opened;
-    }
-    /** Spec: resolves when both streams are done. */
-    get closed(): Promise<void> {
-      return this.#p!.closed;
-    }
-    /** Spec: closes the socket. */
-    close(): Promise<void> {
-      return this.#p!.real.then((s) => s.close());
-    }
-    /** Non-spec, as UDPSocket.set. */
-    set(o: UDPSetOptions): Promise<void> {
-      return this.#p!.real.then((s) => s.set(o));
-    }
-    /** Non-spec, as UDPSocket.stats. */
-    get stats(): SocketStats {
-      return this.#p!.socket?.stats ?? noStats;
-    }
-    /** Non-spec, as UDPSocket.id. */
-    get id(): number {
-      return this.#p!.socket?.id ?? 0;
     }
     get [Symbol.toStringTag](): string {
       return 'UDPSocket';
