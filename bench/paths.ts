@@ -49,9 +49,11 @@ export interface BenchPath {
   noUdp?: boolean;
 }
 
+/** A WebSocket path waits for its bufferedAmount to fall below this before writing more. */
 export const HIGH_WATER = 1 << 20;
 /** SO_RCVBUF every UDP path asks for where it can (wisp-js has no such option): the default overflows under bursts. */
 const UDP_RCVBUF = 4 << 20;
+/** Ignores an event (error and data listeners the bench does not read). */
 export const noop = () => {};
 
 /** Waits for a Node stream's 'drain'. */
