@@ -72,6 +72,10 @@ describe.skipIf(!hasWebsockify)("websockify's own Python client", () => {
     fs.writeFileSync(inFile, 'x');
     const url = `ws://127.0.0.1:${gp.port}/websockify/not-the-token`;
     await expect(run(PYTHON, [CLIENT, url, inFile, path.join(tmp, 'none.bin'), '1'], { timeout: 15_000 })).rejects.toThrow(/denied: 401/);
+    // The path carries tokens: neither the right nor a wrong one is written to the audit log.
+    expect(gp.stderr()).toMatch(/refused .*status=401/);
+    expect(gp.stderr()).not.toContain('not-the-token');
+    expect(gp.stderr()).not.toContain(gp.token);
   }, 20_000);
 
   it('accepts port-less loopback Host names but refuses a port-less non-loopback Host (421)', async () => {
