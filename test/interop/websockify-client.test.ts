@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import WebSocket from 'ws';
+import { GATEWAY_BIN, spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 
 const run = promisify(execFile);
 const CLIENT = fileURLToPath(new URL('../fixtures/python/websockify_client.py', import.meta.url));
@@ -87,5 +88,36 @@ describe.skipIf(!hasWebsockify)("websockify's own Python client", () => {
     for (const host of ['evil.example', '127.0.0.1.evil.example', 'localhost.evil.example', '10.0.0.1', '127.0.0.1:1', 'localhost:']) {
       expect(await upgradeStatus(gp.port, p, host), host).toMatch(/^HTTP\/1\.1 421 /);
     }
+  });
+});
+
+describe('--websockify-target', () => {
+  it('is still subject to the target policy: denied before any connect', async () => {
+    let accepted = 0;
+    const tripwire = net.createServer((s) => {
+      accepted++;
+      s.destroy();
+    });
+    await new Promise<void>((resolve) => tripwire.listen(0, '127.0.0.1', resolve));
+    const port = (tripwire.address() as net.AddressInfo).port;
+    const denied = await spawnGateway(['--port', '0', '--quiet', '--deny', `127.0.0.1/32:${port}`, '--websockify-target', `127.0.0.1:${port}`]);
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${denied.port}/websockify/${denied.token}`, ['binary']);
+      const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+        ws.on('close', (code, why) => resolve({ code, reason: why.toString() }));
+        ws.on('error', reject);
+      });
+      expect(closed.code).toBe(1011);
+      expect(closed.reason).toMatch(/^DENIED/);
+      expect(accepted).toBe(0);
+    } finally {
+      await denied.stop();
+      tripwire.close();
+    }
+  });
+
+  it('refuses a malformed value at start with exit code 2', async () => {
+    const err = await run(process.execPath, [GATEWAY_BIN, '--port', '0', '--websockify-target', 'no-port']).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2, stderr: expect.stringContaining('--websockify-target must be HOST:PORT') });
   });
 });
