@@ -1,4 +1,5 @@
-// Bundles the page (client/app → dist/public), the Direct Sockets polyfill (dist/public/sockgate/polyfill.js)
+// Bundles the page (client/app → dist/public), the Direct Sockets polyfill (dist/public/sockgate/polyfill.js),
+// the library as the package's `sockgate/client` (client/lib → dist/client/index.js)
 // and the gateway CLI (server → dist/sockgate.js)
 // with esbuild. `--if-needed` skips the work when every output is newer than every source.
 import { build } from 'esbuild';
@@ -9,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const r = (...p) => path.join(root, ...p);
 const sources = ['client', 'server', 'shared', 'bench', 'scripts', 'package.json'];
-const outputs = [r('dist/sockgate.js'), r('dist/public/app.js'), r('dist/public/index.html'), r('dist/public/sockgate/polyfill.js')];
+const outputs = [r('dist/sockgate.js'), r('dist/public/app.js'), r('dist/public/index.html'), r('dist/public/sockgate/polyfill.js'), r('dist/client/index.js')];
 
 function newest(p) {
   if (!fs.existsSync(p)) return 0;
@@ -51,6 +52,16 @@ const jobs = [
     platform: 'browser',
     target: 'es2022',
     minify: true,
+    tsconfig: r('client/tsconfig.json'),
+  }),
+  // Not minified: it is a dependency of someone else's build, which minifies (and debugs) it.
+  build({
+    ...common,
+    entryPoints: [r('client/lib/index.ts')],
+    outfile: r('dist/client/index.js'),
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
     tsconfig: r('client/tsconfig.json'),
   }),
   build({

@@ -20,15 +20,31 @@ export function tokensEqual(given: string, expected: string): boolean {
   return crypto.timingSafeEqual(a, b);
 }
 
-/** Every token a request presents: `?token=`, `Authorization: Bearer`, and each `sockgate_token` cookie. */
+/**
+ * Every token a request presents: `?token=`, the path segment of `/websockify/TOKEN` (websockify's
+ * own client drops the query string), `Authorization: Bearer`, and each `sockgate_token` cookie.
+ */
 export function presentedTokens(req: IncomingMessage): string[] {
   const out: string[] = [];
   const target = parseRequestTarget(req.url);
   out.push(...(target?.searchParams.getAll('token').slice(0, 4) ?? []));
+  const inPath = target ? websockifyPathToken(target.pathname) : undefined;
+  if (inPath !== undefined) out.push(inPath);
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) out.push(auth.slice(7).trim());
   out.push(...cookieValues(req.headers.cookie, TOKEN_COOKIE));
   return out.filter((t) => t !== '');
+}
+
+/** The TOKEN of a `/websockify/TOKEN` path (percent-decoded), or undefined for any other path. */
+export function websockifyPathToken(pathname: string): string | undefined {
+  const m = /^\/websockify\/([^/]+)$/.exec(pathname);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -70,11 +86,14 @@ export class AccessControl {
   /**
    * True when the Host header is acceptable. A gateway bound to a non-loopback address is
    * reached by many names (LAN IPs, host names), so only loopback binds are this strict.
+   * A loopback bind also takes a port-less loopback name or IP (websockify's Python client sends
+   * `Host: 127.0.0.1`): a rebinding page's Host is its own name, never a loopback literal.
    */
   hostAllowed(req: IncomingMessage): boolean {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!isLoopbackHost(this.bindHost)) return host.length > 0;
-    return this.allowedHosts.has(host);
+    if (this.allowedHosts.has(host)) return true;
+    return !/:\d*$/.test(host) && (host.startsWith('[') || !host.includes(':')) && isLoopbackHost(host);
   }
 
   /** No Origin (non-browser clients) passes here; they still need the token. */

@@ -77,6 +77,8 @@ export interface GatewayOptions {
   lookup?: LookupFn;
   /** Directory with the built page (index.html, app.js). */
   publicDir?: string;
+  /** `HOST:PORT` dialled by /websockify when the request names no `?target=` (still policy-checked). */
+  websockifyTarget?: string;
 }
 
 export const HELP = `sockgate — real TCP and UDP sockets for a browser tab
@@ -109,6 +111,9 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --headers-timeout MS   a request's headers must arrive within this (default ${DEFAULT_LIMITS.headersTimeoutMs})
   --max-websockify N     /websockify streams at once, not counted in --max-pages (default ${DEFAULT_LIMITS.websockifyStreams})
   --max-websockify-message B  largest /websockify message (default ${DEFAULT_LIMITS.websockifyMessageBytes})
+  --websockify-target HOST:PORT  target of /websockify requests without ?target= (for clients
+                         that drop the query string; give the token as /websockify/TOKEN).
+                         The target policy still applies.
   --max-multicast-ttl N  highest multicast TTL a page may set, 0–255 (default ${DEFAULT_LIMITS.multicastTtlMax}:
                          the local segment only)
   --quiet                no audit log on stderr
@@ -149,6 +154,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
         config: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         labs: { type: 'boolean' },
+        'websockify-target': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -172,15 +178,19 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
     deny: [...(fromFile.deny ?? []), ...((v.deny as string[] | undefined) ?? [])],
     allowOrigins: [...(fromFile.allowOrigins ?? []), ...((v['allow-origin'] as string[] | undefined) ?? [])],
     labs: Boolean(v.labs ?? fromFile.labs),
+    websockifyTarget: (v['websockify-target'] as string | undefined) ?? fromFile.websockifyTarget,
     limits,
     help: Boolean(v.help),
   };
   if (v.quiet) options.audit = null;
   if (options.port !== undefined && options.port > 65535) throw new ConfigError(`--port must be 0–65535, got ${options.port}`);
+  if (options.websockifyTarget !== undefined && !/^(?:\[[^\]]+\]|[^:[\]]+):\d{1,5}$/.test(options.websockifyTarget)) {
+    throw new ConfigError(`--websockify-target must be HOST:PORT or [IPv6]:PORT, got "${options.websockifyTarget}"`);
+  }
   return options;
 }
 
-const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs']);
+const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs', 'websockifyTarget']);
 
 /** Reads and validates a JSON config file; unknown keys are errors so typos do not pass silently. */
 export function loadConfigFile(path: string): GatewayOptions {
@@ -218,5 +228,6 @@ export function loadConfigFile(path: string): GatewayOptions {
     allowOrigins: strings('allowOrigins'),
     limits: limits as Partial<Limits> | undefined,
     labs: obj.labs as boolean | undefined,
+    websockifyTarget: obj.websockifyTarget as string | undefined,
   };
 }

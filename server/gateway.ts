@@ -36,7 +36,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const access = new AccessControl(token, host, options.allowOrigins ?? []);
   const heartbeat = new Heartbeat(options.heartbeatMs ?? 15_000);
   const connections = new ConnectionCap(limits.httpConnections);
-  const upgrades = new UpgradeHandler({ access, audit, policy, limits, heartbeat, connections });
+  const upgrades = new UpgradeHandler({ access, audit, policy, limits, heartbeat, connections, websockifyTarget: options.websockifyTarget });
   const api = createApiRouter({ access, policy, limits, stats: () => upgrades.stats() });
   const app = createHttpApp(access, api, options.publicDir);
   const server = createServer(limits, app, finalHandler(audit));

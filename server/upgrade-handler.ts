@@ -2,7 +2,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, SUBPROTOCOL } from '../shared/protocol.js';
-import type { AccessControl } from './access-control.js';
+import { websockifyPathToken, type AccessControl } from './access-control.js';
 import type { AuditLog } from './audit-log.js';
 import type { Limits } from './config.js';
 import type { ConnectionCap } from './connection-cap.js';
@@ -21,6 +21,8 @@ export interface UpgradeContext {
   limits: Limits;
   heartbeat: Heartbeat;
   connections: ConnectionCap;
+  /** `--websockify-target`: dialled when a /websockify request names no `?target=`. */
+  websockifyTarget?: string;
 }
 
 /**
@@ -95,10 +97,10 @@ export class UpgradeHandler {
     if (url.pathname === '/ws') {
       if (!offered.includes(SUBPROTOCOL)) return deny(400, `the WebSocket must offer subprotocol ${SUBPROTOCOL} (offered: ${offered.filter(Boolean).join(', ') || 'none'})`);
       this.pages.handleUpgrade(req, socket, head, (ws) => this.servePage(ws, who, req.headers.origin));
-    } else if (url.pathname === '/websockify') {
+    } else if (url.pathname === '/websockify' || websockifyPathToken(url.pathname) !== undefined) {
       let target;
       try {
-        target = parseTarget(url.searchParams.get('target'));
+        target = parseTarget(url.searchParams.get('target') ?? this.ctx.websockifyTarget ?? null);
       } catch (err) {
         return deny(400, (err as Error).message);
       }
