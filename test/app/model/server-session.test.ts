@@ -47,7 +47,7 @@ describe('ServerSession', () => {
     end.error(listen, 'ADDRESS_IN_USE', 'address in use');
     await s.ended;
     expect(s.state).toBe('failed');
-    expect(s.error).toMatchObject({ code: 'ADDRESS_IN_USE' });
+    expect(s.error).toMatchObject({ sockgateCode: 'ADDRESS_IN_USE' });
   });
 
   it('accepts clients as accepted sessions with their peer, logged on both', async () => {

@@ -33,7 +33,8 @@ describe('SocketSession (common)', () => {
 
   it('fails at once when the library refuses the options (no request goes out)', async () => {
     const { gateway, end } = await scriptedGateway();
-    const s = TcpSession.connect(gateway, { host: '127.0.0.1', port: 70_000 });
+    // keepAliveDelay under 1 s is the spec's TypeError (a port would wrap, as WebIDL's unsigned short does).
+    const s = TcpSession.connect(gateway, { host: '127.0.0.1', port: 7, keepAliveDelay: 10 });
     expect(s.state).toBe('failed');
     expect(s.error).toMatchObject({ name: 'TypeError' });
     expect(end.requests().filter((r) => r.t === 'tcp.connect')).toHaveLength(0);

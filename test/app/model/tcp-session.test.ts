@@ -41,7 +41,7 @@ describe('TcpSession', () => {
     end.error(connect, 'REFUSED', 'connection refused');
     await s.ended;
     expect(s.state).toBe('failed');
-    expect(s.error).toMatchObject({ code: 'REFUSED' });
+    expect(s.error).toMatchObject({ sockgateCode: 'REFUSED' });
     expect(s.log.entries.filter((e) => e.event === 'error')).toMatchObject([{ code: 'REFUSED', detail: 'connection refused' }]);
     expect(s.canSend).toBe(false);
   });
@@ -113,7 +113,7 @@ describe('TcpSession', () => {
     end.closed(id, { error: 'RESET' });
     await s.ended;
     expect(s.state).toBe('closed');
-    expect(s.error).toMatchObject({ code: 'RESET' });
+    expect(s.error).toMatchObject({ sockgateCode: 'RESET' });
     expect(s.log.entries.filter((e) => e.event === 'error')).toHaveLength(1);
     expect(s.log.entries.at(-1)).toMatchObject({ event: 'closed', code: 'RESET' });
   });
