@@ -24,7 +24,10 @@ const ALIASES: Record<string, LabFraming> = { len: 'i', length: 'i', net: '!I', 
 /** The framing a request token names, or undefined. */
 export function parseLabFraming(token: string): LabFraming | undefined {
   if (Object.hasOwn(LAB_FRAMINGS, token)) return token as LabFraming;
-  return ALIASES[token.toLowerCase()] ?? (Object.hasOwn(LAB_FRAMINGS, token.toLowerCase()) ? (token.toLowerCase() as LabFraming) : undefined);
+  const lower = token.toLowerCase();
+  // Own keys only: a plain object's lookup answered '__proto__' and 'constructor' too.
+  if (Object.hasOwn(ALIASES, lower)) return ALIASES[lower];
+  return Object.hasOwn(LAB_FRAMINGS, lower) ? (lower as LabFraming) : undefined;
 }
 
 /** `message` as it goes on the wire under `framing`. */

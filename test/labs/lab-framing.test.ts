@@ -11,7 +11,7 @@ describe('lab-framing', () => {
     expect(parseLabFraming('none')).toBe('raw');
     expect(parseLabFraming('Lines')).toBe('newline');
     expect(parseLabFraming('RAW')).toBe('raw');
-    for (const bad of ['', '!i', 'i32', 'toString', 'hasOwnProperty', 'jsonx'])
+    for (const bad of ['', '!i', 'i32', 'toString', 'hasOwnProperty', 'jsonx', '__proto__', 'constructor', 'Constructor'])
       expect(parseLabFraming(bad), bad).toBeUndefined();
   });
 
