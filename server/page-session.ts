@@ -83,7 +83,7 @@ export class PageSession implements PageLink {
 
   send(msg: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(msg), this.sendCallback());
+    this.ws.send(JSON.stringify(msg), this.afterSend);
     // Replies and errors count too: a page that sends garbage and never reads must not make
     // the gateway queue answers for it without bound.
     if (!this.congested && this.ws.bufferedAmount > PAGE_HIGH_WATER) this.becomeCongested();
@@ -320,10 +320,11 @@ export class PageSession implements PageLink {
   // ---- congestion, idle, teardown -------------------------------------------------------
 
   /**
-   * The completion callback a send carries: only once the queue is past half the high water.
-   * A message that tips the page into congestion was sent with more than HIGH − one frame queued,
-   * so it carries one, and its completion (the queue drained up to it) ends the congestion. Below
-   * that, sends carry none: a write callback per message is measurable work at 10,000 reads/s.
+   * The completion callback a data frame carries: only once the queue is past half the high water.
+   * A frame that tips the page into congestion was sent with more than HIGH − one frame queued, so
+   * it carries one, and its completion (the queue drained up to it) ends the congestion. Below that,
+   * frames carry none: a write callback per read is measurable work at 10,000 reads/s. Control
+   * messages always carry it (a page flooding garbage is answered by them).
    */
   private sendCallback(): (() => void) | undefined {
     return this.ws.bufferedAmount > PAGE_HIGH_WATER / 2 ? this.afterSend : undefined;
