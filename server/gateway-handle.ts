@@ -1,5 +1,6 @@
 import type express from 'express';
 import type { Limits } from './config.js';
+import type { GrantAdmin } from './grants/grant-admin.js';
 import type { TargetPolicy } from './target-policy.js';
 
 /** The gateway's version, reported by /api/health and to pages. */
@@ -24,6 +25,8 @@ export interface Gateway {
   onClose(hook: () => Promise<void> | void): void;
   /** Extra HTTP routes (tests add theirs after the page's). */
   app: express.Express;
+  /** The grants in force (`--grants FILE`), or undefined when the gateway runs on its one token. */
+  grants?: GrantAdmin;
   /** Extra `/api/*` routes, behind the API's Origin and token guard and its error handler. */
   api: express.Router;
 }
