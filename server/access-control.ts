@@ -66,6 +66,8 @@ export function isLoopbackHost(host: string): boolean {
  */
 export class AccessControl {
   private readonly allowedOrigins: Set<string>;
+  /** Hosts of `--allow-origin` entries: the public names a reverse proxy serves the page under. */
+  private readonly proxyHosts: Set<string>;
   private allowedHosts = new Set<string>();
 
   constructor(
@@ -74,6 +76,7 @@ export class AccessControl {
     extraOrigins: readonly string[],
   ) {
     this.allowedOrigins = new Set(extraOrigins.map((o) => o.replace(/\/+$/, '').toLowerCase()));
+    this.proxyHosts = new Set([...this.allowedOrigins].flatMap((o) => originHosts(o)));
   }
 
   /** Called once the port is known: the Host values this gateway answers to. */
@@ -88,11 +91,13 @@ export class AccessControl {
    * reached by many names (LAN IPs, host names), so only loopback binds are this strict.
    * A loopback bind also takes a port-less loopback name or IP (websockify's Python client sends
    * `Host: 127.0.0.1`): a rebinding page's Host is its own name, never a loopback literal.
+   * The host of an origin the operator listed with `--allow-origin` is taken too: behind a
+   * reverse proxy (`proxy_set_header Host $http_host`) that is the name the page was served under.
    */
   hostAllowed(req: IncomingMessage): boolean {
     const host = (req.headers.host ?? '').toLowerCase();
     if (!isLoopbackHost(this.bindHost)) return host.length > 0;
-    if (this.allowedHosts.has(host)) return true;
+    if (this.allowedHosts.has(host) || this.proxyHosts.has(host)) return true;
     return !/:\d*$/.test(host) && (host.startsWith('[') || !host.includes(':')) && isLoopbackHost(host);
   }
 
@@ -115,5 +120,22 @@ export class AccessControl {
     let ok = false;
     for (const given of presentedTokens(req)) ok = tokensEqual(given, this.token) || ok;
     return ok;
+  }
+}
+
+/**
+ * The Host values an allowed origin stands for: `https://lab.example:8443` → `lab.example:8443`;
+ * `https://lab.example` → `lab.example` and `lab.example:443` (a proxy may spell the default
+ * port). `*` and unparsable entries stand for no host: a wildcard origin never widens the Host check.
+ */
+function originHosts(origin: string): string[] {
+  if (origin === '*') return [];
+  try {
+    const u = new URL(origin);
+    if (!/^https?:$/.test(u.protocol) || u.host === '') return [];
+    const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+    return [u.host, `${u.hostname}:${port}`];
+  } catch {
+    return [];
   }
 }

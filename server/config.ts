@@ -116,6 +116,8 @@ Usage: sockgate [options]        (or: npm start -- [options])
                          The target policy still applies.
   --max-multicast-ttl N  highest multicast TTL a page may set, 0–255 (default ${DEFAULT_LIMITS.multicastTtlMax}:
                          the local segment only)
+  --ping-interval MS     ping each page this often; one that misses a ping is dropped (default
+                         15000). Behind a proxy, keep its read timeout above twice this.
   --quiet                no audit log on stderr
   --help                 this text
 
@@ -155,6 +157,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
         'allow-origin': { type: 'string', multiple: true },
         labs: { type: 'boolean' },
         'websockify-target': { type: 'string' },
+        'ping-interval': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -179,10 +182,14 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
     allowOrigins: [...(fromFile.allowOrigins ?? []), ...((v['allow-origin'] as string[] | undefined) ?? [])],
     labs: Boolean(v.labs ?? fromFile.labs),
     websockifyTarget: (v['websockify-target'] as string | undefined) ?? fromFile.websockifyTarget,
+    heartbeatMs: typeof v['ping-interval'] === 'string' ? toNumber('ping-interval', v['ping-interval']) : fromFile.heartbeatMs,
     limits,
     help: Boolean(v.help),
   };
   if (v.quiet) options.audit = null;
+  if (options.heartbeatMs !== undefined && (options.heartbeatMs < 1000 || options.heartbeatMs > 3_600_000)) {
+    throw new ConfigError(`--ping-interval must be 1000–3600000 ms, got ${options.heartbeatMs}`);
+  }
   if (options.port !== undefined && options.port > 65535) throw new ConfigError(`--port must be 0–65535, got ${options.port}`);
   if (options.websockifyTarget !== undefined && !/^(?:\[[^\]]+\]|[^:[\]]+):\d{1,5}$/.test(options.websockifyTarget)) {
     throw new ConfigError(`--websockify-target must be HOST:PORT or [IPv6]:PORT, got "${options.websockifyTarget}"`);

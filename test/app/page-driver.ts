@@ -5,8 +5,8 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 
 /** Opens the page of `url` (with its token) at a desk-sized viewport, English unless told. */
-export async function openPage(browser: Browser, url: string, options: { locale?: 'en' | 'zh-CN'; theme?: 'light' | 'dark' } = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+export async function openPage(browser: Browser, url: string, options: { locale?: 'en' | 'zh-CN'; theme?: 'light' | 'dark'; ignoreHTTPSErrors?: boolean; onWebSocket?: (url: string) => void } = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, ignoreHTTPSErrors: options.ignoreHTTPSErrors });
   await context.addInitScript(
     ([locale, theme]) => {
       if (!localStorage.getItem('sockgate.locale')) localStorage.setItem('sockgate.locale', locale);
@@ -16,6 +16,7 @@ export async function openPage(browser: Browser, url: string, options: { locale?
   );
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  if (options.onWebSocket) page.on('websocket', (ws) => options.onWebSocket!(ws.url()));
   await page.goto(url);
   await page.locator('[data-testid=gateway-status][data-state=open]').waitFor();
   return page;

@@ -86,6 +86,14 @@ describe('access-control', () => {
     expect(ac.hostAllowed(req('/'))).toBe(false);
   });
 
+  it('on a loopback bind behind a proxy takes the hosts of --allow-origin entries, and no other name', () => {
+    const ac = gate('', '127.0.0.1', 8080, ['https://Lab.example', 'https://proxy.test:8443', '*']);
+    for (const h of ['lab.example', 'lab.example:443', 'proxy.test:8443', '127.0.0.1:8080'])
+      expect(ac.hostAllowed(req('/', { host: h })), h).toBe(true);
+    for (const h of ['lab.example:8443', 'proxy.test', 'proxy.test:443', 'evil.example', '*'])
+      expect(ac.hostAllowed(req('/', { host: h })), h).toBe(false);
+  });
+
   it('on port 80 also takes the bare bind names; an IPv6 loopback bind takes its bracketed form', () => {
     expect(gate('', '127.0.0.1', 80).hostAllowed(req('/', { host: '127.0.0.1' }))).toBe(true);
     const v6 = gate('', '::1', 8080);
