@@ -12,8 +12,10 @@ import { applyTheme, controls, effectiveTheme, storedTheme, type ThemeChoice } f
 import './connection-banner.js';
 import './socket-workspace.js';
 import './lab/sticky-lab.js';
+import './lab/course-labs.js';
 
-type View = 'workspace' | 'lab';
+type View = 'workspace' | 'lab' | 'course';
+const VIEWS: readonly View[] = ['workspace', 'lab', 'course'];
 const VIEW_KEY = 'sockgate.view';
 
 /** The whole page. */
@@ -58,7 +60,7 @@ export class SockgateApp extends LitElement {
   @state()
   gatewayInfo: GatewayInfo;
 
-  @state() private view: View = (sessionStorage.getItem(VIEW_KEY) as View | null) === 'lab' ? 'lab' : 'workspace';
+  @state() private view: View = VIEWS.find((v) => v === sessionStorage.getItem(VIEW_KEY)) ?? 'workspace';
   @state() private theme: ThemeChoice = storedTheme();
 
   private gatewayController = new GatewayController(this, (info) => {
@@ -84,6 +86,7 @@ export class SockgateApp extends LitElement {
         <nav aria-label=${msg('Views', { id: 'app.views' })}>
           ${this.#tab('workspace', msg('Workspace', { id: 'app.view.workspace' }))}
           ${this.#tab('lab', msg('Sticky-packet lab', { id: 'app.view.lab' }))}
+          ${this.#tab('course', msg('Course labs', { id: 'app.view.course' }))}
         </nav>
         <span class="spacer"></span>
         <span class="status" data-testid="gateway-status" data-state=${info.state}><span class="dot ${info.state}"></span>${stateText}</span>
@@ -101,6 +104,7 @@ export class SockgateApp extends LitElement {
       <main>
         <socket-workspace ?hidden=${this.view !== 'workspace'}></socket-workspace>
         <div class="lab-view" ?hidden=${this.view !== 'lab'}><sticky-lab></sticky-lab></div>
+        ${this.view === 'course' ? html`<div class="lab-view"><course-labs></course-labs></div>` : ''}
       </main>
     `;
   }

@@ -101,6 +101,14 @@ export class GatewayApi {
     return this.#call<LabServicesReport>('POST', '/api/labs/start');
   }
 
+  /**
+   * Starts the lab services and the course's loop, threaded and select servers, real Python 3
+   * programs on the gateway's loopback (`POST /api/labs/course/start`); idempotent.
+   */
+  startCourseLabs(): Promise<LabServicesReport> {
+    return this.#call<LabServicesReport>('POST', '/api/labs/course/start');
+  }
+
   /** Stops the lab services (`POST /api/labs/stop`). */
   stopLabs(): Promise<LabServicesReport> {
     return this.#call<LabServicesReport>('POST', '/api/labs/stop');

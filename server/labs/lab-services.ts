@@ -5,6 +5,7 @@ import type { LabService, LabServiceInfo } from './lab-service.js';
 import { TcpEchoService } from './tcp-echo.js';
 import { UdpEchoService } from './udp-echo.js';
 import { UpperEchoService } from './upper-echo.js';
+import { courseServers } from './course-services.js';
 
 /** Names of the built-in services, in the order they are listed. */
 export const LAB_SERVICE_NAMES = ['tcp-echo', 'udp-echo', 'upper', 'chat', 'burst', 'bulk'] as const;
@@ -16,6 +17,9 @@ export const LAB_SERVICE_NAMES = ['tcp-echo', 'udp-echo', 'upper', 'chat', 'burs
 export class LabServices {
   private services: LabService[] = [];
   private starting: Promise<LabServiceInfo[]> | undefined;
+  /** The course's three server shapes (real Python programs), started on demand: {@link LabServices.startCourse}. */
+  private course: LabService[] = [];
+  private startingCourse: Promise<LabServiceInfo[]> | undefined;
 
   get running(): boolean {
     return this.services.length > 0;
@@ -42,16 +46,49 @@ export class LabServices {
     return this.list();
   }
 
+  /**
+   * Starts the built-in services and the course's loop, threaded and select servers (Python 3
+   * children; the loop server needs a process that leaves connections in the accept queue).
+   * Rejects with the reason when python3 is missing; the built-in services run either way.
+   */
+  async startCourse(): Promise<LabServiceInfo[]> {
+    await this.start();
+    if (this.course.length === 0) {
+      this.startingCourse ??= this.startCourseServers().finally(() => (this.startingCourse = undefined));
+      await this.startingCourse;
+    }
+    return this.list();
+  }
+
+  private async startCourseServers(): Promise<LabServiceInfo[]> {
+    const all = courseServers();
+    const results = await Promise.allSettled(all.map((s) => s.listen()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(all.map((s) => s.close()));
+      throw failed.reason;
+    }
+    if (!this.running) {
+      // Stopped while the programs started.
+      await Promise.all(all.map((s) => s.close()));
+      return this.list();
+    }
+    this.course = all;
+    return this.list();
+  }
+
   /** Every running service with its port (empty when stopped). */
   list(): LabServiceInfo[] {
-    return this.services.map((s) => s.info());
+    return [...this.services, ...this.course].map((s) => s.info());
   }
 
   /** Stops every service and drops their connections. */
   async stop(): Promise<void> {
     await this.starting?.catch(() => {});
-    const services = this.services;
+    await this.startingCourse?.catch(() => {});
+    const services = [...this.services, ...this.course];
     this.services = [];
+    this.course = [];
     await Promise.all(services.map((s) => s.close()));
   }
 }

@@ -3,6 +3,7 @@ import type { Gateway } from '../gateway-handle.js';
 import { TcpStatesError, lookupTcpStates, parseEndpoint, readTcpTable, type TcpStateQuery } from '../tcp-states.js';
 import { OwnedPairs, ownedSocketInodes } from '../owned-sockets.js';
 import type { TargetPolicy } from '../target-policy.js';
+import { withKernelQueues } from './course-services.js';
 import { LabServices } from './lab-services.js';
 
 /** Most sockets one `/api/tcp-states` request may ask about. */
@@ -12,7 +13,8 @@ const attached = new WeakMap<Gateway, LabServices>();
 
 /**
  * Gives a gateway its lab services and their HTTP API (under /api, so the gateway's token guard
- * applies): `GET /api/labs`, `POST /api/labs/start`, `POST /api/labs/stop`, `GET /api/tcp-states`.
+ * applies): `GET /api/labs`, `POST /api/labs/start`, `POST /api/labs/course/start`, `POST /api/labs/stop`,
+ * `GET /api/tcp-states`.
  * The services stop when the gateway closes. Calling it again returns the same services.
  */
 export function attachLabs(gateway: Gateway): LabServices {
@@ -21,12 +23,20 @@ export function attachLabs(gateway: Gateway): LabServices {
   const labs = new LabServices();
   attached.set(gateway, labs);
   const { api } = gateway;
-  const report = (res: Response) => res.json({ running: labs.running, services: labs.list() });
   const fail = (res: Response, err: unknown) => res.status(500).json({ error: (err as Error).message, code: 'INTERNAL' });
+  const report = (res: Response) =>
+    withKernelQueues(labs.list()).then(
+      (services) => res.json({ running: labs.running, services }),
+      (err) => fail(res, err),
+    );
 
   api.get('/labs', (_req, res) => report(res));
   api.post('/labs/start', (_req, res) => {
     labs.start().then(() => report(res), (err) => fail(res, err));
+  });
+  // The course's loop / threaded / select servers are Python programs: started only when asked.
+  api.post('/labs/course/start', (_req, res) => {
+    labs.startCourse().then(() => report(res), (err) => fail(res, err));
   });
   api.post('/labs/stop', (_req, res) => {
     labs.stop().then(() => report(res), (err) => fail(res, err));

@@ -16,6 +16,7 @@ export const templates: LocaleModule['templates'] = {
   'app.views': '视图',
   'app.view.workspace': '工作区',
   'app.view.lab': '粘包实验',
+  'app.view.course': '课程实验',
   'app.language': '语言',
   'app.theme': '切换浅色 / 深色主题',
   'banner.lost': '与网关的连接已断开。',

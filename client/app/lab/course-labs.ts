@@ -1,0 +1,78 @@
+/**
+ * `<course-labs>`: the course's labs beyond sticky packets, one at a time, picked from a list
+ * on the left (each entry names the lab and what it shows). Each lab is its own element; only the
+ * chosen one is in the page, so a lab's sockets and polls end when another is chosen.
+ */
+import { css, html, LitElement } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { localized, msg } from '../i18n.js';
+import { controls } from '../theme.js';
+import './concurrency-lab.js';
+import { courseLabStyles } from './course-lab.styles.js';
+
+/** The labs of this view, in the order listed. */
+export const COURSE_LAB_IDS = ['concurrency'] as const;
+/** One of {@link COURSE_LAB_IDS}. */
+export type CourseLabId = (typeof COURSE_LAB_IDS)[number];
+
+const KEY = 'sockgate.courseLab';
+
+const labs = (): Record<CourseLabId, { title: string; summary: string }> => ({
+  concurrency: {
+    title: msg('Loop vs threaded vs select servers', { id: 'lab.index.concurrency.title' }),
+    summary: msg('Several clients at once; the loop server\'s second client waits in the accept queue.', { id: 'lab.index.concurrency.summary' }),
+  },
+});
+
+/** The course labs view. */
+@customElement('course-labs')
+@localized()
+export class CourseLabs extends LitElement {
+  static override styles = [
+    controls,
+    courseLabStyles,
+    css`
+      :host { display: grid; grid-template-columns: 260px minmax(0, 1fr); gap: 16px; padding: 16px 20px; box-sizing: border-box; max-width: 1500px; }
+      nav { display: grid; gap: 6px; align-content: start; }
+      nav button { display: block; height: auto; white-space: normal; text-align: left; padding: 8px 10px; }
+      nav button[aria-current='true'] { border-color: var(--accent); box-shadow: inset 3px 0 0 var(--accent); }
+      nav b { display: block; font-size: 14px; }
+      nav small { display: block; color: var(--muted); font-size: 12px; line-height: 1.35; }
+    `,
+  ];
+
+  @state() private lab: CourseLabId = (COURSE_LAB_IDS as readonly string[]).includes(sessionStorage.getItem(KEY) ?? '') ? (sessionStorage.getItem(KEY) as CourseLabId) : 'concurrency';
+
+  /** Shows one lab. */
+  show(id: CourseLabId): void {
+    this.lab = id;
+    sessionStorage.setItem(KEY, id);
+  }
+
+  #content() {
+    switch (this.lab) {
+      case 'concurrency':
+        return html`<concurrency-lab></concurrency-lab>`;
+    }
+  }
+
+  override render() {
+    const all = labs();
+    return html`
+      <nav aria-label=${msg('Course labs', { id: 'lab.index.nav' })}>
+        ${COURSE_LAB_IDS.map(
+          (id) => html`<button data-testid="course-lab-${id}" aria-current=${this.lab === id ? 'true' : 'false'} @click=${() => this.show(id)}>
+            <b>${all[id].title}</b><small>${all[id].summary}</small>
+          </button>`,
+        )}
+      </nav>
+      <section data-testid="course-lab-view" data-lab=${this.lab}>${this.#content()}</section>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'course-labs': CourseLabs;
+  }
+}
