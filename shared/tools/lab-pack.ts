@@ -5,8 +5,8 @@
  * (`sequences[1].steps[0].ms`) and what was expected, so a hand-edited file can be fixed.
  */
 import { TEXT_ENCODINGS, type TextEncodingName } from '../encoding/index.js';
-import { MAX_RULES, type AutoReplyRule } from './auto-reply.js';
-import { MATCH_KINDS, type MatchKind } from './match.js';
+import { checkRule, MAX_RULES, type AutoReplyRule } from './auto-reply.js';
+import { compileMatch, MATCH_KINDS, type MatchKind } from './match.js';
 
 /** The `format` field every pack carries. */
 export const LAB_PACK_FORMAT = 'sockgate-lab-pack';
@@ -121,12 +121,23 @@ function step(v: unknown, path: string): SequenceStep {
   const kind = oneOf(own(o, 'kind'), `${path}.kind`, ['send', 'wait', 'expect'] as const);
   if (kind === 'send') return { kind, text: text(own(o, 'text'), `${path}.text`), mode: own(o, 'mode') === undefined ? 'text' : oneOf(own(o, 'mode'), `${path}.mode`, ['text', 'hex'] as const) };
   if (kind === 'wait') return { kind, ms: int(own(o, 'ms'), `${path}.ms`, 0, MAX_STEP_MS) };
-  return {
+  const expect: SequenceStep = {
     kind,
     match: oneOf(own(o, 'match'), `${path}.match`, MATCH_KINDS),
     pattern: text(own(o, 'pattern'), `${path}.pattern`, 1024, true),
     timeoutMs: own(o, 'timeoutMs') === undefined ? 5000 : int(own(o, 'timeoutMs'), `${path}.timeoutMs`, 1, MAX_STEP_MS),
   };
+  usable(() => compileMatch({ kind: expect.match, pattern: expect.pattern }), `${path}.pattern`);
+  return expect;
+}
+
+/** Runs `check`; its error becomes the problem at `path`. */
+function usable(check: () => unknown, path: string): void {
+  try {
+    check();
+  } catch (error) {
+    throw new Problem(path, error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Checks one sequence (also used when the page saves one). */
@@ -138,13 +149,15 @@ export function checkSequence(v: unknown, path = 'sequence'): Sequence {
 
 function rule(v: unknown, path: string): AutoReplyRule {
   const o = obj(v, path);
-  return {
+  const r: AutoReplyRule = {
     on: own(o, 'on') === undefined ? true : bool(own(o, 'on'), `${path}.on`),
     match: oneOf(own(o, 'match'), `${path}.match`, MATCH_KINDS),
     pattern: text(own(o, 'pattern'), `${path}.pattern`, 1024, true),
     reply: text(own(o, 'reply'), `${path}.reply`, 4096),
     replyMode: own(o, 'replyMode') === undefined ? 'text' : oneOf(own(o, 'replyMode'), `${path}.replyMode`, ['text', 'hex'] as const),
   };
+  usable(() => checkRule(r, 'utf-8'), path);
+  return r;
 }
 
 function snippet(v: unknown, path: string): PackSnippet {
