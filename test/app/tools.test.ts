@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, type Gateway } from '../../server/gateway.js';
-import { launchChromium } from '../helpers/browser.js';
+import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { echoServer, waitFor } from '../helpers/peers.js';
 import { newTcpClient, newTcpServer, openPage, waitForLine } from './page-driver.js';
 
@@ -146,6 +146,46 @@ describe('socket tools', () => {
     await expect.poll(() => page.getByTestId('pack-result').textContent()).toBe('Imported 1 snippets, 1 presets, 1 sequences, 0 rule sets.');
     await expect.poll(() => page.getByTestId('snippets').locator('option').allTextContents()).toContain('modbus read');
     fs.rmSync(dir, { recursive: true, force: true });
+    await page.context().close();
+  });
+
+  test('screenshots of the tools drawer: en and zh-CN, light and dark, 1440×900 (rules, sequences) and 800×600 (all four tabs)', async () => {
+    const page = await openPage(browser, gateway.url);
+    await newTcpClient(page, '127.0.0.1', echo.port);
+    await waitForLine(page, 'event', /Connected/);
+    await openTools(page, 'rules');
+    await page.getByTestId('rule-pattern').fill('PING');
+    await page.getByTestId('rule-reply').fill('PONG #{{counter}} {{time}}\\r\\n');
+    await page.getByTestId('rule-add').click();
+    await page.getByTestId('rule-match').selectOption('regex');
+    await page.getByTestId('rule-pattern').fill('^GET (\\S+)');
+    await page.getByTestId('rule-reply').fill('HTTP/1.0 200 OK\\r\\n\\r\\n$1');
+    await page.getByTestId('rule-add').click();
+    await openTools(page, 'checksum');
+    await page.getByTestId('checksum').selectOption('crc16-ibm-3740');
+    await openTools(page, 'sequences');
+    await page.getByTestId('sequence-name').fill('handshake');
+    await page.getByTestId('sequence-run').click();
+    await expect.poll(() => page.getByTestId('sequence-status').getAttribute('data-state')).toBe('done');
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await page.getByTestId('language').selectOption(locale);
+      for (const theme of ['light', 'dark'] as const) {
+        if ((await page.evaluate(() => document.documentElement.dataset.theme ?? '')) !== theme) await page.getByTestId('theme-toggle').click();
+        for (const [w, h] of [[1440, 900], [800, 600]] as const) {
+          await page.setViewportSize({ width: w, height: h });
+          // The small panels (checksum, lab pack) at the tight size only: the test-time budget.
+          for (const tab of w === 800 ? (['rules', 'checksum', 'sequences', 'pack'] as const) : (['rules', 'sequences'] as const)) {
+            await openTools(page, tab);
+            const box = (await page.getByTestId('tools-drawer').boundingBox())!;
+            expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= w && box.y + box.height <= h, `${tab} drawer inside ${w}×${h}`).toBe(true);
+            // The whole window for the two big panels; the drawer alone for the small ones (half the time).
+            const shot = tab === 'rules' || tab === 'sequences' ? page : page.getByTestId('tools-drawer');
+            await shot.screenshot({ path: artifactPath(`tools-${tab}-${theme}-${locale}-${w}x${h}.png`), animations: 'disabled', caret: 'hide' });
+          }
+        }
+      }
+      expect(await page.getByTestId('tools-tab-rules').textContent()).toBe(locale === 'en' ? 'Auto-reply' : '自动回复');
+    }
     await page.context().close();
   });
 });
