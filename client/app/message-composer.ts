@@ -17,6 +17,9 @@ import type { SendJob, SendTarget, Session } from './model/session.js';
 import { PRESETS } from './presets.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
+import { composeBytes } from './tools/compose.js';
+import { existingTools, toolsOf } from './tools/session-tools.js';
+import { SNIPPETS_CHANGED } from './tools/tools-store.js';
 
 /** Asks the parent to run a send job. */
 export class ComposerSendEvent extends Event {
@@ -78,6 +81,7 @@ export class MessageComposer extends LitElement {
   @state() private repeat = 1;
   @state() private intervalMs = 1000;
   @state() private oneWrite = false;
+  @state() private forever = false;
   @state() private serverTarget = 'all';
   @state() private udpHost = lastTargets().udpSend[0]?.host ?? '127.0.0.1';
   @state() private udpPort = lastTargets().udpSend[0]?.port ?? 9000;
@@ -95,6 +99,18 @@ export class MessageComposer extends LitElement {
     if (this.session?.kind === 'server') this.serverTarget = 'all';
   }
 
+  #reloadSnippets = () => (this.snippets = load<Snippet[]>('snippets', []));
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener(SNIPPETS_CHANGED, this.#reloadSnippets);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener(SNIPPETS_CHANGED, this.#reloadSnippets);
+  }
+
   /** Puts the keyboard focus in the message box. */
   override focus(): void {
     this.textarea?.focus();
@@ -109,8 +125,12 @@ export class MessageComposer extends LitElement {
   /** Builds the message and asks to send it to `target` (the composer's own target when omitted). */
   sendTo(target?: SendTarget): boolean {
     let payload: Uint8Array;
+    // Macros and the socket's checksum (tools/): each repeat builds its own bytes.
+    const text = this.text;
+    const settings = { ...this.settings };
+    const tools = this.session && (text.includes('{{') ? toolsOf(this.session) : existingTools(this.session));
     try {
-      payload = buildPayload(this.text, this.settings);
+      payload = composeBytes(text, settings, tools);
     } catch (error) {
       this.error = errorText(error);
       return false;
@@ -118,8 +138,11 @@ export class MessageComposer extends LitElement {
     const chosen = target ?? this.#target();
     if (!chosen) return false;
     this.error = '';
-    const repeat = Math.max(1, Math.floor(this.repeat) || 1);
-    this.dispatchEvent(new ComposerSendEvent({ payload, repeat, intervalMs: Math.max(0, this.intervalMs || 0), oneWrite: this.oneWrite && repeat > 1, target: chosen }));
+    const repeat = this.forever ? Infinity : Math.max(1, Math.floor(this.repeat) || 1);
+    // Until stopped: never a busy loop, at least 10 ms between writes.
+    const intervalMs = this.forever ? Math.max(10, this.intervalMs || 0) : Math.max(0, this.intervalMs || 0);
+    const next = tools ? () => composeBytes(text, settings, tools) : undefined;
+    this.dispatchEvent(new ComposerSendEvent({ payload, repeat, intervalMs, oneWrite: this.oneWrite && repeat > 1 && !this.forever, target: chosen, ...(next ? { next } : {}) }));
     this.#remember(chosen);
     return true;
   }
@@ -202,7 +225,8 @@ export class MessageComposer extends LitElement {
 
   #size(): string {
     try {
-      return msg(str`${fmtBytes(buildPayload(this.text, this.settings).byteLength)} per message`, { id: 'composer.size' });
+      const tools = this.session && existingTools(this.session);
+      return msg(str`${fmtBytes(composeBytes(this.text, this.settings, tools ?? (this.session && this.text.includes('{{') ? toolsOf(this.session) : undefined), true).byteLength)} per message`, { id: 'composer.size' });
     } catch {
       return '';
     }
@@ -280,6 +304,7 @@ export class MessageComposer extends LitElement {
           <div class="row">
             <label class="check">${msg('Times', { id: 'composer.times' })}
               <input type="number" min="1" data-testid="repeat" .value=${String(this.repeat)} @change=${(e: Event) => (this.repeat = Number((e.target as HTMLInputElement).value))} /></label>
+            <label class="check" title=${msg('Send again and again until Stop (at least 10 ms apart); macros such as {{counter}} change each time', { id: 'composer.foreverHint' })}><input type="checkbox" data-testid="repeat-forever" .checked=${this.forever} @change=${(e: Event) => (this.forever = (e.target as HTMLInputElement).checked)} />${msg('until stopped', { id: 'composer.forever' })}</label>
             <label class="check">${msg('every', { id: 'composer.every' })}
               <input type="number" min="0" step="10" data-testid="interval" ?disabled=${this.oneWrite} .value=${String(this.intervalMs)} @change=${(e: Event) => (this.intervalMs = Number((e.target as HTMLInputElement).value))} /> ms</label>
           </div>

@@ -4,7 +4,7 @@
  * composer's send jobs on the session and mediates between the tables and the composer.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { GatewayInterface } from '../lib/index.js';
 import { errorText } from './error-text.js';
 import { bytes } from './format.js';
@@ -23,6 +23,7 @@ import './server-clients.js';
 import './socket-log.js';
 import './udp-groups.js';
 import './udp-peers.js';
+import './tools/socket-tools.js';
 
 /** Asks the workspace to act on a session (remove it from the list, or open it again). */
 export class SessionActionEvent extends Event {
@@ -67,6 +68,7 @@ export class SocketView extends LitElement {
   /** Interfaces for the composer's broadcast picker. */
   @property({ attribute: false }) interfaces: readonly GatewayInterface[] = [];
   @query('message-composer') private composer!: MessageComposer;
+  @state() private toolsOpen = false;
 
   #watcher = new ChangeWatcher(this, undefined, 250);
 
@@ -122,6 +124,7 @@ export class SocketView extends LitElement {
           ${s.kind === 'udp' && s.state === 'open'
             ? html`<label class="check"><input type="checkbox" data-testid="broadcast-toggle" .checked=${s.broadcast} @change=${(e: Event) => void s.setBroadcast((e.target as HTMLInputElement).checked)} />SO_BROADCAST</label>`
             : nothing}
+          <button class="small" data-testid="tools-toggle" aria-pressed=${this.toolsOpen} @click=${() => (this.toolsOpen = !this.toolsOpen)}>⚙ ${msg('Tools', { id: 'tools.toggle' })}</button>
           <button class="small" data-testid="reset-counters" @click=${() => s.resetCounters()}>${msg('Reset counters', { id: 'view.reset' })}</button>
           ${closed
             ? html`${s.options ? html`<button class="small" data-testid="reopen" @click=${() => this.dispatchEvent(new SessionActionEvent('session-reopen', s))}>${msg('Open again', { id: 'view.reopen' })}</button>` : nothing}
@@ -137,6 +140,7 @@ export class SocketView extends LitElement {
             ? html`<div class="panel"><udp-groups .session=${s}></udp-groups><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
             : html`<div></div>`}
       <socket-log .store=${s.log} .name=${s.title}></socket-log>
+      <socket-tools .session=${s} .open=${this.toolsOpen} @tools-close=${() => (this.toolsOpen = false)}></socket-tools>
       <message-composer .session=${s} .interfaces=${this.interfaces} @composer-send=${this.#onSend} @composer-stop=${() => s.stopSending()}></message-composer>
     `;
   }

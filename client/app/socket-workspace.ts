@@ -116,7 +116,8 @@ export class SocketWorkspace extends LitElement {
       ${selected
         ? html`<socket-view .session=${selected} .interfaces=${this.gatewayInfo?.interfaces ?? []}
             @session-remove=${(e: SessionActionEvent) => this.#remove(e.session)}
-            @session-reopen=${(e: SessionActionEvent) => this.#reopen(e.session)}></socket-view>`
+            @session-reopen=${(e: SessionActionEvent) => this.#reopen(e.session)}
+            @socket-open=${(e: SocketOpenEvent) => this.#open(e.request)}></socket-view>`
         : this.#welcome()}
       <new-socket-dialog .interfaces=${this.gatewayInfo?.interfaces ?? []} .labServices=${this.labServices}
         @socket-open=${(e: SocketOpenEvent) => this.#open(e.request)} @start-labs=${this.#startLabs}></new-socket-dialog>

@@ -14,13 +14,15 @@ export type SendTarget =
 /** A send the composer asks for. */
 export interface SendJob {
   payload: Uint8Array;
-  /** How many times (≥ 1). */
+  /** How many times (≥ 1; Infinity: until stopped). */
   repeat: number;
   /** Pause between repeats, ms (separate writes only). */
   intervalMs: number;
   /** All repeats in one write (TCP) instead of one write each. */
   oneWrite: boolean;
   target: SendTarget;
+  /** The bytes of repeats after the first, when they differ (send macros such as `{{counter}}`). */
+  next?: () => Uint8Array;
 }
 
 /** Sends `bytes` once to `target`; rejects when it cannot. */
@@ -48,13 +50,13 @@ export class SendJobRunner {
     this.sending = job.repeat > 1;
     this.#changed();
     try {
-      if (job.oneWrite && job.repeat > 1) {
+      if (job.oneWrite && job.repeat > 1 && Number.isFinite(job.repeat)) {
         await sendOnce(repeatBytes(job.payload, job.repeat), job.target);
       } else {
         for (let i = 0; i < job.repeat && !controller.signal.aborted; i++) {
           if (i > 0 && job.intervalMs > 0) await sleep(job.intervalMs, controller.signal);
           if (controller.signal.aborted) break;
-          await sendOnce(job.payload, job.target);
+          await sendOnce(i > 0 && job.next ? job.next() : job.payload, job.target);
         }
       }
     } catch (error) {

@@ -63,6 +63,8 @@ export abstract class SocketSession extends EventTarget {
   readonly parent: SocketSession | undefined;
   /** Settles once the session is `closed` or `failed`. */
   readonly ended: Promise<void>;
+  /** Told of every message received here (auto-reply, checksum checks, sequences: `client/app/tools/`); a server's hear its clients'. */
+  readonly inbound = new Set<(data: Uint8Array, peer: string, from: SocketSession) => void>();
 
   /** Aborted when the page closes the session before it opened; its signal goes to the library. */
   protected readonly opening = new AbortController();
@@ -194,6 +196,8 @@ export abstract class SocketSession extends EventTarget {
   /** Counts and logs bytes received from `peer` (`time` and `seq` from the gateway). */
   protected received(data: Uint8Array, time: number, seq: number | undefined, peer: string): void {
     this.#count({ time, dir: 'in', peer, bytes: data, size: data.byteLength, seq });
+    for (const listener of this.inbound) listener(data, peer, this);
+    if (this.parent) for (const listener of this.parent.inbound) listener(data, peer, this);
   }
 
   /** Counts and logs bytes sent to `peer`. */
@@ -228,6 +232,11 @@ export abstract class SocketSession extends EventTarget {
   /** Runs a send job; resolves when it is done or stopped. One repeated job at a time. */
   send(job: SendJob): Promise<void> {
     return this.#sender.run(job, (bytes, target) => this.sendOnce(bytes, target));
+  }
+
+  /** Sends `bytes` once, beside any running send job (auto-replies and sequence steps). */
+  sendDirect(bytes: Uint8Array, target: SendTarget): Promise<void> {
+    return this.sendOnce(bytes, target);
   }
 
   /** Stops a running repeated send. */
