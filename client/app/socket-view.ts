@@ -70,8 +70,22 @@ export class SocketView extends LitElement {
 
   #watcher = new ChangeWatcher(this, undefined, 250);
 
+  /** The session whose opening this view saw; the composer takes the focus once it is open. */
+  #focusOnOpen: Session | undefined;
+
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session')) this.#watcher.watch(this.session);
+    if (changed.has('session')) {
+      this.#watcher.watch(this.session);
+      this.#focusOnOpen = this.session?.state === 'opening' ? this.session : undefined;
+    }
+  }
+
+  override updated(): void {
+    const s = this.session;
+    if (!s || s !== this.#focusOnOpen || s.state === 'opening') return;
+    this.#focusOnOpen = undefined;
+    // Keyboard users type next (issue 12, defect 9); never pull focus out of another field.
+    if (s.state === 'open' && !isTyping()) void this.composer?.updateComplete.then(() => this.composer.focus());
   }
 
   #onSend(event: ComposerSendEvent): void {
@@ -150,6 +164,13 @@ declare global {
     'session-remove': SessionActionEvent;
     'session-reopen': SessionActionEvent;
   }
+}
+
+/** True while the focus is in a text field or select (through shadow roots). */
+function isTyping(): boolean {
+  let el: Element | null = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return !!el && (el.matches('input, textarea, select, [contenteditable]') || el.closest('dialog[open]') !== null);
 }
 
 /** "1 msg" / "3 msgs" (Chinese has one form). */
