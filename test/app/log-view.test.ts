@@ -60,11 +60,12 @@ describe('workspace log', () => {
     const longCount = await page.getByTestId('log-count').textContent();
     expect(Number(longCount?.replace(/\D/g, ''))).toBeGreaterThan(2900);
     // Scroll the long log to its middle, as a user reading it would.
-    await page.getByTestId('log-lines').evaluate((el) => {
-      el.scrollTop = el.scrollHeight / 2;
-      el.dispatchEvent(new Event('scroll'));
-    });
-    await expect.poll(() => logLines(page).first().getAttribute('data-n')).not.toBe('1');
+    const box = (await page.getByTestId('log-lines').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -6000);
+    // A line opened too, as a user reading would.
+    await logLines(page, 'in').nth(3).click();
+    await page.getByTestId('log-detail').waitFor();
     await page.getByTestId('log-jump').waitFor();
     await page.locator(`[data-testid=socket-item][data-title="127.0.0.1:${shortPort}"]`).click();
     await expect.poll(() => page.getByTestId('socket-title').textContent()).toBe(`127.0.0.1:${shortPort}`);
@@ -84,6 +85,13 @@ describe('workspace log', () => {
     const page = await openPage(browser, gateway.url);
     await newTcpClient(page, '127.0.0.1', echo.port);
     await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
+    // The UDP view has the most above the log (groups and peers); a line's details take room too.
+    const port = await newUdp(page);
+    const peer = dgram.createSocket('udp4');
+    peer.send('hello from a peer', port, '127.0.0.1');
+    await waitForLine(page, 'in', 'hello from a peer');
+    peer.close();
+    await logLines(page, 'in').first().click();
     for (const [width, height] of [[800, 600], [1280, 720], [960, 1080], [683, 768], [1440, 900]] as const) {
       await page.setViewportSize({ width, height });
       await expect.poll(async () => (await page.getByTestId('log-lines').boundingBox())?.height ?? 0, { message: `${width}×${height}` }).toBeGreaterThanOrEqual(5 * 22);
