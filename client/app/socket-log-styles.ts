@@ -10,7 +10,7 @@ export const logStyles = css`
   .bar .count { margin-left: auto; font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
   .paused { color: var(--event); font-weight: 600; font-size: 12px; }
   .head, .line {
-    display: grid; grid-template-columns: 92px 34px 150px 64px minmax(0, 1.1fr) minmax(0, 1fr);
+    display: grid; grid-template-columns: 92px 34px min(150px, 16%) 56px minmax(0, 1.1fr) minmax(0, 1fr);
     gap: 0 10px; align-items: center; padding: 0 10px;
   }
   .head { flex: none; height: 26px; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--faint); border-bottom: 1px solid var(--border); background: var(--surface-2); }

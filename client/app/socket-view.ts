@@ -39,7 +39,8 @@ export class SocketView extends LitElement {
     controls,
     css`
       socket-log { contain: strict; }
-      :host { display: grid; grid-template-rows: auto auto minmax(0, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; }
+      /* The log never shrinks below a few lines (issue 12, defect 2): in a small window the view scrolls instead. */
+      :host { display: grid; grid-template-rows: auto auto minmax(214px, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
       /* Contained and steady in size: counters that tick must not re-layout the log below. */
       header { contain: layout paint; min-height: 60px; display: flex; align-items: center; gap: 14px; flex-wrap: wrap; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; }
       .id { display: grid; gap: 2px; min-width: 0; }
@@ -55,7 +56,7 @@ export class SocketView extends LitElement {
       .counters .dropped { grid-column: 1 / -1; }
       .spacer { flex: 1; }
       .actions { display: flex; gap: 6px; flex-wrap: wrap; }
-      .panel { contain: layout paint; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); max-height: 190px; overflow: auto; }
+      .panel { contain: layout paint; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); max-height: 190px; min-height: 72px; overflow: auto; }
       .panel h3 { margin: 0; padding: 8px 10px 0; font-size: 12px; font-weight: 600; color: var(--muted); }
       .failure { background: var(--error-soft); color: var(--error); border-radius: var(--radius); padding: 10px 14px; font-size: 13px; }
       .failure .detail { color: var(--muted); font-family: var(--mono); font-size: 12px; margin-top: 2px; }

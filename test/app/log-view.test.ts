@@ -94,12 +94,18 @@ describe('workspace log', () => {
     await logLines(page, 'in').first().click();
     for (const [width, height] of [[800, 600], [1280, 720], [960, 1080], [683, 768], [1440, 900]] as const) {
       await page.setViewportSize({ width, height });
-      await expect.poll(async () => (await page.getByTestId('log-lines').boundingBox())?.height ?? 0, { message: `${width}×${height}` }).toBeGreaterThanOrEqual(5 * 22);
-      const box = (await page.getByTestId('log-lines').boundingBox())!;
-      // On screen, not pushed below the window's bottom edge.
-      expect(box.y + 5 * 22, `${width}×${height}`).toBeLessThanOrEqual(height);
+      // The element itself, not only the list inside it (which a collapsed, clipping host hides).
+      const log = page.locator('socket-log');
+      await expect.poll(async () => (await log.boundingBox())?.height ?? 0, { message: `${width}×${height}` }).toBeGreaterThanOrEqual(26 + 5 * 22);
+      const list = (await page.getByTestId('log-lines').boundingBox())!;
+      const host = (await log.boundingBox())!;
+      expect(host.y + host.height - list.y, `${width}×${height}: lines inside the log`).toBeGreaterThanOrEqual(5 * 22);
+      // On screen, not pushed below the window's bottom edge; Send is reachable by scrolling.
+      expect(list.y + 5 * 22, `${width}×${height}`).toBeLessThanOrEqual(height);
+      await page.getByTestId('send').scrollIntoViewIfNeeded();
       const composer = (await page.getByTestId('send').boundingBox())!;
       expect(composer.y + composer.height, `${width}×${height}: Send on screen`).toBeLessThanOrEqual(height + 1);
+      await page.getByTestId('log-lines').scrollIntoViewIfNeeded();
     }
     await page.context().close();
   }, 30_000);
