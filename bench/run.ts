@@ -9,7 +9,7 @@
  * (extra sockgate flags), --baseline=FILE (a second, older sockgate bundle measured in the same
  * run as extra "[before]" columns, for before/after figures), --baseline-env=K=V,… (environment
  * for that baseline gateway, e.g. WS_NO_BUFFER_UTIL=1 with --baseline=dist/sockgate.js), --no-write,
- * --page (only the Chromium page-side figure). Roles used internally: --role peer|wisp.
+ * --page (only the Chromium page-side figure), --product-page (only the product page's log ramp). Roles used internally: --role peer|wisp.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,6 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pageSide, servePage } from './page-side.js';
+import { productPage } from './product-page.js';
 import { directPath, sockgateLibraryPath, sockgateRawPath, sockgateWebsockifyPath, websockifyPath, type BenchPath } from './paths.js';
 import { wispPath } from './wisp-path.js';
 import { runPeer, runWispServer, type PeerPorts } from './peers.js';
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     'no-write': { type: 'boolean' },
     'idle-count': { type: 'string' },
     page: { type: 'boolean' },
+    'product-page': { type: 'boolean' },
   },
 });
 
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
   console.warn = (...a: unknown[]) => void (String(a[0]).startsWith('wisp client warning') || warn(...a));
   const rounds = Number(args.rounds ?? (args.quick ? 2 : 6));
   if (args.quick) Object.assign(timing, { bulkMs: 700, warmMs: 200, smallMs: 500, rttCount: 1000, udpMs: 500 });
-  const only = args.page ? new Set(['page']) : args.only ? new Set(args.only.split(',')) : undefined;
+  const only = args['product-page'] ? new Set(['product-page']) : args.page ? new Set(['page']) : args.only ? new Set(args.only.split(',')) : undefined;
   const want = (s: string) => !only || only.has(s);
   const self = process.argv[1]!;
   const node = process.execPath;
@@ -244,6 +246,17 @@ async function main(): Promise<void> {
     } catch (err) {
       errors.push(`page: ${(err as Error).message}`);
       log(`bench: page-side figure failed: ${(err as Error).message}`);
+    }
+  }
+
+  if (want('product-page')) {
+    log('bench: the product page\'s log in Chromium (TCP and UDP sources, 1k … 50k reads/s)');
+    try {
+      const product = await productPage({ gatewayPort, token, ports, log });
+      page = { ...page, ...Object.fromEntries(Object.entries(product).map(([k, v]) => [`product page ${k}`, v])) };
+    } catch (err) {
+      errors.push(`product page: ${(err as Error).message}`);
+      log(`bench: product-page figure failed: ${(err as Error).message}`);
     }
   }
 

@@ -1,21 +1,27 @@
 /**
  * `<socket-log>`: the log of one socket, one line per event — time (ms), direction, peer, byte
- * count, then text and hex side by side. Every received chunk is its own line. Virtualised with
- * `<lit-virtualizer>`; the store batches arrivals to one update per frame. Decoding (UTF-8, GBK,
- * Latin-1) applies after the fact; pause, clear, filter, save as text or JSON.
+ * count, then text and hex side by side. Every received chunk is its own line. The lines live in
+ * the store's columns; this element draws only the rows on screen (a fixed row height, a spacer
+ * for the scroll height), formats text and hex for those rows only, and redraws at most once per
+ * animation frame. Decoding (UTF-8, GBK, Latin-1) applies after the fact; pause, clear, filter
+ * (scanned a slice per frame), save as text or JSON. Keyboard: arrows, Home/End, PageUp/PageDown
+ * move the cursor line, Enter opens its details, Escape closes them.
  */
-import '@lit-labs/virtualizer';
-import type { LitVirtualizer } from '@lit-labs/virtualizer/LitVirtualizer.js';
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { TextEncodingName } from '../../shared/encoding/index.js';
-import { formatHex } from '../../shared/encoding/index.js';
 import { codeText } from './error-text.js';
 import { clockMs, shownHex, shownText } from './format.js';
 import { localized, msg, str } from './i18n.js';
-import type { EventKind, LogEntry, LogStore } from './model/log-store.js';
+import { downloadLog, logFileBody } from './log-save.js';
+import { LogFilter } from './model/log-filter.js';
+import type { LogStore } from './model/log-store.js';
 import { ChangeWatcher } from './session-watcher.js';
+import { eventLabel } from './log-event-label.js';
+import { logStyles } from './socket-log-styles.js';
 import { controls } from './theme.js';
+
+export { eventLabel } from './log-event-label.js';
 
 /** Decodings the log offers. */
 const DECODINGS: readonly { id: TextEncodingName; label: string }[] = [
@@ -24,79 +30,18 @@ const DECODINGS: readonly { id: TextEncodingName; label: string }[] = [
   { id: 'latin1', label: 'Latin-1' },
 ];
 
-/** Least time between two redraws of the list, ms. */
-const REDRAW_MS = 100;
-/** The same while lines pour in (more than 500 since the last redraw). */
-const BUSY_REDRAW_MS = 250;
-
-/** The localised words of a log event. */
-export function eventLabel(kind: EventKind): string {
-  switch (kind) {
-    case 'connecting': return msg('Connecting', { id: 'log.ev.connecting' });
-    case 'connected': return msg('Connected', { id: 'log.ev.connected' });
-    case 'listening': return msg('Listening on', { id: 'log.ev.listening' });
-    case 'bound': return msg('Bound to', { id: 'log.ev.bound' });
-    case 'accepted': return msg('Accepted connection', { id: 'log.ev.accepted' });
-    case 'peer-closed': return msg('Peer closed its side (FIN received)', { id: 'log.ev.peerClosed' });
-    case 'half-closed': return msg('Half-closed: our side ended (FIN sent)', { id: 'log.ev.halfClosed' });
-    case 'closed': return msg('Closed', { id: 'log.ev.closed' });
-    case 'kicked': return msg('Kicked (closed by us)', { id: 'log.ev.kicked' });
-    case 'error': return msg('Error', { id: 'log.ev.error' });
-    case 'joined': return msg('Joined multicast group', { id: 'log.ev.joined' });
-    case 'left': return msg('Left multicast group', { id: 'log.ev.left' });
-    case 'info': return msg('Note', { id: 'log.ev.info' });
-  }
-}
+/** Height of one line, px (the CSS says the same). */
+const ROW = 22;
+/** Rows drawn beyond the screen on each side while scrolled, so a small scroll shows drawn rows. */
+const OVERSCAN = 6;
+/** Time a frame may spend scanning for the filter, ms. */
+const FILTER_BUDGET_MS = 4;
 
 /** The socket log. */
 @customElement('socket-log')
 @localized()
 export class SocketLog extends LitElement {
-  static override styles = [
-    controls,
-    css`
-      :host { display: flex; flex-direction: column; min-height: 0; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); overflow: hidden; }
-      .bar { display: flex; align-items: center; gap: 8px; padding: 6px 8px; border-bottom: 1px solid var(--border); flex-wrap: wrap; }
-      .bar input[type='search'] { width: 180px; }
-      .bar select { height: 26px; }
-      .bar .count { margin-left: auto; font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
-      .paused { color: var(--event); font-weight: 600; font-size: 12px; }
-      .head, .line {
-        display: grid; grid-template-columns: 92px 34px 150px 64px minmax(0, 1.1fr) minmax(0, 1fr);
-        gap: 0 10px; align-items: center; padding: 0 10px;
-      }
-      .head { height: 26px; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--faint); border-bottom: 1px solid var(--border); background: var(--surface-2); }
-      .wrap { position: relative; flex: 1; min-height: 0; }
-      /* Containment keeps each redraw's layout inside the list and each row (sizes are fixed). */
-      /* !important: the virtualizer's own sheet sets position: relative and a 150px min-height. */
-      .wrap lit-virtualizer[scroller] { position: absolute !important; inset: 0; min-height: 0; overflow: auto; contain: strict; }
-      .line { width: 100%; height: 22px; font: 12.5px/22px var(--mono); cursor: default; border-left: 2px solid transparent; contain: strict; }
-      .line:hover { background: var(--surface-2); }
-      .line.sel { background: var(--accent-soft); }
-      .line > span { overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
-      .t { color: var(--faint); font-variant-numeric: tabular-nums; }
-      .d { font-size: 10.5px; font-weight: 700; letter-spacing: 0.03em; }
-      .in .d { color: var(--in); }
-      .out .d { color: var(--out); }
-      .in { border-left-color: var(--in); }
-      .out { border-left-color: var(--out); }
-      .event { border-left-color: var(--event); }
-      .event .d, .event .x { color: var(--event); }
-      .error { border-left-color: var(--error); background: color-mix(in srgb, var(--error-soft) 60%, transparent); }
-      .error .d, .error .x { color: var(--error); }
-      .p { color: var(--muted); }
-      .b { text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
-      .h { color: var(--muted); }
-      .ev { grid-column: 5 / 7; }
-      .code { font-weight: 700; margin-right: 6px; }
-      .empty { position: absolute; inset: 0; display: grid; place-items: center; color: var(--faint); font-size: 13px; }
-      .jump { position: absolute; right: 16px; bottom: 12px; box-shadow: var(--shadow); }
-      .detail { border-top: 1px solid var(--border); max-height: 34%; overflow: auto; padding: 8px 12px; background: var(--surface-2); display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
-      .detail pre { margin: 0; font: 12px/1.5 var(--mono); white-space: pre-wrap; word-break: break-all; }
-      .detail h4 { margin: 0 0 4px; font-size: 11px; color: var(--faint); text-transform: uppercase; letter-spacing: 0.04em; font-weight: 600; }
-      .detail .meta { grid-column: 1 / 3; display: flex; gap: 12px; font-size: 12px; color: var(--muted); align-items: center; }
-    `,
-  ];
+  static override styles = [controls, logStyles];
 
   /** The log to show. */
   @property({ attribute: false }) store: LogStore | undefined;
@@ -107,209 +52,280 @@ export class SocketLog extends LitElement {
   @state() private filter = '';
   @state() private paused = false;
   @state() private follow = true;
-  @state() private selected: LogEntry | undefined;
-  @state() private view: LogEntry[] = [];
-  @query('lit-virtualizer') private virtualizer!: LitVirtualizer<LogEntry>;
+  /** Line number whose details are open (0: none). */
+  @state() private selected = 0;
+  /** Line number of the keyboard cursor (0: none yet). */
+  @state() private cursor = 0;
+  @query('.scroller') private scroller!: HTMLElement;
 
-  // The store already batches to one notification per frame; the view redraws at most every
-  // REDRAW_MS on top of that, since nobody reads ten thousand lines a second and each redraw of
-  // the virtualised list costs a layout.
-  #watcher = new ChangeWatcher(this, () => this.#refreshSoon());
-  #lastRefresh = 0;
-  #shownCount = 0;
-  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Filtered lines so far and how far into the store the filter has looked. */
-  #filtered: LogEntry[] = [];
-  #scanned = 0;
-  #scannedStore: LogEntry[] | undefined;
+  // The store notifies at most once per animation frame; that notification redraws at once.
+  #watcher = new ChangeWatcher(this, () => this.requestUpdate());
+  #filter: LogFilter | undefined;
+  #filterFrame = 0;
+  /** Last line number shown while paused. */
   #pausedAt = 0;
+  /** Scroll offset and height of the list as last seen (scroll events and the resize observer). */
+  #scrollTop = 0;
+  #height = 0;
+  /** First line number of the store at the last draw, to keep the place when old lines drop. */
+  #lastFirst = 0;
+  /** Set when `#scrollTop` was changed here, to be written to the list. */
+  #moved = false;
+  #resize = new ResizeObserver((entries) => {
+    const h = entries[0]?.contentRect.height ?? 0;
+    if (h !== this.#height) {
+      this.#height = h;
+      this.requestUpdate();
+    }
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.#resize.observe(this.scroller);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#resize.disconnect();
+    cancelAnimationFrame(this.#filterFrame);
+  }
+
+  override firstUpdated(): void {
+    this.#resize.observe(this.scroller);
+  }
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('store')) {
+      // Another socket: nothing of the previous one's place, selection or filter carries over.
       this.#watcher.watch(this.store);
-      this.selected = undefined;
+      this.selected = 0;
+      this.cursor = 0;
       this.paused = false;
       this.follow = true;
+      this.#scrollTop = 0;
+      this.#lastFirst = this.store?.firstN ?? 0;
       this.#resetFilter();
-      this.#refresh();
     }
+    const store = this.store;
+    if (!store) return;
+    if (this.selected && !store.has(this.selected)) this.selected = 0;
+    if (this.cursor && !store.has(this.cursor)) this.cursor = 0;
+    if (this.#filter && !this.paused) this.#scanFilter();
+    // Old lines dropped (cap or clear) while scrolled up: keep the same lines on screen.
+    const first = store.firstN;
+    if (first !== this.#lastFirst && !this.follow && !this.#filter) {
+      this.#scrollTop = Math.max(0, this.#scrollTop - (first - this.#lastFirst) * ROW);
+      this.#moved = true;
+    }
+    this.#lastFirst = first;
   }
 
   #resetFilter(): void {
-    this.#filtered = [];
-    this.#scanned = 0;
-    this.#scannedStore = undefined;
+    cancelAnimationFrame(this.#filterFrame);
+    this.#filterFrame = 0;
+    const needle = this.filter.toLowerCase();
+    this.#filter = this.store && needle ? new LogFilter(this.store, (s, n) => this.#matches(s, n, needle)) : undefined;
+    if (this.#filter) this.#scanFilter();
   }
 
-  #refreshSoon(): void {
-    if (this.#refreshTimer) return;
-    // Scrolled up to read: the rows in view do not change, only the line count; redraw rarely.
-    // Under a flood (many lines per redraw) redraw less often: the tail scrolls past unreadably
-    // fast anyway, and every redraw repaints the whole list.
-    const pending = (this.store?.entries.length ?? 0) - this.#shownCount;
-    const every = !this.follow && !this.filter ? 1000 : pending > 500 ? BUSY_REDRAW_MS : REDRAW_MS;
-    const wait = this.#lastRefresh + every - performance.now();
-    if (wait <= 0) {
-      this.#refresh();
-      return;
-    }
-    this.#refreshTimer = setTimeout(() => {
-      this.#refreshTimer = undefined;
-      requestAnimationFrame(() => this.#refresh());
-    }, wait);
-  }
-
-  /** Recomputes the visible lines from the store. */
-  #refresh(): void {
-    this.#lastRefresh = performance.now();
-    this.#shownCount = this.store?.entries.length ?? 0;
-    const entries = this.store?.entries ?? [];
-    if (this.paused) {
+  #scanFilter(): void {
+    if (!this.#filter || this.#filter.scan(FILTER_BUDGET_MS) || this.#filterFrame) return;
+    // Not caught up: go on next frame (a long log is filtered over several frames).
+    this.#filterFrame = requestAnimationFrame(() => {
+      this.#filterFrame = 0;
       this.requestUpdate();
-      return;
+    });
+  }
+
+  #matches(store: LogStore, n: number, needle: string): boolean {
+    if (store.peerOf(n).toLowerCase().includes(needle)) return true;
+    const ev = store.eventOf(n);
+    if (ev) return `${eventLabel(ev.event)} ${ev.code ?? ''} ${ev.detail ?? ''}`.toLowerCase().includes(needle);
+    const bytes = store.bytesOf(n);
+    if (bytes.byteLength === 0) return false;
+    return shownText(bytes, this.encoding, 600).toLowerCase().includes(needle) || shownHex(bytes, 200).toLowerCase().includes(needle);
+  }
+
+  // ---- the rows in view -----------------------------------------------------------------------
+
+  /** Rows in the view (all kept lines, or the filter's matches; up to the pause). */
+  get #count(): number {
+    const store = this.store;
+    if (!store) return 0;
+    if (this.#filter) {
+      let c = this.#filter.length;
+      if (this.paused) while (c > 0 && this.#filter.at(c - 1) > this.#pausedAt) c--;
+      return c;
     }
-    if (!this.filter) {
-      this.view = entries.slice();
-    } else {
-      if (this.#scannedStore !== entries) {
-        // Cleared or trimmed: scan again from the start.
-        this.#filtered = [];
-        this.#scanned = 0;
-        this.#scannedStore = entries;
-      }
-      const needle = this.filter.toLowerCase();
-      for (; this.#scanned < entries.length; this.#scanned++) {
-        const e = entries[this.#scanned]!;
-        if (this.#matches(e, needle)) this.#filtered.push(e);
-      }
-      this.view = this.#filtered.slice();
+    const last = this.paused ? Math.min(this.#pausedAt, store.lastN) : store.lastN;
+    return Math.max(0, last - store.firstN + 1);
+  }
+
+  /** Line number of row `i`. */
+  #lineAt(i: number): number {
+    return this.#filter ? this.#filter.at(i) : this.store!.firstN + i;
+  }
+
+  /** Row of line `n`, or -1. */
+  #rowOf(n: number): number {
+    if (!this.#filter) return n - this.store!.firstN;
+    let lo = 0;
+    let hi = this.#filter.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.#filter.at(mid);
+      if (v === n) return mid;
+      if (v < n) lo = mid + 1;
+      else hi = mid - 1;
     }
+    return -1;
   }
 
-  #matches(e: LogEntry, needle: string): boolean {
-    if (e.peer.toLowerCase().includes(needle)) return true;
-    if (e.event) return `${eventLabel(e.event)} ${e.code ?? ''} ${e.detail ?? ''}`.toLowerCase().includes(needle);
-    if (!e.bytes) return false;
-    const shown = this.#shown(e);
-    return shown.text.toLowerCase().includes(needle) || shown.hex.toLowerCase().includes(needle);
+  #range(count: number): [number, number] {
+    const screen = Math.ceil(this.#height / ROW) + 1;
+    if (this.follow) return [Math.max(0, count - screen), count];
+    const first = Math.max(0, Math.floor(this.#scrollTop / ROW) - OVERSCAN);
+    return [first, Math.min(count, first + screen + 2 * OVERSCAN)];
   }
 
-  #shown(e: LogEntry): NonNullable<LogEntry['shown']> {
-    if (!e.shown || e.shown.encoding !== this.encoding) {
-      e.shown = { encoding: this.encoding, text: shownText(e.bytes!, this.encoding, 600), hex: shownHex(e.bytes!, 200) };
-    }
-    return e.shown;
-  }
-
-  override updated(changed: PropertyValues): void {
-    if (changed.has('view') && this.follow && !this.paused) void this.#toBottom();
-  }
-
-  async #toBottom(): Promise<void> {
-    const v = this.virtualizer;
-    if (!v) return;
-    await v.layoutComplete;
-    v.scrollTop = v.scrollHeight;
+  override updated(): void {
+    const el = this.scroller;
+    if (!el) return;
+    // Following: to the bottom (the browser clamps); one layout per frame, for the new height.
+    // Otherwise only where this element moved the place (keys, trims), never over the user's scroll.
+    if (this.follow) el.scrollTop = this.#count * ROW;
+    else if (this.#moved) el.scrollTop = this.#scrollTop;
+    this.#moved = false;
   }
 
   #onScroll(): void {
-    const v = this.virtualizer;
-    const atBottom = v.scrollHeight - v.scrollTop - v.clientHeight < 30;
+    const el = this.scroller;
+    this.#scrollTop = el.scrollTop;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 30;
     if (atBottom !== this.follow) this.follow = atBottom;
+    else if (!this.follow) this.requestUpdate();
   }
-
-  #renderRow = (e: LogEntry) => {
-    const sel = this.selected === e ? ' sel' : '';
-    if (e.event) {
-      const isError = e.event === 'error';
-      const sentence = isError && e.code ? codeText(e.code) : undefined;
-      return html`<div class="line ${isError ? 'error' : 'event'}${sel}" data-testid="log-line" data-dir="event" data-event=${e.event} data-code=${e.code ?? ''} data-n=${e.n}>
-        <span class="t">${clockMs(e.time)}</span><span class="d">${isError ? 'ERR' : '•'}</span><span class="p">${e.peer}</span><span class="b"></span>
-        <span class="x ev" title=${e.detail ?? ''}>${e.code ? html`<span class="code">${e.code}</span>` : nothing}${eventLabel(e.event)}${sentence ? ` — ${sentence}` : ''}${e.detail ? html` <span class="muted">${e.detail}</span>` : nothing}</span>
-      </div>`;
-    }
-    const shown = this.#shown(e);
-    return html`<div class="line ${e.dir}${sel}" data-testid="log-line" data-dir=${e.dir} data-bytes=${e.size} data-n=${e.n}>
-      <span class="t">${clockMs(e.time)}</span><span class="d">${e.dir === 'in' ? 'RX' : 'TX'}</span><span class="p" title=${e.peer}>${e.peer}</span>
-      <span class="b">${e.size}</span><span class="x" data-testid="log-text">${shown.text}</span><span class="h" data-testid="log-hex">${shown.hex}</span>
-    </div>`;
-  };
 
   #onClick(event: MouseEvent): void {
     const line = (event.target as Element).closest('.line') as HTMLElement | null;
     if (!line) return;
     const n = Number(line.dataset.n);
-    const entry = this.view.find((e) => e.n === n);
-    this.selected = this.selected === entry ? undefined : entry;
-    this.virtualizer.requestUpdate();
+    this.cursor = n;
+    this.selected = this.selected === n ? 0 : n;
   }
+
+  #onKey(event: KeyboardEvent): void {
+    const count = this.#count;
+    if (count === 0) return;
+    const page = Math.max(1, Math.floor(this.#height / ROW) - 1);
+    const row = this.cursor ? this.#rowOf(this.cursor) : -1;
+    const from = row >= 0 ? row : count - 1;
+    let to: number | undefined;
+    switch (event.key) {
+      case 'ArrowDown': to = row >= 0 ? from + 1 : from; break;
+      case 'ArrowUp': to = row >= 0 ? from - 1 : from; break;
+      case 'PageDown': to = from + page; break;
+      case 'PageUp': to = from - page; break;
+      case 'Home': to = 0; break;
+      case 'End': to = count - 1; break;
+      case 'Enter':
+      case ' ': {
+        const n = this.#lineAt(from);
+        this.cursor = n;
+        this.selected = this.selected === n ? 0 : n;
+        event.preventDefault();
+        return;
+      }
+      case 'Escape':
+        if (this.selected) (this.selected = 0), event.preventDefault();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    to = Math.max(0, Math.min(count - 1, to));
+    this.cursor = this.#lineAt(to);
+    this.#reveal(to, count);
+  }
+
+  /** Scrolls so row `i` is on screen; leaving the bottom stops following. */
+  #reveal(i: number, count: number): void {
+    const screen = Math.max(1, Math.floor(this.#height / ROW));
+    const top = this.follow ? Math.max(0, count - screen) * ROW : this.#scrollTop;
+    let next = top;
+    if (i * ROW < top) next = i * ROW;
+    else if ((i + 1) * ROW > top + this.#height) next = (i + 1) * ROW - this.#height;
+    this.follow = i >= count - 1;
+    this.#scrollTop = Math.max(0, next);
+    this.#moved = true;
+  }
+
+  // ---- actions --------------------------------------------------------------------------------
 
   #togglePause(): void {
     this.paused = !this.paused;
-    if (this.paused) this.#pausedAt = this.store?.entries.length ?? 0;
-    else {
-      this.follow = true;
-      this.#refresh();
-    }
+    if (this.paused) this.#pausedAt = this.store?.lastN ?? 0;
+    else this.follow = true;
   }
 
   #onFilter(event: Event): void {
     this.filter = (event.target as HTMLInputElement).value;
     this.#resetFilter();
-    this.#refresh();
   }
 
   #onEncoding(event: Event): void {
     this.encoding = (event.target as HTMLSelectElement).value as TextEncodingName;
-    if (this.filter) {
-      this.#resetFilter();
-      this.#refresh();
-    }
-    this.virtualizer?.requestUpdate();
+    if (this.filter) this.#resetFilter();
   }
 
   #clear(): void {
     this.store?.clear();
-    this.selected = undefined;
+    this.selected = 0;
+    this.cursor = 0;
   }
 
   #save(kind: 'text' | 'json'): void {
-    const lines = this.view;
-    let body: string;
-    if (kind === 'json') {
-      body = JSON.stringify(
-        lines.map((e) => ({
-          time: new Date(e.time).toISOString(),
-          dir: e.dir,
-          peer: e.peer,
-          bytes: e.size,
-          ...(e.seq !== undefined ? { seq: e.seq } : {}),
-          ...(e.event ? { event: e.event, code: e.code, detail: e.detail } : {}),
-          ...(e.bytes ? { text: shownText(e.bytes, this.encoding, Infinity), hex: formatHex(e.bytes) } : {}),
-        })),
-        null,
-        1,
-      );
-    } else {
-      body = lines
-        .map((e) =>
-          e.event
-            ? `${clockMs(e.time)}\t*\t${e.peer}\t\t${e.event}${e.code ? ' ' + e.code : ''}${e.detail ? ' ' + e.detail : ''}`
-            : `${clockMs(e.time)}\t${e.dir === 'in' ? 'RX' : 'TX'}\t${e.peer}\t${e.size}\t${shownText(e.bytes!, this.encoding, Infinity)}\t${formatHex(e.bytes!)}`,
-        )
-        .join('\n');
+    const store = this.store;
+    if (!store) return;
+    const count = this.#count;
+    const numbers = (function* (lineAt: (i: number) => number) {
+      for (let i = 0; i < count; i++) yield lineAt(i);
+    })((i) => this.#lineAt(i));
+    downloadLog(logFileBody(store, numbers, kind, this.encoding), kind, this.name);
+  }
+
+  // ---- drawing --------------------------------------------------------------------------------
+
+  #row(store: LogStore, n: number) {
+    const sel = (this.selected === n ? ' sel' : '') + (this.cursor === n ? ' cur' : '');
+    const time = clockMs(store.timeOf(n));
+    const peer = store.peerOf(n);
+    const ev = store.eventOf(n);
+    if (ev) {
+      const isError = ev.event === 'error';
+      const sentence = isError && ev.code ? codeText(ev.code) : undefined;
+      return html`<div class="line ${isError ? 'error' : 'event'}${sel}" id="line-${n}" data-testid="log-line" data-dir="event" data-event=${ev.event} data-code=${ev.code ?? ''} data-n=${n}>
+        <span class="t">${time}</span><span class="d">${isError ? 'ERR' : '•'}</span><span class="p">${peer}</span><span class="b"></span>
+        <span class="x ev" title=${ev.detail ?? ''}>${ev.code ? html`<span class="code">${ev.code}</span>` : nothing}${eventLabel(ev.event)}${sentence ? ` — ${sentence}` : ''}${ev.detail ? html` <span class="muted">${ev.detail}</span>` : nothing}</span>
+      </div>`;
     }
-    const blob = new Blob([body], { type: kind === 'json' ? 'application/json' : 'text/plain;charset=utf-8' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `sockgate-${this.name.replace(/[^\w.-]+/g, '_')}-${new Date().toISOString().replace(/[:.]/g, '-')}.${kind === 'json' ? 'json' : 'txt'}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    const dir = store.dirOf(n);
+    const bytes = store.bytesOf(n);
+    return html`<div class="line ${dir}${sel}" id="line-${n}" data-testid="log-line" data-dir=${dir} data-bytes=${bytes.byteLength} data-n=${n}>
+      <span class="t">${time}</span><span class="d">${dir === 'in' ? 'RX' : 'TX'}</span><span class="p" title=${peer}>${peer}</span>
+      <span class="b">${bytes.byteLength}</span><span class="x" data-testid="log-text">${shownText(bytes, this.encoding, 600)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, 200)}</span>
+    </div>`;
   }
 
   override render() {
-    const total = this.store?.entries.length ?? 0;
-    const waiting = this.paused ? total - this.#pausedAt : 0;
+    const store = this.store;
+    const total = store?.length ?? 0;
+    const count = this.#count;
+    const waiting = this.paused && store ? store.lastN - this.#pausedAt : 0;
+    const [first, last] = this.#range(count);
+    const rows = [];
+    if (store) for (let i = first; i < last; i++) rows.push(this.#row(store, this.#lineAt(i)));
+    const active = this.cursor && store?.has(this.cursor) ? `line-${this.cursor}` : '';
     return html`
       <div class="bar" role="toolbar" aria-label=${msg('Log tools', { id: 'log.tools' })}>
         <button class="small" data-testid="log-pause" aria-pressed=${this.paused} @click=${this.#togglePause}>
@@ -326,38 +342,45 @@ export class SocketLog extends LitElement {
         <button class="small" data-testid="log-save-text" @click=${() => this.#save('text')}>${msg('Save .txt', { id: 'log.saveText' })}</button>
         <button class="small" data-testid="log-save-json" @click=${() => this.#save('json')}>${msg('Save .json', { id: 'log.saveJson' })}</button>
         ${this.paused ? html`<span class="paused" data-testid="log-paused">${msg(str`Display paused · ${waiting} new lines`, { id: 'log.pausedCount' })}</span>` : nothing}
-        <span class="count" data-testid="log-count">${this.filter ? msg(str`${this.view.length} of ${total} lines`, { id: 'log.countFiltered' }) : msg(str`${total} lines`, { id: 'log.count' })}</span>
+        <span class="count" data-testid="log-count">${this.#filter ? msg(str`${count} of ${total} lines`, { id: 'log.countFiltered' }) : msg(str`${total} lines`, { id: 'log.count' })}</span>
       </div>
       <div class="head" aria-hidden="true">
         <span>${msg('Time', { id: 'log.col.time' })}</span><span>${msg('Dir', { id: 'log.col.dir' })}</span><span>${msg('Peer', { id: 'log.col.peer' })}</span>
         <span style="text-align:right">${msg('Bytes', { id: 'log.col.bytes' })}</span><span>${msg('Text', { id: 'log.col.text' })}</span><span>${msg('Hex', { id: 'log.col.hex' })}</span>
       </div>
       <div class="wrap">
-        <lit-virtualizer scroller data-testid="log-lines" role="log" aria-live="off" tabindex="0"
-          .items=${this.view} .renderItem=${this.#renderRow} .keyFunction=${(e: LogEntry) => e.n}
-          @scroll=${this.#onScroll} @click=${this.#onClick}></lit-virtualizer>
-        ${this.view.length === 0 ? html`<div class="empty">${this.filter ? msg('No line matches the filter.', { id: 'log.noMatch' }) : msg('Nothing yet: events and data appear here, one line each.', { id: 'log.empty' })}</div>` : nothing}
-        ${!this.follow && this.view.length > 0
-          ? html`<button class="small jump" data-testid="log-jump" @click=${() => { this.follow = true; void this.#toBottom(); }}>${msg('↓ Latest', { id: 'log.latest' })}</button>`
+        <div class="scroller" data-testid="log-lines" role="log" aria-live="off" tabindex="0" aria-activedescendant=${active || nothing}
+          aria-label=${msg('Log lines: arrow keys move, Enter opens a line', { id: 'log.linesLabel' })}
+          @scroll=${this.#onScroll} @click=${this.#onClick} @keydown=${this.#onKey}>
+          <div class="spacer" style="height:${count * ROW}px"></div>
+          <div class="rows" style="transform:translateY(${first * ROW}px)">${rows}</div>
+        </div>
+        ${count === 0 ? html`<div class="empty">${this.filter ? msg('No line matches the filter.', { id: 'log.noMatch' }) : msg('Nothing yet: events and data appear here, one line each.', { id: 'log.empty' })}</div>` : nothing}
+        ${!this.follow && count > 0
+          ? html`<button class="small jump" data-testid="log-jump" @click=${() => (this.follow = true)}>${msg('↓ Latest', { id: 'log.latest' })}</button>`
           : nothing}
       </div>
-      ${this.selected ? this.#renderDetail(this.selected) : nothing}
+      ${this.selected && store?.has(this.selected) ? this.#renderDetail(store, this.selected) : nothing}
     `;
   }
 
-  #renderDetail(e: LogEntry) {
-    if (!e.bytes) {
-      return html`<div class="detail" data-testid="log-detail"><div class="meta">${clockMs(e.time)} · ${e.event ? eventLabel(e.event) : ''} ${e.code ?? ''}</div><pre>${e.detail ?? ''}</pre></div>`;
+  #renderDetail(store: LogStore, n: number) {
+    const ev = store.eventOf(n);
+    const time = clockMs(store.timeOf(n));
+    if (ev) {
+      return html`<div class="detail" data-testid="log-detail"><div class="meta">${time} · ${eventLabel(ev.event)} ${ev.code ?? ''}</div><pre>${ev.detail ?? ''}</pre></div>`;
     }
     const max = 64 * 1024;
+    const bytes = store.bytesOf(n);
+    const seq = store.seqOf(n);
     return html`<div class="detail" data-testid="log-detail">
       <div class="meta">
-        <span>${clockMs(e.time)}</span><span>${e.dir === 'in' ? 'RX' : 'TX'} ${e.peer}</span><span>${msg(str`${e.size} bytes`, { id: 'log.bytesN' })}</span>
-        ${e.seq !== undefined ? html`<span>${msg(str`read #${e.seq}`, { id: 'log.readN' })}</span>` : nothing}
-        <button class="small ghost" style="margin-left:auto" @click=${() => (this.selected = undefined)}>${msg('Close', { id: 'common.close' })}</button>
+        <span>${time}</span><span>${store.dirOf(n) === 'in' ? 'RX' : 'TX'} ${store.peerOf(n)}</span><span>${msg(str`${bytes.byteLength} bytes`, { id: 'log.bytesN' })}</span>
+        ${seq !== undefined ? html`<span>${msg(str`read #${seq}`, { id: 'log.readN' })}</span>` : nothing}
+        <button class="small ghost" style="margin-left:auto" @click=${() => (this.selected = 0)}>${msg('Close', { id: 'common.close' })}</button>
       </div>
-      <div><h4>${msg('Text', { id: 'log.col.text' })} (${this.encoding})</h4><pre>${shownText(e.bytes, this.encoding, max)}</pre></div>
-      <div><h4>${msg('Hex', { id: 'log.col.hex' })}</h4><pre>${shownHex(e.bytes, max)}</pre></div>
+      <div><h4>${msg('Text', { id: 'log.col.text' })} (${this.encoding})</h4><pre>${shownText(bytes, this.encoding, max)}</pre></div>
+      <div><h4>${msg('Hex', { id: 'log.col.hex' })}</h4><pre>${shownHex(bytes, max)}</pre></div>
     </div>`;
   }
 }

@@ -40,7 +40,8 @@ export class SocketView extends LitElement {
     controls,
     css`
       socket-log { contain: strict; }
-      :host { display: grid; grid-template-rows: auto auto minmax(0, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; }
+      /* The log never shrinks below a few lines (issue 12, defect 2): in a small window the view scrolls instead. */
+      :host { display: grid; grid-template-rows: auto auto minmax(214px, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
       /* Contained and steady in size: counters that tick must not re-layout the log below. */
       header { contain: layout paint; min-height: 60px; display: flex; align-items: center; gap: 14px; flex-wrap: wrap; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; }
       .id { display: grid; gap: 2px; min-width: 0; }
@@ -56,7 +57,7 @@ export class SocketView extends LitElement {
       .counters .dropped { grid-column: 1 / -1; }
       .spacer { flex: 1; }
       .actions { display: flex; gap: 6px; flex-wrap: wrap; }
-      .panel { contain: layout paint; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); max-height: 190px; overflow: auto; }
+      .panel { contain: layout paint; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); max-height: 190px; min-height: 72px; overflow: auto; }
       .panel h3 { margin: 0; padding: 8px 10px 0; font-size: 12px; font-weight: 600; color: var(--muted); }
       .failure { background: var(--error-soft); color: var(--error); border-radius: var(--radius); padding: 10px 14px; font-size: 13px; }
       .failure .detail { color: var(--muted); font-family: var(--mono); font-size: 12px; margin-top: 2px; }
@@ -72,8 +73,22 @@ export class SocketView extends LitElement {
 
   #watcher = new ChangeWatcher(this, undefined, 250);
 
+  /** The session whose opening this view saw; the composer takes the focus once it is open. */
+  #focusOnOpen: Session | undefined;
+
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('session')) this.#watcher.watch(this.session);
+    if (changed.has('session')) {
+      this.#watcher.watch(this.session);
+      this.#focusOnOpen = this.session?.state === 'opening' ? this.session : undefined;
+    }
+  }
+
+  override updated(): void {
+    const s = this.session;
+    if (!s || s !== this.#focusOnOpen || s.state === 'opening') return;
+    this.#focusOnOpen = undefined;
+    // Keyboard users type next (issue 12, defect 9); never pull focus out of another field.
+    if (s.state === 'open' && !isTyping()) void this.composer?.updateComplete.then(() => this.composer.focus());
   }
 
   #onSend(event: ComposerSendEvent): void {
@@ -154,6 +169,13 @@ declare global {
     'session-remove': SessionActionEvent;
     'session-reopen': SessionActionEvent;
   }
+}
+
+/** True while the focus is in a text field or select (through shadow roots). */
+function isTyping(): boolean {
+  let el: Element | null = document.activeElement;
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+  return !!el && (el.matches('input, textarea, select, [contenteditable]') || el.closest('dialog[open]') !== null);
 }
 
 /** "1 msg" / "3 msgs" (Chinese has one form). */

@@ -150,6 +150,7 @@ export const templates: LocaleModule['templates'] = {
   'log.noMatch': '没有符合筛选条件的行。',
   'log.empty': '暂无内容：事件和数据会显示在这里，每次一行。',
   'log.latest': '↓ 最新',
+  'log.linesLabel': '日志行：方向键移动，回车打开一行',
   'log.bytesN': str`${0} 字节`,
   'log.readN': str`第 ${0} 次读取`,
   'log.ev.connecting': '正在连接',

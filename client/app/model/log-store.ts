@@ -1,7 +1,21 @@
 /**
- * The log of one socket: an append-only list of {@link LogEntry} with a hard cap, and one
- * `change` notification per animation frame however many lines arrived — the batching that
- * keeps the page smooth when a socket receives thousands of messages a second.
+ * The log of one socket, stored column by column so a socket can log tens of thousands of reads
+ * a second without an object per line: lines live in blocks of {@link BLOCK_LINES} rows, each
+ * block a set of typed arrays (time, direction, size, read counter, peer id, where the payload
+ * sits) plus its own byte arena (pages the payloads are copied into, back to back). Dropping the
+ * oldest lines drops whole blocks; nothing is copied. Event lines (connect, close, error…) are
+ * rare and keep their words in a small map beside the columns. One `change` notification per
+ * animation frame however many lines arrived.
+ *
+ * API (lines are addressed by their number `n`, which never changes and counts on after a clear):
+ * - `append(dir, time, peer, bytes, seq?)` → n: the hot path; copies `bytes` into the arena.
+ * - `event(kind, {peer, code, detail})` → LogEntry; `clear()`.
+ * - `length`, `firstN`, `lastN`, `dropped`, `version` (bumps on every change).
+ * - Per line: `timeOf(n)`, `dirOf(n)`, `peerOf(n)`, `sizeOf(n)`, `seqOf(n)`, `bytesOf(n)` (a view
+ *   into the arena, valid until the line is dropped), `eventOf(n)`, `has(n)`.
+ * - Compatible adapters (allocate; for tests, saving and the rare reader): `add(entry)` → the
+ *   entry with its `n` (the object is not kept), `entry(n)` → a LogEntry, `entries` → every kept
+ *   line as LogEntry objects (a new array after every change).
  */
 import { FrameBatcher } from './frame-batcher.js';
 
@@ -24,7 +38,7 @@ export type EventKind =
   | 'left'
   | 'info';
 
-/** One line of the log. Payload lines carry the bytes; event lines carry a kind and details. */
+/** One line of the log as an object (the adapters' shape; the store itself keeps columns). */
 export interface LogEntry {
   /** Increasing per store, from 1. */
   n: number;
@@ -44,33 +58,115 @@ export interface LogEntry {
   code?: string;
   /** Extra words for the event line (addresses, the gateway's message…). */
   detail?: string;
-  /** Decoded text cache: encoding it was decoded with, and the shown text. */
-  shown?: { encoding: string; text: string; hex: string };
+}
+
+/** The words of an event line. */
+export interface LogEvent {
+  event: EventKind;
+  code?: string;
+  detail?: string;
 }
 
 /** Lines a store keeps; the oldest tenth goes when it fills. */
 export const LOG_CAP = 250_000;
+/** Payload bytes a store keeps; past it the oldest lines go until a tenth of it is free. */
+export const LOG_BYTES_CAP = 64 * 1024 * 1024;
+/** Rows per block (a power of two). */
+export const BLOCK_LINES = 4096;
+
+const DIRS: readonly Direction[] = ['in', 'out', 'event'];
+const DIR_CODE = { in: 0, out: 1, event: 2 } as const;
+const NO_SEQ = 0xffffffff;
+const MIN_PAGE = 16 * 1024;
+const MAX_PAGE = 1024 * 1024;
+const EMPTY = new Uint8Array(0);
+
+/** One block of rows and the arena its payloads sit in. */
+class Block {
+  readonly time = new Float64Array(BLOCK_LINES);
+  readonly size = new Uint32Array(BLOCK_LINES);
+  readonly seq = new Uint32Array(BLOCK_LINES);
+  readonly offset = new Uint32Array(BLOCK_LINES);
+  readonly peer = new Uint32Array(BLOCK_LINES);
+  readonly page = new Uint16Array(BLOCK_LINES);
+  readonly dir = new Uint8Array(BLOCK_LINES);
+  readonly pages: Uint8Array[] = [];
+  used = 0;
+  bytes = 0;
+
+  /** Copies `data` into the arena; returns [page, offset]. */
+  store(data: Uint8Array): [number, number] {
+    let last = this.pages.at(-1);
+    if (!last || last.byteLength - this.used < data.byteLength) {
+      // Pages grow with the block's traffic, so small reads share a page and big ones get few.
+      const size = Math.max(data.byteLength, Math.min(MAX_PAGE, Math.max(MIN_PAGE, this.bytes)));
+      last = new Uint8Array(size);
+      this.pages.push(last);
+      this.used = 0;
+    }
+    last.set(data, this.used);
+    const at = this.used;
+    this.used += data.byteLength;
+    this.bytes += data.byteLength;
+    return [this.pages.length - 1, at];
+  }
+}
 
 /** A socket's log. Listen for `change` (at most once per frame). */
 export class LogStore extends EventTarget {
-  /** The lines, oldest first. Replaced (not mutated) on clear and trim, appended otherwise. */
-  entries: LogEntry[] = [];
-  /** Lines dropped from the front because of the cap. */
+  /** Lines dropped from the front because of the caps. */
   dropped = 0;
-  #n = 0;
+  /** Bumps on every change (append, clear, trim): views compare it to know whether to redraw. */
+  version = 0;
+  /** Row index (from 0, never reused) of the oldest kept line and one past the newest. */
+  #start = 0;
+  #end = 0;
+  #blocks: Block[] = [];
+  /** Block number of `#blocks[0]`. */
+  #block0 = 0;
+  #bytes = 0;
+  #peers: string[] = [];
+  #peerIds = new Map<string, number>();
+  #lastPeer = '';
+  #lastPeerId = -1;
+  #events = new Map<number, LogEvent>();
+  #entries: { version: number; list: LogEntry[] } | undefined;
   #batcher = new FrameBatcher(() => this.dispatchEvent(new Event('change')));
 
-  /** Adds a line and schedules the frame's change notification. */
+  /** Lines kept. */
+  get length(): number {
+    return this.#end - this.#start;
+  }
+
+  /** Number of the oldest kept line (equals `lastN + 1` when empty). */
+  get firstN(): number {
+    return this.#start + 1;
+  }
+
+  /** Number of the newest line (0 before the first). */
+  get lastN(): number {
+    return this.#end;
+  }
+
+  /** Payload bytes kept. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Appends a data line without allocating an object; returns its number. */
+  append(dir: 'in' | 'out', time: number, peer: string, bytes: Uint8Array, seq?: number): number {
+    return this.#push(DIR_CODE[dir], time, peer, bytes, seq);
+  }
+
+  /** Adds a line (compatible adapter: the object is numbered and returned, not kept). */
   add(entry: Omit<LogEntry, 'n'>): LogEntry {
     const line = entry as LogEntry;
-    line.n = ++this.#n;
-    this.entries.push(line);
-    if (this.entries.length > LOG_CAP) {
-      const cut = Math.floor(LOG_CAP / 10);
-      this.entries = this.entries.slice(cut);
-      this.dropped += cut;
+    if (entry.dir === 'event') {
+      line.n = this.#push(2, entry.time, entry.peer, EMPTY, undefined);
+      this.#events.set(line.n, { event: entry.event ?? 'info', code: entry.code, detail: entry.detail });
+    } else {
+      line.n = this.#push(DIR_CODE[entry.dir], entry.time, entry.peer, entry.bytes ?? EMPTY, entry.seq);
     }
-    this.#batcher.schedule();
     return line;
   }
 
@@ -79,10 +175,161 @@ export class LogStore extends EventTarget {
     return this.add({ time: Date.now(), dir: 'event', peer: fields.peer ?? '', size: 0, event: kind, code: fields.code, detail: fields.detail });
   }
 
-  /** Empties the log. */
+  /** Empties the log (numbering goes on). */
   clear(): void {
-    this.entries = [];
+    this.#start = this.#end;
+    this.#blocks = [];
+    this.#bytes = 0;
+    this.#events.clear();
     this.dropped = 0;
+    this.#changed();
+  }
+
+  /** True while line `n` is kept. */
+  has(n: number): boolean {
+    return n > this.#start && n <= this.#end;
+  }
+
+  /** ms since the epoch of line `n`. */
+  timeOf(n: number): number {
+    const [b, r] = this.#at(n);
+    return b.time[r]!;
+  }
+
+  /** Direction of line `n`. */
+  dirOf(n: number): Direction {
+    const [b, r] = this.#at(n);
+    return DIRS[b.dir[r]!]!;
+  }
+
+  /** Peer of line `n` (`''` when none). */
+  peerOf(n: number): string {
+    const [b, r] = this.#at(n);
+    return this.#peers[b.peer[r]!]!;
+  }
+
+  /** Payload length of line `n`. */
+  sizeOf(n: number): number {
+    const [b, r] = this.#at(n);
+    return b.size[r]!;
+  }
+
+  /** The gateway's read counter of line `n`, if it had one. */
+  seqOf(n: number): number | undefined {
+    const [b, r] = this.#at(n);
+    const s = b.seq[r]!;
+    return s === NO_SEQ ? undefined : s;
+  }
+
+  /** Payload of line `n`: a view into the arena (copy it to keep it past a trim or clear). */
+  bytesOf(n: number): Uint8Array {
+    const [b, r] = this.#at(n);
+    const size = b.size[r]!;
+    if (size === 0) return EMPTY;
+    return b.pages[b.page[r]!]!.subarray(b.offset[r]!, b.offset[r]! + size);
+  }
+
+  /** The words of event line `n` (undefined for data lines). */
+  eventOf(n: number): LogEvent | undefined {
+    return this.#events.get(n);
+  }
+
+  /** Line `n` as an object (allocates). */
+  entry(n: number): LogEntry {
+    const dir = this.dirOf(n);
+    const base = { n, time: this.timeOf(n), dir, peer: this.peerOf(n), size: this.sizeOf(n) };
+    if (dir === 'event') return { ...base, ...this.#events.get(n)! };
+    const seq = this.seqOf(n);
+    return { ...base, bytes: this.bytesOf(n), ...(seq !== undefined ? { seq } : {}) };
+  }
+
+  /** Every kept line as objects, oldest first (compatible adapter; a new array after each change). */
+  get entries(): LogEntry[] {
+    if (this.#entries?.version !== this.version) {
+      const list: LogEntry[] = [];
+      for (let n = this.firstN; n <= this.lastN; n++) list.push(this.entry(n));
+      this.#entries = { version: this.version, list };
+    }
+    return this.#entries.list;
+  }
+
+  #at(n: number): [Block, number] {
+    if (!this.has(n)) throw new RangeError(`log line ${n} is not kept (lines ${this.firstN}…${this.lastN})`);
+    const row = n - 1;
+    return [this.#blocks[Math.floor(row / BLOCK_LINES) - this.#block0]!, row % BLOCK_LINES];
+  }
+
+  #peerId(peer: string): number {
+    if (peer === this.#lastPeer && this.#lastPeerId >= 0) return this.#lastPeerId;
+    let id = this.#peerIds.get(peer);
+    if (id === undefined) {
+      id = this.#peers.push(peer) - 1;
+      this.#peerIds.set(peer, id);
+    }
+    this.#lastPeer = peer;
+    this.#lastPeerId = id;
+    return id;
+  }
+
+  #push(dir: number, time: number, peer: string, bytes: Uint8Array, seq: number | undefined): number {
+    const row = this.#end;
+    const blockNo = Math.floor(row / BLOCK_LINES);
+    if (this.#blocks.length === 0) this.#block0 = blockNo;
+    let block = this.#blocks[blockNo - this.#block0];
+    if (!block) {
+      block = new Block();
+      this.#blocks.push(block);
+    }
+    const r = row % BLOCK_LINES;
+    block.time[r] = time;
+    block.dir[r] = dir;
+    block.size[r] = bytes.byteLength;
+    block.seq[r] = seq ?? NO_SEQ;
+    block.peer[r] = this.#peerId(peer);
+    if (bytes.byteLength > 0) {
+      const [page, offset] = block.store(bytes);
+      block.page[r] = page;
+      block.offset[r] = offset;
+      this.#bytes += bytes.byteLength;
+    }
+    this.#end++;
+    if (this.length > LOG_CAP) this.#dropTo(this.#start + Math.floor(LOG_CAP / 10));
+    else if (this.#bytes > LOG_BYTES_CAP) this.#dropBytes();
+    this.#changed();
+    return this.#end;
+  }
+
+  /** Drops the oldest lines until a tenth of the byte budget is free (the newest line stays). */
+  #dropBytes(): void {
+    let start = this.#start;
+    let bytes = this.#bytes;
+    while (bytes > LOG_BYTES_CAP * 0.9 && start < this.#end - 1) {
+      const b = this.#blocks[Math.floor(start / BLOCK_LINES) - this.#block0]!;
+      bytes -= b.size[start % BLOCK_LINES]!;
+      start++;
+    }
+    this.#dropTo(start);
+  }
+
+  /** Drops lines before row `start`, and every block wholly before it. */
+  #dropTo(start: number): void {
+    for (let row = this.#start; row < start; row++) {
+      const b = this.#blocks[Math.floor(row / BLOCK_LINES) - this.#block0]!;
+      const r = row % BLOCK_LINES;
+      this.#bytes -= b.size[r]!;
+      if (b.dir[r] === 2) this.#events.delete(row + 1);
+    }
+    this.dropped += start - this.#start;
+    this.#start = start;
+    const firstKept = Math.floor(start / BLOCK_LINES);
+    if (firstKept > this.#block0) {
+      this.#blocks.splice(0, firstKept - this.#block0);
+      this.#block0 = firstKept;
+    }
+  }
+
+  #changed(): void {
+    this.version++;
     this.#batcher.schedule();
   }
 }

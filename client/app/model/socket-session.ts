@@ -207,10 +207,10 @@ export abstract class SocketSession extends EventTarget {
 
   #count(entry: { time: number; dir: 'in' | 'out'; peer: string; bytes: Uint8Array; size: number; seq?: number }): void {
     this.#tally(entry.dir, entry.size);
-    this.log.add(entry);
+    this.log.append(entry.dir, entry.time, entry.peer, entry.bytes, entry.seq);
     if (this.parent) {
       this.parent.#tally(entry.dir, entry.size);
-      this.parent.log.add({ ...entry });
+      this.parent.log.append(entry.dir, entry.time, entry.peer, entry.bytes, entry.seq);
     }
     this.changed();
   }
