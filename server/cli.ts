@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`sockgate ready: ${gateway.url}\n`);
+  process.stdout.write(`sockgate admin: ${gateway.adminUrl}\n`);
+  if (gateway.token !== '' && gateway.token === gateway.adminToken) {
+    process.stderr.write('sockgate: warning: --admin-token equals --token: everyone with the page link can also close pages and read /metrics\n');
+  }
   const labs = attachLabs(gateway);
   if (labs.running) {
     process.stdout.write('lab services on 127.0.0.1:\n');

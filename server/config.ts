@@ -79,6 +79,14 @@ export interface GatewayOptions {
   publicDir?: string;
   /** `HOST:PORT` dialled by /websockify when the request names no `?target=` (still policy-checked). */
   websockifyTarget?: string;
+  /** Token of the admin page and /metrics; a random one is made when absent (never `''`). */
+  adminToken?: string;
+  /** Proxies (CIDRs) whose X-Forwarded-For / X-Forwarded-Proto are believed. */
+  trustProxy?: string[];
+  /** Append the audit log to this file instead of stderr. */
+  auditLog?: string;
+  /** `text` (default: time, event, key=value) or `jsonl` (one JSON object a line). */
+  auditFormat?: 'text' | 'jsonl';
 }
 
 export const HELP = `sockgate — real TCP and UDP sockets for a browser tab
@@ -118,6 +126,12 @@ Usage: sockgate [options]        (or: npm start -- [options])
                          the local segment only)
   --ping-interval MS     ping each page this often; one that misses a ping is dropped (default
                          15000). Behind a proxy, keep its read timeout above twice this.
+  --admin-token T        token of the admin page (/admin/) and GET /metrics (default: random per
+                         start, printed). Never the page token unless you give both the same string.
+  --trust-proxy CIDR     believe X-Forwarded-For and X-Forwarded-Proto from peers in CIDR (a reverse
+                         proxy); everyone else's are ignored. Repeatable.
+  --audit-log FILE       append the audit log to FILE instead of stderr
+  --audit-format F       text (default) or jsonl (one JSON object a line)
   --quiet                no audit log on stderr
   --help                 this text
 
@@ -158,6 +172,10 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
         labs: { type: 'boolean' },
         'websockify-target': { type: 'string' },
         'ping-interval': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'trust-proxy': { type: 'string', multiple: true },
+        'audit-log': { type: 'string' },
+        'audit-format': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -183,6 +201,10 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
     labs: Boolean(v.labs ?? fromFile.labs),
     websockifyTarget: (v['websockify-target'] as string | undefined) ?? fromFile.websockifyTarget,
     heartbeatMs: typeof v['ping-interval'] === 'string' ? toNumber('ping-interval', v['ping-interval']) : fromFile.heartbeatMs,
+    adminToken: (v['admin-token'] as string | undefined) ?? fromFile.adminToken,
+    trustProxy: [...(fromFile.trustProxy ?? []), ...((v['trust-proxy'] as string[] | undefined) ?? [])],
+    auditLog: (v['audit-log'] as string | undefined) ?? fromFile.auditLog,
+    auditFormat: ((v['audit-format'] as string | undefined) ?? fromFile.auditFormat) as GatewayOptions['auditFormat'],
     limits,
     help: Boolean(v.help),
   };
@@ -194,10 +216,15 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
   if (options.websockifyTarget !== undefined && !/^(?:\[[^\]]+\]|[^:[\]]+):\d{1,5}$/.test(options.websockifyTarget)) {
     throw new ConfigError(`--websockify-target must be HOST:PORT or [IPv6]:PORT, got "${options.websockifyTarget}"`);
   }
+  if (options.auditFormat !== undefined && options.auditFormat !== 'text' && options.auditFormat !== 'jsonl') throw new ConfigError(`--audit-format must be text or jsonl, got "${options.auditFormat}"`);
+  if (options.adminToken === '') throw new ConfigError('--admin-token must not be empty: the admin page can close every page');
+  for (const cidr of options.trustProxy ?? []) {
+    if (!/^\[?[0-9a-fA-F.:]+\]?(?:\/\d{1,3})?$/.test(cidr)) throw new ConfigError(`--trust-proxy expects an address or CIDR, got "${cidr}"`);
+  }
   return options;
 }
 
-const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs', 'websockifyTarget']);
+const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs', 'websockifyTarget', 'adminToken', 'trustProxy', 'auditLog', 'auditFormat']);
 
 /** Reads and validates a JSON config file; unknown keys are errors so typos do not pass silently. */
 export function loadConfigFile(path: string): GatewayOptions {
@@ -236,5 +263,9 @@ export function loadConfigFile(path: string): GatewayOptions {
     limits: limits as Partial<Limits> | undefined,
     labs: obj.labs as boolean | undefined,
     websockifyTarget: obj.websockifyTarget as string | undefined,
+    adminToken: obj.adminToken as string | undefined,
+    trustProxy: strings('trustProxy'),
+    auditLog: obj.auditLog as string | undefined,
+    auditFormat: obj.auditFormat as GatewayOptions['auditFormat'],
   };
 }

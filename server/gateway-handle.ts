@@ -15,6 +15,9 @@ export interface Gateway {
   host: string;
   port: number;
   token: string;
+  /** The admin page URL with the admin token, e.g. `http://127.0.0.1:8750/admin/?admin_token=…`. */
+  adminUrl: string;
+  adminToken: string;
   limits: Limits;
   policy: TargetPolicy;
   /** Live counts, for tests and /api/health. */

@@ -1,19 +1,26 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { ErrorCode } from '../shared/protocol.js';
+import path from 'node:path';
 import { AccessControl, isLoopbackHost, randomToken } from './access-control.js';
+import { AdminAccess } from './admin/admin-access.js';
+import { AdminEvents } from './admin/admin-events.js';
+import { adminState, createAdminRouter, type AdminContext } from './admin/admin-router.js';
+import { GatewayMetrics } from './admin/gateway-metrics.js';
+import { PageRegistry } from './admin/page-registry.js';
 import { createApiRouter } from './api-router.js';
-import { AuditLog } from './audit-log.js';
+import { AuditLog, fileSink } from './audit-log.js';
 import { DEFAULT_LIMITS, DEFAULT_PORT, type GatewayOptions, type Limits } from './config.js';
 import { ConnectionCap } from './connection-cap.js';
 import { GatewayError } from './gateway-error.js';
 import type { Gateway } from './gateway-handle.js';
 import { Heartbeat } from './heartbeat.js';
-import { createHttpApp } from './http-app.js';
+import { PAGE_CSP, createHttpApp, defaultPublicDir } from './http-app.js';
 import { answerClientError, finalHandler } from './http-errors.js';
 import { attachLabs } from './labs/labs-api.js';
 import { listInterfaces } from './network-interfaces.js';
 import { TargetPolicy } from './target-policy.js';
+import { TrustedProxies } from './trusted-proxies.js';
 import { UpgradeHandler } from './upgrade-handler.js';
 
 export { VERSION, type Gateway } from './gateway-handle.js';
@@ -26,7 +33,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     throw new GatewayError(ErrorCode.BadOption, `refusing to serve on ${host} without a token: anyone on the network could open sockets through this machine`);
   }
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const audit = new AuditLog(options.audit === undefined ? (line) => process.stderr.write(line + '\n') : options.audit);
+  const adminToken = options.adminToken || randomToken();
+  let proxies: TrustedProxies;
+  try {
+    proxies = new TrustedProxies(options.trustProxy ?? []);
+  } catch (err) {
+    throw new GatewayError(ErrorCode.BadOption, `--trust-proxy: ${(err as Error).message}`);
+  }
+  const auditFile = options.auditLog !== undefined && options.audit !== null ? fileSink(options.auditLog) : undefined;
+  const sink = options.audit === undefined ? (line: string) => process.stderr.write(line + '\n') : options.audit;
+  const audit = new AuditLog(auditFile?.sink ?? sink, options.auditFormat ?? 'text');
   const policy = new TargetPolicy({
     allow: options.allow,
     deny: options.deny,
@@ -36,9 +52,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const access = new AccessControl(token, host, options.allowOrigins ?? []);
   const heartbeat = new Heartbeat(options.heartbeatMs ?? 15_000);
   const connections = new ConnectionCap(limits.httpConnections);
-  const upgrades = new UpgradeHandler({ access, audit, policy, limits, heartbeat, connections, websockifyTarget: options.websockifyTarget });
+  const registry = new PageRegistry();
+  const upgrades = new UpgradeHandler({ access, audit, policy, limits, heartbeat, connections, websockifyTarget: options.websockifyTarget, proxies, register: (p, info) => registry.add(p, info) });
   const api = createApiRouter({ access, policy, limits, stats: () => upgrades.stats() });
-  const app = createHttpApp(access, api, options.publicDir);
+  // The admin side reads `gateway.grants` late: the grants store attaches it after start.
+  let grantsOf: () => Gateway['grants'] = () => undefined;
+  const events = new AdminEvents(() => adminState(adminCtx));
+  const metrics = new GatewayMetrics(registry, { websockifyStreams: () => upgrades.raw.size, adminClients: () => events.size });
+  const adminDir = path.join(options.publicDir ?? defaultPublicDir(), 'admin');
+  const adminCtx: AdminContext = { access, admin: new AdminAccess(adminToken), registry, metrics, events, audit, proxies, grants: () => grantsOf(), indexFile: path.join(adminDir, 'index.html'), csp: PAGE_CSP };
+  audit.tap(registry.observe);
+  audit.tap(metrics.observe);
+  const app = createHttpApp(access, api, { publicDir: options.publicDir, proxies, admin: createAdminRouter(adminCtx) });
   const server = createServer(limits, app, finalHandler(audit));
   server.on('connection', connections.admit);
   server.on('upgrade', upgrades.handle);
@@ -61,10 +86,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 
   const gateway: Gateway = {
     url: token ? `${origin}/?token=${encodeURIComponent(token)}` : `${origin}/`,
+    adminUrl: `${origin}/admin/?admin_token=${encodeURIComponent(adminToken)}`,
     origin,
     host,
     port,
     token,
+    adminToken,
     limits,
     policy,
     app,
@@ -74,13 +101,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     close: async (reason = 'gateway stopping') => {
       for (const hook of closeHooks.splice(0)) await hook();
       heartbeat.stop();
+      events.close();
       upgrades.shutdown(reason);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      auditFile?.close();
     },
   };
+  grantsOf = () => gateway.grants;
   // Lab services and the TCP-state API (server/labs); the services themselves start on request or with --labs.
   const labs = attachLabs(gateway);
   if (options.labs) {

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import type { IncomingMessage } from 'node:http';
 import { TOKEN_COOKIE, type AccessControl } from './access-control.js';
 import { attachPolyfillRoute } from './polyfill-route.js';
 import { decodedPath, expressQuery } from './request-parts.js';
+import type { TrustedProxies } from './trusted-proxies.js';
 
 /**
  * The page's Content-Security-Policy: scripts only from the gateway, no framing (clickjacking),
@@ -25,15 +25,8 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** True when the request reached us over TLS, directly or through a proxy that says so. */
-export function cameOverTls(req: IncomingMessage): boolean {
-  if ((req.socket as { encrypted?: boolean }).encrypted) return true;
-  const proto = req.headers['x-forwarded-proto'];
-  const first = (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim().toLowerCase();
-  return first === 'https' || /(?:^|[;,\s])proto=(?:"?)https\b/i.test(String(req.headers.forwarded ?? ''));
-}
-
-const defaultPublicDir = () => {
+/** The directory the page is served from when no `publicDir` is given. */
+export const defaultPublicDir = () => {
   const here = path.dirname(fileURLToPath(import.meta.url));
   // Bundled: dist/sockgate.js next to dist/public. From source (tests): server/ → ../dist/public.
   for (const dir of [path.join(here, 'public'), path.join(here, '..', 'dist', 'public')]) {
@@ -42,8 +35,12 @@ const defaultPublicDir = () => {
   return path.join(here, '..', 'dist', 'public');
 };
 
-/** The gateway's HTTP side: Host check and headers, `/api` (the given router), the token cookie, the page. */
-export function createHttpApp(access: AccessControl, api: express.Router, publicDir?: string): express.Express {
+/**
+ * The gateway's HTTP side: Host check and headers, `/api` (the given router), `admin` (/metrics
+ * and /admin), the token cookie (`Secure` over TLS, or behind a trusted proxy that says so), the page.
+ */
+export function createHttpApp(access: AccessControl, api: express.Router, opts: { publicDir?: string; proxies: TrustedProxies; admin?: express.Router }): express.Express {
+  const publicDir = opts.publicDir;
   const app = express();
   app.disable('x-powered-by');
   // One parser for query strings, the same the upgrade path uses: it never throws.
@@ -56,11 +53,12 @@ export function createHttpApp(access: AccessControl, api: express.Router, public
     next();
   });
   app.use('/api', api);
+  if (opts.admin) app.use(opts.admin);
   // Opening the page with ?token= sets an HttpOnly cookie, so reloads and the WebSocket need no token in the URL.
   app.get('/', (req, res, next) => {
     const given = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (given !== undefined && access.tokenValid(req)) {
-      res.cookie(TOKEN_COOKIE, given, { httpOnly: true, sameSite: 'strict', path: '/', secure: cameOverTls(req) });
+      res.cookie(TOKEN_COOKIE, given, { httpOnly: true, sameSite: 'strict', path: '/', secure: opts.proxies.overTls(req) });
     }
     next();
   });

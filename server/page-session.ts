@@ -74,6 +74,11 @@ export class PageSession implements PageLink {
     return this.table.size;
   }
 
+  /** The open sockets (a snapshot), for the admin view and /metrics. */
+  sockets(): PageSocket[] {
+    return this.table.sockets();
+  }
+
   private publicLimits() {
     const { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond } = this.limits;
     return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond };

@@ -7,10 +7,12 @@ import type { AuditLog } from './audit-log.js';
 import type { Limits } from './config.js';
 import type { ConnectionCap } from './connection-cap.js';
 import { VERSION } from './gateway-handle.js';
+import type { AdminPage } from './admin/page-registry.js';
 import type { Heartbeat } from './heartbeat.js';
 import { PageSession } from './page-session.js';
 import { parseRequestTarget } from './request-parts.js';
 import type { TargetPolicy } from './target-policy.js';
+import type { TrustedProxies } from './trusted-proxies.js';
 import { parseTarget, relayWebsockify } from './websockify-endpoint.js';
 
 /** What the upgrade handler needs from the gateway. */
@@ -23,6 +25,10 @@ export interface UpgradeContext {
   connections: ConnectionCap;
   /** `--websockify-target`: dialled when a /websockify request names no `?target=`. */
   websockifyTarget?: string;
+  /** `--trust-proxy`: where the client address comes from. */
+  proxies: TrustedProxies;
+  /** Registers a page for the admin view; returns what unregisters it. */
+  register?: (page: AdminPage, info: { client: string; origin?: string }) => () => void;
 }
 
 /**
@@ -83,7 +89,9 @@ export class UpgradeHandler {
 
   private route(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     const { access, audit } = this.ctx;
-    const who = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    // Behind a trusted proxy the client is the X-Forwarded-For address (its port is the proxy's own).
+    const client = this.ctx.proxies.clientAddress(req);
+    const who = this.ctx.proxies.trusts(req.socket.remoteAddress) ? client : `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     const deny = (status: number, text: string) => {
       audit.write('refused', { from: who, origin: req.headers.origin, status, why: text });
       refuse(socket, status, text + '\n');
@@ -96,7 +104,7 @@ export class UpgradeHandler {
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (url.pathname === '/ws') {
       if (!offered.includes(SUBPROTOCOL)) return deny(400, `the WebSocket must offer subprotocol ${SUBPROTOCOL} (offered: ${offered.filter(Boolean).join(', ') || 'none'})`);
-      this.pages.handleUpgrade(req, socket, head, (ws) => this.servePage(ws, who, req.headers.origin));
+      this.pages.handleUpgrade(req, socket, head, (ws) => this.servePage(ws, who, client, req.headers.origin));
     } else if (url.pathname === '/websockify' || websockifyPathToken(url.pathname) !== undefined) {
       let target;
       try {
@@ -131,7 +139,7 @@ export class UpgradeHandler {
     }, 500).unref();
   }
 
-  private servePage(ws: WebSocket, who: string, origin: string | undefined): void {
+  private servePage(ws: WebSocket, who: string, client: string, origin: string | undefined): void {
     const { limits, audit } = this.ctx;
     if (this.sessions.size >= limits.pages) {
       audit.write('refused', { from: who, why: 'too many pages' });
@@ -141,8 +149,12 @@ export class UpgradeHandler {
     this.ctx.heartbeat.watch(ws);
     const session = new PageSession(ws, { limits, policy: this.ctx.policy, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label);
     this.sessions.add(session);
-    ws.on('close', () => this.sessions.delete(session));
-    audit.write('page', { page: label, origin });
+    const unregister = this.ctx.register?.(session, { client, origin });
+    ws.on('close', () => {
+      this.sessions.delete(session);
+      unregister?.();
+    });
+    audit.write('page', { page: label, from: client, origin });
   }
 }
 
