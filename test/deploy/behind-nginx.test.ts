@@ -26,7 +26,7 @@ beforeAll(async () => {
   echo = await echoServer();
   const publicPort = await freePort();
   const origin = `https://127.0.0.1:${publicPort}`;
-  gateways = await Promise.all([0, 1].map(() => spawnGateway(['--port', '0', '--allow-origin', origin], { token: TOKEN })));
+  gateways = await Promise.all([0, 1].map(() => spawnGateway(['--port', '0', '--allow-origin', origin, '--trust-proxy', '127.0.0.2/32'], { token: TOKEN })));
   nginx = await startNginx(gateways.map((g) => g.port), { port: publicPort });
   browser = await launchChromium();
 });
@@ -50,7 +50,13 @@ describe('behind nginx (TLS, two gateways in one upstream)', () => {
     await send(page, 'through nginx');
     await waitForLine(page, 'in', 'through nginx');
     const cookies = await page.context().cookies();
-    expect(cookies.find((c) => c.name === 'sockgate_token')?.value).toBe(TOKEN);
+    const cookie = cookies.find((c) => c.name === 'sockgate_token');
+    expect(cookie?.value).toBe(TOKEN);
+    // nginx said X-Forwarded-Proto: https from a trusted address: the cookie is Secure.
+    expect(cookie?.secure).toBe(true);
+    // nginx dials from 127.0.0.2 (trusted); the audit line names the browser's own address.
+    const pageLine = gateways.map((g) => g.stderr()).join('').split('\n').find((l) => / page /.test(l) && l.includes(`origin=${nginx.origin}`));
+    expect(pageLine).toMatch(/ from=127\.0\.0\.1( |$)/);
     const health = await page.evaluate(async () => (await fetch('/api/health')).json());
     expect(health).toMatchObject({ ok: true, name: 'sockgate' });
     await page.screenshot({ path: artifactPath('deploy-behind-nginx.png') });
