@@ -23,6 +23,7 @@ import './server-clients.js';
 import './socket-log.js';
 import './udp-groups.js';
 import './udp-peers.js';
+import './traffic-tools.js';
 
 /** Asks the workspace to act on a session (remove it from the list, or open it again). */
 export class SessionActionEvent extends Event {
@@ -122,6 +123,7 @@ export class SocketView extends LitElement {
           ${s.kind === 'udp' && s.state === 'open'
             ? html`<label class="check"><input type="checkbox" data-testid="broadcast-toggle" .checked=${s.broadcast} @change=${(e: Event) => void s.setBroadcast((e.target as HTMLInputElement).checked)} />SO_BROADCAST</label>`
             : nothing}
+          <traffic-tools .session=${s}></traffic-tools>
           <button class="small" data-testid="reset-counters" @click=${() => s.resetCounters()}>${msg('Reset counters', { id: 'view.reset' })}</button>
           ${closed
             ? html`${s.options ? html`<button class="small" data-testid="reopen" @click=${() => this.dispatchEvent(new SessionActionEvent('session-reopen', s))}>${msg('Open again', { id: 'view.reopen' })}</button>` : nothing}
