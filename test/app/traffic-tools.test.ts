@@ -86,7 +86,8 @@ describe('files and capture panel', () => {
         await send(page, 'hello');
         await waitForLine(page, 'in', 'hello');
         await page.getByTestId('traffic-tools').click();
-        await page.getByTestId('traffic-panel').waitFor();
+        // The panel redraws on a 250 ms watcher: wait for the echo to show before the picture.
+        await page.locator('[data-testid=recv-kept][data-bytes="5"]').waitFor();
         await page.screenshot({ path: artifactPath(`capture-${locale}-${theme}-1440x900.png`) });
         await page.setViewportSize({ width: 800, height: 600 });
         await page.getByTestId('traffic-tools').click();
