@@ -24,6 +24,7 @@ import './socket-log.js';
 import './udp-groups.js';
 import './udp-peers.js';
 import './tools/socket-tools.js';
+import './traffic-tools.js';
 
 /** Asks the workspace to act on a session (remove it from the list, or open it again). */
 export class SessionActionEvent extends Event {
@@ -140,6 +141,7 @@ export class SocketView extends LitElement {
             ? html`<label class="check"><input type="checkbox" data-testid="broadcast-toggle" .checked=${s.broadcast} @change=${(e: Event) => void s.setBroadcast((e.target as HTMLInputElement).checked)} />SO_BROADCAST</label>`
             : nothing}
           <button class="small" data-testid="tools-toggle" aria-pressed=${this.toolsOpen} @click=${() => (this.toolsOpen = !this.toolsOpen)}>⚙ ${msg('Tools', { id: 'tools.toggle' })}</button>
+          <traffic-tools .session=${s}></traffic-tools>
           <button class="small" data-testid="reset-counters" @click=${() => s.resetCounters()}>${msg('Reset counters', { id: 'view.reset' })}</button>
           ${closed
             ? html`${s.options ? html`<button class="small" data-testid="reopen" @click=${() => this.dispatchEvent(new SessionActionEvent('session-reopen', s))}>${msg('Open again', { id: 'view.reopen' })}</button>` : nothing}

@@ -7,11 +7,13 @@ import type { LocaleModule } from '@lit/localize';
 import { str } from '@lit/localize';
 import { labTemplates } from './zh-CN-lab.js';
 import { toolsTemplates } from './zh-CN-tools.js';
+import { captureTemplates } from './zh-CN-capture.js';
 
 /** id → Chinese template. */
 export const templates: LocaleModule['templates'] = {
   ...labTemplates,
   ...toolsTemplates,
+  ...captureTemplates,
   'app.connected': '已连接',
   'app.connecting': '正在连接…',
   'app.reconnecting': '正在重连…',

@@ -10,6 +10,7 @@ import { FrameBatcher } from './frame-batcher.js';
 import { LogStore, type EventKind } from './log-store.js';
 import { RateMeter } from './rate-meter.js';
 import { SendJobRunner, type SendJob, type SendTarget } from './send-job.js';
+import { TrafficCapture } from './traffic-capture.js';
 
 /** What kind of socket a session is. */
 export type SessionKind = 'tcp' | 'server' | 'accepted' | 'udp';
@@ -59,6 +60,8 @@ export abstract class SocketSession extends EventTarget {
   readonly counters: Counters = { bytesIn: 0, bytesOut: 0, msgsIn: 0, msgsOut: 0 };
   readonly log = new LogStore();
   readonly rate = new RateMeter();
+  /** Raw reads and writes for "save received" and the capture exports (bounded, traffic-capture.ts). */
+  readonly capture = new TrafficCapture();
   /** The server that accepted this connection; its counters and log see this session's traffic too. */
   readonly parent: SocketSession | undefined;
   /** Settles once the session is `closed` or `failed`. */
@@ -195,6 +198,7 @@ export abstract class SocketSession extends EventTarget {
 
   /** Counts and logs bytes received from `peer` (`time` and `seq` from the gateway). */
   protected received(data: Uint8Array, time: number, seq: number | undefined, peer: string): void {
+    this.capture.data('in', data, time, seq, peer);
     this.#count({ time, dir: 'in', peer, bytes: data, size: data.byteLength, seq });
     for (const listener of this.inbound) listener(data, peer, this);
     if (this.parent) for (const listener of this.parent.inbound) listener(data, peer, this);
@@ -202,6 +206,7 @@ export abstract class SocketSession extends EventTarget {
 
   /** Counts and logs bytes sent to `peer`. */
   protected sent(bytes: Uint8Array, peer: string): void {
+    this.capture.data('out', bytes, Date.now(), undefined, peer);
     this.#count({ time: Date.now(), dir: 'out', peer, bytes, size: bytes.byteLength });
   }
 
@@ -329,6 +334,7 @@ export abstract class SocketSession extends EventTarget {
 
   /** An event line here and on the server. */
   protected logBoth(kind: EventKind, fields: Parameters<LogStore['event']>[1]): void {
+    this.capture.event(kind, fields?.code);
     this.log.event(kind, fields);
     this.parent?.log.event(kind, fields);
   }
