@@ -26,7 +26,7 @@ export class SockgateAdmin extends LitElement {
       .live { font-size: 12px; display: inline-flex; align-items: center; gap: 6px; color: var(--muted); }
       .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--faint); }
       .dot.on { background: var(--ok); }
-      main { padding: 16px; display: flex; flex-direction: column; gap: 16px; max-width: 1400px; }
+      main { padding: 16px; display: flex; flex-direction: column; gap: 16px; }
       .note { padding: 8px 12px; border-radius: var(--radius-sm); background: var(--event-soft); color: var(--event); font-size: 13px; }
       .error { background: var(--error-soft); color: var(--error); }
       section.group { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); box-shadow: var(--shadow); }
@@ -80,7 +80,7 @@ export class SockgateAdmin extends LitElement {
       <header>
         <h1>${msg('sockgate — live pages', { id: 'admin.title' })}</h1>
         <span class="live" data-testid="admin-live"><span class="dot ${this.live ? 'on' : ''}"></span>${this.live ? msg('Live', { id: 'admin.live' }) : msg('Not connected', { id: 'admin.offline' })}</span>
-        <span class="muted">${msg(str`${pages.length} pages`, { id: 'admin.pageCount' })}</span>
+        <span class="muted">${msg(str`Pages: ${pages.length}`, { id: 'admin.pageCount' })}</span>
         <span class="spacer"></span>
         <select aria-label=${msg('Language', { id: 'admin.language' })} data-testid="language" @change=${this.#onLocale}>
           ${LOCALES.map((l) => html`<option value=${l.locale} ?selected=${getLocale() === l.locale}>${l.name}</option>`)}

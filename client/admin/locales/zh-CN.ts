@@ -7,7 +7,7 @@ export const templates: LocaleModule['templates'] = {
   'admin.title': 'sockgate — 在线页面',
   'admin.live': '实时',
   'admin.offline': '未连接',
-  'admin.pageCount': str`${0} 个页面`,
+  'admin.pageCount': str`页面：${0}`,
   'admin.language': '语言',
   'admin.theme': '切换浅色 / 深色主题',
   'admin.grant': str`授权 ${0}`,
