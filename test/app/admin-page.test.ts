@@ -87,3 +87,13 @@ test('the admin page lists a live page and its socket, and closes both', async (
   await expect.poll(() => row.count(), { timeout: 5_000 }).toBe(0);
   expect(await page.locator('[data-testid=admin-empty]').count()).toBe(1);
 }, 30_000);
+
+test('every admin msg() id has a Chinese template, and no template is left over', async () => {
+  const fs = await import('node:fs');
+  const { templates } = await import('../../client/admin/locales/zh-CN.js');
+  const source = fs.readFileSync('client/admin/sockgate-admin.ts', 'utf8');
+  const ids = new Set([...source.matchAll(/id: '(admin\.[\w.]+)'/g)].map((m) => m[1]!));
+  expect(ids.size).toBeGreaterThan(20);
+  expect([...ids].filter((id) => !(id in templates))).toEqual([]);
+  expect(Object.keys(templates).filter((id) => !ids.has(id))).toEqual([]);
+});
