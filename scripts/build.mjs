@@ -1,4 +1,4 @@
-// Bundles the page (client/app → dist/public), the Direct Sockets polyfill (dist/public/sockgate/polyfill.js),
+// Bundles the page (client/app → dist/public), the admin page (client/admin → dist/public/admin), the Direct Sockets polyfill (dist/public/sockgate/polyfill.js),
 // the library as the package's `sockgate/client` (client/lib → dist/client/index.js)
 // and the gateway CLI (server → dist/sockgate.js)
 // with esbuild. `--if-needed` skips the work when every output is newer than every source.
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const r = (...p) => path.join(root, ...p);
 const sources = ['client', 'server', 'shared', 'bench', 'scripts', 'package.json'];
-const outputs = [r('dist/sockgate.js'), r('dist/public/app.js'), r('dist/public/index.html'), r('dist/public/sockgate/polyfill.js'), r('dist/client/index.js')];
+const outputs = [r('dist/sockgate.js'), r('dist/public/app.js'), r('dist/public/index.html'), r('dist/public/sockgate/polyfill.js'), r('dist/client/index.js'), r('dist/public/admin/index.html'), r('dist/public/admin/admin.js')];
 
 function newest(p) {
   if (!fs.existsSync(p)) return 0;
@@ -27,6 +27,8 @@ if (process.argv.includes('--if-needed')) {
 const started = Date.now();
 fs.mkdirSync(r('dist/public'), { recursive: true });
 fs.copyFileSync(r('client/app/index.html'), r('dist/public/index.html'));
+fs.mkdirSync(r('dist/public/admin'), { recursive: true });
+fs.copyFileSync(r('client/admin/index.html'), r('dist/public/admin/index.html'));
 for (const asset of fs.readdirSync(r('client/app')).filter((f) => /\.(svg|png|ico|css)$/.test(f))) {
   fs.copyFileSync(r('client/app', asset), r('dist/public', asset));
 }
@@ -37,6 +39,17 @@ const jobs = [
     ...common,
     entryPoints: [r('client/app/main.ts')],
     outfile: r('dist/public/app.js'),
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    tsconfig: r('client/tsconfig.json'),
+  }),
+  // The teacher's view, served at /admin/ (server/admin/admin-router.ts).
+  build({
+    ...common,
+    entryPoints: [r('client/admin/main.ts')],
+    outfile: r('dist/public/admin/admin.js'),
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
