@@ -79,11 +79,14 @@ export interface GatewayOptions {
   publicDir?: string;
   /** `HOST:PORT` dialled by /websockify when the request names no `?target=` (still policy-checked). */
   websockifyTarget?: string;
+  /** The grants file (`--grants FILE`): per-student tokens, each narrowed to its own rules and limits. */
+  grants?: string;
 }
 
 export const HELP = `sockgate — real TCP and UDP sockets for a browser tab
 
 Usage: sockgate [options]        (or: npm start -- [options])
+       sockgate grant add|list|revoke --grants FILE ...   (run "sockgate grant --help")
 
   --host ADDR            address to serve on (default 127.0.0.1). Anything other than
                          loopback requires a token.
@@ -95,6 +98,9 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --deny RULE            deny targets, same forms; deny rules win over allow rules.
   --config FILE          JSON file: {"host","port","token","allow":[],"deny":[],
                          "allowOrigins":[],"limits":{...},"labs":true}
+  --grants FILE          per-student grants (JSON; made with "sockgate grant add"): each token
+                         admits a page narrowed to its own rules, limits and expiry. Reloaded
+                         when it changes; the --token still gives full access. See docs/SECURITY.md.
   --allow-origin ORIGIN  also accept WebSocket upgrades from this page origin. Repeatable.
   --labs                 start the built-in lab services on loopback
   --max-sockets N        sockets per page (default ${DEFAULT_LIMITS.socketsPerPage})
@@ -155,6 +161,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
         'allow-origin': { type: 'string', multiple: true },
         labs: { type: 'boolean' },
         'websockify-target': { type: 'string' },
+        grants: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -179,6 +186,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
     allowOrigins: [...(fromFile.allowOrigins ?? []), ...((v['allow-origin'] as string[] | undefined) ?? [])],
     labs: Boolean(v.labs ?? fromFile.labs),
     websockifyTarget: (v['websockify-target'] as string | undefined) ?? fromFile.websockifyTarget,
+    grants: (v.grants as string | undefined) ?? fromFile.grants,
     limits,
     help: Boolean(v.help),
   };
@@ -190,7 +198,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
   return options;
 }
 
-const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs', 'websockifyTarget']);
+const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs', 'websockifyTarget', 'grants']);
 
 /** Reads and validates a JSON config file; unknown keys are errors so typos do not pass silently. */
 export function loadConfigFile(path: string): GatewayOptions {
@@ -229,5 +237,6 @@ export function loadConfigFile(path: string): GatewayOptions {
     limits: limits as Partial<Limits> | undefined,
     labs: obj.labs as boolean | undefined,
     websockifyTarget: obj.websockifyTarget as string | undefined,
+    grants: typeof obj.grants === 'string' ? obj.grants : undefined,
   };
 }
