@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
+import type { LiveGrant } from './grants/grant-store.js';
 import { cookieValues, parseRequestTarget } from './request-parts.js';
 
 /** Name of the cookie that carries the token after the page is first opened with `?token=`. */
@@ -114,12 +115,29 @@ export class AccessControl {
     }
   }
 
-  /** True when any presented token is the gateway's (each compared in constant time, all compared). */
-  tokenValid(req: IncomingMessage): boolean {
-    if (this.token === '') return true;
+  /** Set with `--grants`: a live grant's token admits too, narrowed to that grant. */
+  grants: { match(token: string): LiveGrant | undefined } | undefined;
+
+  /**
+   * Who presents this request: `'operator'` for the gateway's own token (full access, as without
+   * grants), the live grant whose token it is, or undefined. Every token is compared in constant time.
+   */
+  admit(req: IncomingMessage): 'operator' | LiveGrant | undefined {
+    if (this.token === '') return 'operator';
+    const tokens = presentedTokens(req);
     let ok = false;
-    for (const given of presentedTokens(req)) ok = tokensEqual(given, this.token) || ok;
-    return ok;
+    for (const given of tokens) ok = tokensEqual(given, this.token) || ok;
+    if (ok) return 'operator';
+    for (const given of this.grants ? tokens : []) {
+      const grant = this.grants!.match(given);
+      if (grant) return grant;
+    }
+    return undefined;
+  }
+
+  /** True when any presented token is the gateway's or a live grant's. */
+  tokenValid(req: IncomingMessage): boolean {
+    return this.admit(req) !== undefined;
   }
 }
 

@@ -1,10 +1,12 @@
 import { ConfigError, HELP, parseCommandLine } from './config.js';
 import { startGateway } from './gateway.js';
+import { GrantUsageError, runGrantCommand } from './grants/grant-cli.js';
 import { attachLabs } from './labs/labs-api.js';
 import { installProcessGuard } from './process-guard.js';
 
 /** `sockgate [flags]`: starts the gateway, prints the page URL, stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'grant') return grant(process.argv.slice(3));
   installProcessGuard();
   let options;
   try {
@@ -49,6 +51,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** `sockgate grant …`: prints what the command made; 2 for a bad command line, 1 for a failure. */
+async function grant(argv: string[]): Promise<void> {
+  try {
+    process.stdout.write(await runGrantCommand(argv));
+  } catch (err) {
+    const usage = err instanceof GrantUsageError;
+    process.stderr.write(`sockgate grant: ${(err as Error).message}\n${usage ? 'Run "sockgate grant --help" for the options.\n' : ''}`);
+    process.exitCode = usage ? 2 : 1;
+  }
 }
 
 void main();

@@ -87,11 +87,14 @@ export interface GatewayOptions {
   auditLog?: string;
   /** `text` (default: time, event, key=value) or `jsonl` (one JSON object a line). */
   auditFormat?: 'text' | 'jsonl';
+  /** The grants file (`--grants FILE`): per-student tokens, each narrowed to its own rules and limits. */
+  grants?: string;
 }
 
 export const HELP = `sockgate — real TCP and UDP sockets for a browser tab
 
 Usage: sockgate [options]        (or: npm start -- [options])
+       sockgate grant add|list|revoke --grants FILE ...   (run "sockgate grant --help")
 
   --host ADDR            address to serve on (default 127.0.0.1). Anything other than
                          loopback requires a token.
@@ -103,6 +106,9 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --deny RULE            deny targets, same forms; deny rules win over allow rules.
   --config FILE          JSON file: {"host","port","token","allow":[],"deny":[],
                          "allowOrigins":[],"limits":{...},"labs":true}
+  --grants FILE          per-student grants (JSON; made with "sockgate grant add"): each token
+                         admits a page narrowed to its own rules, limits and expiry. Reloaded
+                         when it changes; the --token still gives full access. See docs/SECURITY.md.
   --allow-origin ORIGIN  also accept WebSocket upgrades from this page origin. Repeatable.
   --labs                 start the built-in lab services on loopback
   --max-sockets N        sockets per page (default ${DEFAULT_LIMITS.socketsPerPage})
@@ -176,6 +182,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
         'trust-proxy': { type: 'string', multiple: true },
         'audit-log': { type: 'string' },
         'audit-format': { type: 'string' },
+        grants: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.keys(LIMIT_FLAGS).map((k) => [k, { type: 'string' as const }])),
@@ -205,6 +212,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
     trustProxy: [...(fromFile.trustProxy ?? []), ...((v['trust-proxy'] as string[] | undefined) ?? [])],
     auditLog: (v['audit-log'] as string | undefined) ?? fromFile.auditLog,
     auditFormat: ((v['audit-format'] as string | undefined) ?? fromFile.auditFormat) as GatewayOptions['auditFormat'],
+    grants: (v.grants as string | undefined) ?? fromFile.grants,
     limits,
     help: Boolean(v.help),
   };
@@ -224,7 +232,7 @@ export function parseCommandLine(argv: string[]): GatewayOptions & { help?: bool
   return options;
 }
 
-const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs', 'websockifyTarget', 'adminToken', 'trustProxy', 'auditLog', 'auditFormat']);
+const CONFIG_KEYS = new Set(['host', 'port', 'token', 'allow', 'deny', 'allowOrigins', 'limits', 'labs', 'websockifyTarget', 'adminToken', 'trustProxy', 'auditLog', 'auditFormat', 'grants']);
 
 /** Reads and validates a JSON config file; unknown keys are errors so typos do not pass silently. */
 export function loadConfigFile(path: string): GatewayOptions {
@@ -267,5 +275,6 @@ export function loadConfigFile(path: string): GatewayOptions {
     trustProxy: strings('trustProxy'),
     auditLog: obj.auditLog as string | undefined,
     auditFormat: obj.auditFormat as GatewayOptions['auditFormat'],
+    grants: typeof obj.grants === 'string' ? obj.grants : undefined,
   };
 }

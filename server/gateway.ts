@@ -14,6 +14,7 @@ import { DEFAULT_LIMITS, DEFAULT_PORT, type GatewayOptions, type Limits } from '
 import { ConnectionCap } from './connection-cap.js';
 import { GatewayError } from './gateway-error.js';
 import type { Gateway } from './gateway-handle.js';
+import { GrantStore } from './grants/grant-store.js';
 import { Heartbeat } from './heartbeat.js';
 import { PAGE_CSP, createHttpApp, defaultPublicDir } from './http-app.js';
 import { answerClientError, finalHandler } from './http-errors.js';
@@ -50,6 +51,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     broadcastAddresses: listInterfaces().flatMap((i) => (i.broadcast ? [i.broadcast] : [])),
   });
   const access = new AccessControl(token, host, options.allowOrigins ?? []);
+  // Before listening: a gateway started with a broken grants file refuses to start rather than run without them.
+  const grants = options.grants !== undefined ? await GrantStore.open(options.grants, policy, limits, audit.write) : undefined;
+  access.grants = grants;
   const heartbeat = new Heartbeat(options.heartbeatMs ?? 15_000);
   const connections = new ConnectionCap(limits.httpConnections);
   const registry = new PageRegistry();
@@ -67,13 +71,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const server = createServer(limits, app, finalHandler(audit));
   server.on('connection', connections.admit);
   server.on('upgrade', upgrades.handle);
+  grants?.onEnded(upgrades.grantEnded);
   server.on('clientError', answerClientError);
 
-  const port = await listen(server, options.port ?? DEFAULT_PORT, host);
+  let port;
+  try {
+    port = await listen(server, options.port ?? DEFAULT_PORT, host);
+  } catch (err) {
+    grants?.close();
+    throw err;
+  }
   const bound = (server.address() as net.AddressInfo).address;
   if (token === '' && !isLoopbackHost(bound)) {
     // A name that passed the check above must still have bound a loopback address.
     await new Promise((r) => server.close(r));
+    grants?.close();
     throw new GatewayError(ErrorCode.BadOption, `refusing to serve on ${host} (${bound}) without a token: it is not a loopback address`);
   }
   // After listen, an accept failure (EMFILE when fds run out) is an 'error' event: without a
@@ -96,12 +108,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     policy,
     app,
     api,
+    ...(grants && { grants }),
     stats: () => upgrades.stats(),
     onClose: (hook) => void closeHooks.push(hook),
     close: async (reason = 'gateway stopping') => {
       for (const hook of closeHooks.splice(0)) await hook();
       heartbeat.stop();
       events.close();
+      grants?.close();
       upgrades.shutdown(reason);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -12,8 +12,10 @@ import {
   type ServerMessage,
 } from '../shared/protocol.js';
 import type { Limits } from './config.js';
+import { closeReason } from './close-reason.js';
 import { parseControlMessage, salvageIds } from './control-parser.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
+import type { PageGrant } from './grants/grant-admin.js';
 import { AckBatcher, type PageSendWindow } from './page-send-window.js';
 import type { PageLink, PageSocket } from './page-socket.js';
 import { SocketTable } from './socket-table.js';
@@ -51,6 +53,8 @@ export class PageSession implements PageLink {
     private readonly ws: WebSocket,
     private readonly ctx: SessionContext,
     readonly label: string,
+    /** The grant the page was admitted with; undefined for the operator's token. */
+    readonly grant?: PageGrant,
   ) {
     this.limits = ctx.limits;
     this.policy = ctx.policy;
@@ -363,13 +367,13 @@ export class PageSession implements PageLink {
     }
   }
 
-  /** Tells the page every socket's final counts, then closes the WebSocket (gateway stopping). */
-  shutdown(reason: string): void {
+  /** Tells the page every socket's final counts, then closes the WebSocket (gateway stopping, or `code`'s cause). */
+  shutdown(reason: string, code: number = CloseCode.GoingAway): void {
     if (this.gone) return;
     for (const relay of this.table.sockets()) relay.destroy(ErrorCode.Shutdown);
     for (const relay of this.table.sockets()) this.relayClosed(relay, { error: ErrorCode.Shutdown });
-    this.send({ t: 'shutdown', reason });
-    this.ws.close(1001, reason.slice(0, 120));
+    if (code === CloseCode.GoingAway) this.send({ t: 'shutdown', reason });
+    this.ws.close(code, closeReason(reason));
     this.teardown(ErrorCode.Shutdown);
   }
 

@@ -160,7 +160,25 @@ export function socketAddress(address: string, socketFamily: 4 | 6 = 4): string 
   return socketFamily === 6 ? `::ffff:${ip.toString()}` : ip.toString();
 }
 
+/** The directions a grant's rules are written for (`connect:CIDR[:ports]`, …). */
+export const GRANT_DIRECTIONS = ['connect', 'listen', 'udp-bind', 'udp-send', 'broadcast', 'multicast'] as const;
+export type GrantDirection = (typeof GRANT_DIRECTIONS)[number];
+
+/** A grant's allow rules by direction, checked on top of the policy (server/grants). */
+export interface PolicyScope {
+  /** `grant alice`, for messages. */
+  label: string;
+  rules: ReadonlyMap<GrantDirection, readonly PolicyRule[]>;
+  /**
+   * The grants file's `grantsMayWiden`: the grant's allow then beats the default allow list (and the
+   * privileged-port rule when it names the port), never a `--deny`, a default deny (cloud metadata) or a builtin refusal.
+   */
+  mayWiden: boolean;
+}
+
 export interface TargetPolicyOptions {
+  /** A grant's scope: a target needs the grant's allow as well as the policy's. */
+  scope?: PolicyScope;
   allow?: readonly string[];
   deny?: readonly string[];
   /** Where user rules came from, for messages (`--allow`, `config`). */
@@ -185,7 +203,7 @@ export class TargetPolicy {
   private readonly userRules: PolicyRule[];
   private readonly lookup: LookupFn;
 
-  constructor(options: TargetPolicyOptions = {}) {
+  constructor(private readonly options: TargetPolicyOptions = {}) {
     this.userRules = [
       ...(options.deny ?? []).map((r) => parseRule('deny', r, '--deny')),
       ...(options.allow ?? []).map((r) => parseRule('allow', r, '--allow')),
@@ -215,7 +233,12 @@ export class TargetPolicy {
     return [...this.userRules.map((r) => r.label), 'default deny: privileged listen ports (< 1024)', ...DEFAULT_RULES.map((r) => r.label), 'default deny: everything else (public internet)'];
   }
 
-  /** Checks one literal address (already resolved). */
+  /** The same policy narrowed to a grant's rules (same lookup and broadcast addresses). */
+  withScope(scope: PolicyScope): TargetPolicy {
+    return new TargetPolicy({ ...this.options, scope });
+  }
+
+  /** Checks one literal address (already resolved): the policy, then the grant's scope if any. */
   check(address: string, port: number, op: Operation): Decision {
     let ip: IP;
     let written: IP;
@@ -226,30 +249,41 @@ export class TargetPolicy {
       return { allowed: false, rule: `not an IP address: ${address}` };
     }
     const ctx: MatchContext = { broadcastAddresses: this.broadcastAddresses(), ...(written.kind() !== ip.kind() && { original: written }) };
+    const { firm, ...decision } = this.decide(ip, ctx, port, op);
+    const scope = this.options.scope;
+    if (!scope || (!decision.allowed && (firm || !scope.mayWiden))) return decision;
+    const direction = grantDirection(op, ip, ctx);
+    const privileged = (op === 'listen' || op === 'bind') && port > 0 && port < 1024;
+    const rule = scope.rules.get(direction)?.find((r) => r.match(ip, ctx) && inPorts(r, port) && (decision.allowed || !privileged || r.ports));
+    if (!rule) return { allowed: false, rule: `${scope.label}: no ${direction} rule covers ${address} port ${port} (a grant allows only what it names)` };
+    return { allowed: true, rule: decision.allowed ? `${rule.label} (within ${decision.rule})` : rule.label };
+  }
+
+  /** The policy's own decision; `firm` when a --deny or builtin refusal made it (no grant lifts those). */
+  private decide(ip: IP, ctx: MatchContext, port: number, op: Operation): Decision & { firm?: boolean } {
     const unspecified = ip.range() === 'unspecified';
     if (unspecified && (op === 'connect' || op === 'send' || op === 'join')) {
-      return { allowed: false, rule: 'builtin: the unspecified address (0.0.0.0, ::) is not a target' };
+      return { allowed: false, rule: 'builtin: the unspecified address (0.0.0.0, ::) is not a target', firm: true };
     }
-    const inPorts = (r: PolicyRule) => !r.ports || (port >= r.ports[0] && port <= r.ports[1]);
     const privileged = (op === 'listen' || op === 'bind') && port > 0 && port < 1024;
     // A wildcard bind receives on every local address: a deny rule for any of them, on this
     // port, covers it (else 0.0.0.0:P with reuseAddr sidesteps --deny 127.0.0.1:P).
     if (unspecified && (op === 'listen' || op === 'bind')) {
-      const hit = this.userRules.find((r) => r.action === 'deny' && r.ports && inPorts(r) && coversLocalAddress(r, ctx));
-      if (hit) return { allowed: false, rule: `${hit.label} (a wildcard bind covers every local address)` };
+      const hit = this.userRules.find((r) => r.action === 'deny' && r.ports && inPorts(r, port) && coversLocalAddress(r, ctx));
+      if (hit) return { allowed: false, rule: `${hit.label} (a wildcard bind covers every local address)`, firm: true };
     }
     for (const rule of this.userRules) {
-      if (!rule.match(ip, ctx) || !inPorts(rule)) continue;
+      if (!rule.match(ip, ctx) || !inPorts(rule, port)) continue;
       // A broad allow (any, 127.0.0.0/8) does not lift the privileged-port rule: only a rule that names the port does.
       if (rule.action === 'allow' && privileged && !rule.ports) continue;
-      return { allowed: rule.action === 'allow', rule: rule.label };
+      return { allowed: rule.action === 'allow', rule: rule.label, firm: rule.action === 'deny' };
     }
     if (privileged) {
       return { allowed: false, rule: 'default deny: privileged port (< 1024) — add --allow ADDRESS:PORT to permit' };
     }
     if (unspecified) return { allowed: true, rule: 'default allow: all interfaces' };
     for (const rule of DEFAULT_RULES) {
-      if (rule.match(ip, ctx) && inPorts(rule)) return { allowed: rule.action === 'allow', rule: rule.label };
+      if (rule.match(ip, ctx) && inPorts(rule, port)) return { allowed: rule.action === 'allow', rule: rule.label, firm: rule.action === 'deny' };
     }
     return { allowed: false, rule: 'default deny: public internet (add --allow CIDR to permit)' };
   }
@@ -286,6 +320,24 @@ export class TargetPolicy {
       first ??= { address: canonical, family: net.isIPv6(canonical) ? 6 : 4, decision };
     }
     return first!;
+  }
+}
+
+const inPorts = (r: PolicyRule, port: number) => !r.ports || (port >= r.ports[0] && port <= r.ports[1]);
+
+/** Which of a grant's directions an operation on `ip` falls under: a send to a broadcast or multicast address is that. */
+function grantDirection(op: Operation, ip: IP, ctx: MatchContext): GrantDirection {
+  switch (op) {
+    case 'connect':
+    case 'listen':
+      return op;
+    case 'bind':
+      return 'udp-bind';
+    case 'join':
+      return 'multicast';
+    case 'send':
+      if (ip.range() === 'multicast') return 'multicast';
+      return KEYWORDS.broadcast!(ip, ctx) ? 'broadcast' : 'udp-send';
   }
 }
 

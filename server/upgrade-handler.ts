@@ -5,9 +5,12 @@ import { CloseCode, SUBPROTOCOL } from '../shared/protocol.js';
 import { websockifyPathToken, type AccessControl } from './access-control.js';
 import type { AuditLog } from './audit-log.js';
 import type { Limits } from './config.js';
+import { closeReason } from './close-reason.js';
 import type { ConnectionCap } from './connection-cap.js';
 import { VERSION } from './gateway-handle.js';
 import type { AdminPage } from './admin/page-registry.js';
+import type { PageGrant } from './grants/grant-admin.js';
+import type { GrantEnd, LiveGrant } from './grants/grant-store.js';
 import type { Heartbeat } from './heartbeat.js';
 import { PageSession } from './page-session.js';
 import { parseRequestTarget } from './request-parts.js';
@@ -54,8 +57,8 @@ const WS_OPTIONS = {
 export class UpgradeHandler {
   /** Pages served on /ws. */
   readonly sessions = new Set<PageSession>();
-  /** Streams served on /websockify. */
-  readonly raw = new Set<WebSocket>();
+  /** Streams served on /websockify (with the grant each was admitted with, if any). */
+  readonly raw = new Map<WebSocket, PageGrant | undefined>();
   private readonly pages: WebSocketServer;
   private readonly streams: WebSocketServer;
   private pageCounter = 0;
@@ -100,25 +103,33 @@ export class UpgradeHandler {
     if (!url) return deny(400, 'the request target is not a path');
     if (!access.hostAllowed(req)) return deny(421, 'unknown Host header');
     if (!access.originAllowed(req)) return deny(403, `origin ${req.headers.origin} is not allowed (use --allow-origin)`);
-    if (!access.tokenValid(req)) return deny(401, 'missing or wrong token');
+    const admitted = access.admit(req);
+    if (!admitted) return deny(401, 'missing or wrong token');
+    const grant = admitted === 'operator' ? undefined : admitted;
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (url.pathname === '/ws') {
       if (!offered.includes(SUBPROTOCOL)) return deny(400, `the WebSocket must offer subprotocol ${SUBPROTOCOL} (offered: ${offered.filter(Boolean).join(', ') || 'none'})`);
-      this.pages.handleUpgrade(req, socket, head, (ws) => this.servePage(ws, who, client, req.headers.origin));
+      this.pages.handleUpgrade(req, socket, head, (ws) => this.servePage(ws, who, client, req.headers.origin, grant));
     } else if (url.pathname === '/websockify' || websockifyPathToken(url.pathname) !== undefined) {
       let target;
       try {
-        target = parseTarget(url.searchParams.get('target') ?? this.ctx.websockifyTarget ?? null);
+        target = parseTarget(url.searchParams.get('target') ?? (grant?.websockifyTarget ? null : this.ctx.websockifyTarget) ?? null);
       } catch (err) {
-        return deny(400, (err as Error).message);
+        if (!grant?.websockifyTarget || url.searchParams.has('target')) return deny(400, (err as Error).message);
+        target = grant.websockifyTarget;
+      }
+      const pinned = grant?.websockifyTarget;
+      if (pinned && (target.host !== pinned.host || target.port !== pinned.port)) {
+        return deny(403, `grant ${grant.page.name} is pinned to ${pinned.host.includes(':') ? `[${pinned.host}]` : pinned.host}:${pinned.port}; ?target= cannot name another`);
       }
       if (offered.some(Boolean) && !offered.includes('binary')) return deny(400, 'only the "binary" subprotocol is supported (base64 is not)');
       if (this.raw.size >= this.ctx.limits.websockifyStreams) return deny(503, `the gateway already relays ${this.raw.size} websockify streams (--max-websockify)`);
       this.streams.handleUpgrade(req, socket, head, (ws) => {
-        this.raw.add(ws);
+        this.raw.set(ws, grant?.page);
         this.ctx.heartbeat.watch(ws);
         ws.on('close', () => this.raw.delete(ws));
-        relayWebsockify(ws, target, { policy: this.ctx.policy, limits: this.ctx.limits, audit: audit.write, label: `websockify@${who}` });
+        const label = `websockify@${who}${grant ? ` grant=${grant.page.id}` : ''}`;
+        relayWebsockify(ws, target, { policy: grant?.policy ?? this.ctx.policy, limits: grant?.limits ?? this.ctx.limits, audit: audit.write, label });
       });
     } else {
       deny(404, `no WebSocket endpoint at ${url.pathname.slice(0, 64)} (use /ws or /websockify)`);
@@ -130,31 +141,38 @@ export class UpgradeHandler {
     return { pages: this.sessions.size + this.raw.size, sockets: [...this.sessions].reduce((n, s) => n + s.socketCount, 0) + this.raw.size };
   }
 
+  /** Closes every page and stream admitted with the grant that ended, telling them why. */
+  readonly grantEnded = ({ grant, reason }: GrantEnd): void => {
+    for (const s of this.sessions) if (s.grant === grant) s.shutdown(reason, CloseCode.GrantEnded);
+    for (const [ws, g] of this.raw) if (g === grant) ws.close(CloseCode.GrantEnded, closeReason(reason));
+  };
+
   /** Tells every page and stream `reason`; those still open after 500 ms are cut. */
   shutdown(reason: string): void {
     for (const s of this.sessions) s.shutdown(reason);
-    for (const ws of this.raw) ws.close(CloseCode.GoingAway, reason);
+    for (const ws of this.raw.keys()) ws.close(CloseCode.GoingAway, closeReason(reason));
     setTimeout(() => {
       for (const ws of [...this.pages.clients, ...this.streams.clients]) ws.terminate();
     }, 500).unref();
   }
 
-  private servePage(ws: WebSocket, who: string, client: string, origin: string | undefined): void {
-    const { limits, audit } = this.ctx;
+  private servePage(ws: WebSocket, who: string, client: string, origin: string | undefined, grant: LiveGrant | undefined): void {
+    const { audit } = this.ctx;
+    const limits = grant?.limits ?? this.ctx.limits;
     if (this.sessions.size >= limits.pages) {
       audit.write('refused', { from: who, why: 'too many pages' });
       return ws.close(CloseCode.TooManyPages, `the gateway already serves ${this.sessions.size} pages (--max-pages)`);
     }
     const label = `#${++this.pageCounter}@${who}`;
     this.ctx.heartbeat.watch(ws);
-    const session = new PageSession(ws, { limits, policy: this.ctx.policy, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label);
+    const session = new PageSession(ws, { limits, policy: grant?.policy ?? this.ctx.policy, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label, grant?.page);
     this.sessions.add(session);
     const unregister = this.ctx.register?.(session, { client, origin });
     ws.on('close', () => {
       this.sessions.delete(session);
       unregister?.();
     });
-    audit.write('page', { page: label, from: client, origin });
+    audit.write('page', { page: label, from: client, origin, grant: grant?.page.id, name: grant?.page.name });
   }
 }
 

@@ -8,6 +8,7 @@ import type { GatewayInfo } from './gateway-controller.js';
 import { errorText } from './error-text.js';
 import { localized, msg, str } from './i18n.js';
 import { controls } from './theme.js';
+import { CloseCode } from '../../shared/protocol.js';
 
 /** Fired when the user asks to reconnect now. */
 export class RetryNowEvent extends Event {
@@ -75,7 +76,12 @@ export class ConnectionBanner extends LitElement {
         <strong>${msg('Connection to the gateway lost.', { id: 'banner.lost' })}</strong>
         <span>${msg('Sockets opened before were closed.', { id: 'banner.socketsClosed' })}</span>
         <span class="detail">${seconds > 0 ? msg(str`Retrying in ${seconds} s…`, { id: 'banner.retryIn' }) : msg('Retrying…', { id: 'banner.retrying' })}</span>
-        ${info.lastError && (info.lastError as { sockgateCode?: string }).sockgateCode !== 'CONNECTION_LOST' ? html`<span class="detail">${errorText(info.lastError)}</span>` : nothing}
+        ${info.closeCode === CloseCode.GrantEnded && info.lastError
+          ? // The student must see why (revoked, expired…): the message carries the gateway's close reason.
+            html`<span class="detail" data-testid="banner-grant-ended">${info.lastError.message}</span>`
+          : info.lastError && (info.lastError as { sockgateCode?: string }).sockgateCode !== 'CONNECTION_LOST'
+            ? html`<span class="detail">${errorText(info.lastError)}</span>`
+            : nothing}
         <button class="small" @click=${() => this.dispatchEvent(new RetryNowEvent())}>${msg('Retry now', { id: 'banner.retryNow' })}</button>
       </div>`;
     }

@@ -5,6 +5,7 @@
  * The controller reconnects with backoff when the WebSocket drops; sockets opened on the old
  * connection are gone (the library fails them with CONNECTION_LOST), the page says so.
  */
+import { CloseCode } from '../../shared/protocol.js';
 import { createContext } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SocketGateway } from '../lib/index.js';
@@ -24,6 +25,8 @@ export interface GatewayInfo {
   generation: number;
   /** Why the last connection or attempt failed. */
   lastError: SocketError | Error | undefined;
+  /** The WebSocket close code of the last connection lost (4003: its grant ended), else undefined. */
+  closeCode?: number | undefined;
   /** When the next attempt starts (ms since epoch) while reconnecting. */
   retryAt: number | undefined;
 }
@@ -84,7 +87,9 @@ export class GatewayController implements ReactiveController {
       gateway = await this.#connect();
     } catch (error) {
       if (!this.#running) return;
-      this.#scheduleRetry(error as Error);
+      // After a grant ended, retries are refused (401 → 1006); keep saying why the grant ended instead.
+      const ended = this.info.closeCode === CloseCode.GrantEnded;
+      this.#scheduleRetry(ended ? this.info.lastError : (error as Error), ended ? CloseCode.GrantEnded : undefined);
       return;
     }
     if (!this.#running) {
@@ -94,9 +99,10 @@ export class GatewayController implements ReactiveController {
     this.#attempt = 0;
     gateway.addEventListener('close', (event) => {
       if (!this.#running || this.info.gateway !== gateway) return;
-      this.#scheduleRetry((event as unknown as { error?: SocketError }).error);
+      const closed = event as unknown as { error?: SocketError; code?: number };
+      this.#scheduleRetry(closed.error, closed.code);
     });
-    this.#set({ state: 'open', gateway, generation: this.info.generation + 1, lastError: undefined, retryAt: undefined });
+    this.#set({ state: 'open', gateway, generation: this.info.generation + 1, lastError: undefined, closeCode: undefined, retryAt: undefined });
     try {
       const interfaces = await gateway.api.interfaces();
       if (this.info.gateway === gateway) this.#set({ interfaces });
@@ -105,11 +111,11 @@ export class GatewayController implements ReactiveController {
     }
   }
 
-  #scheduleRetry(error: Error | undefined): void {
+  #scheduleRetry(error: Error | undefined, closeCode?: number): void {
     const delay = BACKOFF[Math.min(this.#attempt, BACKOFF.length - 1)]!;
     this.#attempt++;
     const state: GatewayState = this.info.generation === 0 ? 'connecting' : 'reconnecting';
-    this.#set({ state, gateway: undefined, lastError: error, retryAt: Date.now() + delay });
+    this.#set({ state, gateway: undefined, lastError: error, closeCode, retryAt: Date.now() + delay });
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#open(), delay);
   }

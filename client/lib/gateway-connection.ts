@@ -348,6 +348,7 @@ const closeMeanings: Record<number, string> = {
   4000: 'protocol violation',
   4001: 'too many pages on this gateway',
   4002: 'heartbeat missed',
+  4003: 'the grant this page was admitted with ended (revoked, expired or changed)',
 };
 
 function closeText(code: number, reason: string, url?: string): string {

@@ -28,6 +28,8 @@ export const CloseCode = {
   HeartbeatTimeout: 4002,
   /** A fault inside the gateway while handling this page: the page is closed, never the process. */
   Internal: 1011,
+  /** The grant the page (or /websockify stream) was admitted with was revoked, expired or changed; the reason says which. */
+  GrantEnded: 4003,
 } as const;
 
 /** Stable error codes. Every failure the page can see carries one of these. */
