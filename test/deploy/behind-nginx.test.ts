@@ -5,17 +5,22 @@
  * stopped mid-run: its pages are told, reconnect through nginx to the other, and nothing hangs.
  * The 200-page × 5-socket load figure of docs/DEPLOY.md is test/soak/deploy-load.soak.ts.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTcpClient, openPage, send, waitForLine } from '../app/page-driver.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
+import { GATEWAY_BIN, spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { freePort, NGINX_TEMPLATE, startNginx, type Nginx } from '../helpers/nginx.js';
 import { echoServer } from '../helpers/peers.js';
 import { echoRoundTrip, openLoadPage, pagesOn, type LoadPage } from './deploy-kit.js';
 
 const TOKEN = 'class-token';
+const ADMIN = 'teacher-admin-token';
+let studentLink: URL;
 let nginx: Nginx;
 let gateways: GatewayProcess[] = [];
 let echo: Awaited<ReturnType<typeof echoServer>>;
@@ -26,7 +31,12 @@ beforeAll(async () => {
   echo = await echoServer();
   const publicPort = await freePort();
   const origin = `https://127.0.0.1:${publicPort}`;
-  gateways = await Promise.all([0, 1].map(() => spawnGateway(['--port', '0', '--allow-origin', origin, '--trust-proxy', '127.0.0.2/32'], { token: TOKEN })));
+  // One grants file both gateways read: the student's link works on whichever the proxy picks.
+  const grants = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sockgate-deploy-')), 'grants.json');
+  const out = execFileSync(process.execPath, [GATEWAY_BIN, 'grant', 'add', '--grants', grants, '--name', 'alice', '--allow', `connect:127.0.0.1:${echo.port}`, '--url', origin], { encoding: 'utf8' });
+  studentLink = new URL(out.trimEnd().split('\n').at(-1)!);
+  const flags = ['--port', '0', '--allow-origin', origin, '--trust-proxy', '127.0.0.2/32', '--grants', grants, '--admin-token', ADMIN];
+  gateways = await Promise.all([0, 1].map(() => spawnGateway(flags, { token: TOKEN })));
   nginx = await startNginx(gateways.map((g) => g.port), { port: publicPort });
   browser = await launchChromium();
 });
@@ -41,7 +51,9 @@ afterAll(async () => {
 describe('behind nginx (TLS, two gateways in one upstream)', () => {
   it('serves the page over https and its WebSocket over wss; a socket opened there echoes', async () => {
     const sockets: string[] = [];
-    page = await openPage(browser, `${nginx.origin}/?token=${TOKEN}`, { ignoreHTTPSErrors: true, onWebSocket: (url) => sockets.push(url) });
+    // The student's own link, as `sockgate grant add` printed it with --url set to the proxy's origin.
+    expect(studentLink.origin).toBe(nginx.origin);
+    page = await openPage(browser, studentLink.href, { ignoreHTTPSErrors: true, onWebSocket: (url) => sockets.push(url) });
     expect(page.url()).toMatch(/^https:\/\/127\.0\.0\.1:\d+\//);
     expect(sockets.length).toBeGreaterThan(0);
     for (const url of sockets) expect(url).toMatch(new RegExp(`^wss://127\\.0\\.0\\.1:${nginx.port}/`));
@@ -51,12 +63,13 @@ describe('behind nginx (TLS, two gateways in one upstream)', () => {
     await waitForLine(page, 'in', 'through nginx');
     const cookies = await page.context().cookies();
     const cookie = cookies.find((c) => c.name === 'sockgate_token');
-    expect(cookie?.value).toBe(TOKEN);
+    expect(cookie?.value).toBe(studentLink.searchParams.get('token'));
     // nginx said X-Forwarded-Proto: https from a trusted address: the cookie is Secure.
     expect(cookie?.secure).toBe(true);
     // nginx dials from 127.0.0.2 (trusted); the audit line names the browser's own address.
     const pageLine = gateways.map((g) => g.stderr()).join('').split('\n').find((l) => / page /.test(l) && l.includes(`origin=${nginx.origin}`));
     expect(pageLine).toMatch(/ from=127\.0\.0\.1( |$)/);
+    expect(pageLine).toMatch(/ name=alice( |$)/);
     const health = await page.evaluate(async () => (await fetch('/api/health')).json());
     expect(health).toMatchObject({ ok: true, name: 'sockgate' });
     await page.screenshot({ path: artifactPath('deploy-behind-nginx.png') });
@@ -72,6 +85,10 @@ describe('behind nginx (TLS, two gateways in one upstream)', () => {
     expect(counts[0]! + counts[1]!).toBe(25);
     expect(Math.min(...counts)).toBeGreaterThan(0);
     for (const p of pages) for (const s of p.sockets) await echoRoundTrip(s, payload);
+    // Each gateway's own admin view lists the pages that landed on it, alice's under her grant.
+    const views = await Promise.all(gateways.map(async (g) => (await (await fetch(`${g.origin}/admin/api/state`, { headers: { authorization: `Bearer ${ADMIN}` } })).json()) as { pages: { grant?: { name: string }; socketCount: number }[] }));
+    expect(views.map((v) => v.pages.length)).toEqual(counts);
+    expect(views.flatMap((v) => v.pages).filter((p) => p.grant?.name === 'alice')).toHaveLength(1);
 
     // Stop the gateway the Chromium page is on (its audit line names the page's Origin).
     const victim = gateways.find((g) => g.stderr().includes(`origin=${nginx.origin}`)) ?? gateways[0]!;
