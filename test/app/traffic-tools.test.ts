@@ -89,8 +89,14 @@ describe('files and capture panel', () => {
         // The panel redraws on a 250 ms watcher: wait for the echo to show before the picture.
         await page.locator('[data-testid=recv-kept][data-bytes="5"]').waitFor();
         await page.screenshot({ path: artifactPath(`capture-${locale}-${theme}-1440x900.png`) });
-        // Not at 800×600 yet: since the Tools and Files buttons joined the socket header, the
-        // header's actions wrap under the log there and cannot be clicked (see the session note).
+        await page.setViewportSize({ width: 800, height: 600 });
+        await page.getByTestId('traffic-tools').click();
+        await page.getByTestId('traffic-tools').click();
+        await page.getByTestId('traffic-panel').waitFor();
+        await page.screenshot({ path: artifactPath(`capture-${locale}-${theme}-800x600.png`) });
+        const box = (await page.getByTestId('traffic-panel').boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(800);
         await page.context().close();
       });
 });
