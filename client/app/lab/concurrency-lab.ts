@@ -129,7 +129,12 @@ export class ConcurrencyLab extends LitElement {
     const old = this.clients.loop;
     this.clients = { ...this.clients, loop: [] };
     await Promise.all(old.map((c) => c.close()));
-    await this.open('loop', COURSE_BACKLOG + 3);
+    // One after the other: the last SYN must arrive once the queue is full. Sent together, it can
+    // win its SYN-ACK while a slot is still free and then have its final ACK dropped instead
+    // (connect() returns on the client, the server keeps SYN_RECV): a different lesson, by chance.
+    await this.open('loop', COURSE_BACKLOG + 2);
+    await Promise.all(this.clients.loop.map((c) => c.opened));
+    await this.open('loop', 1);
   }
 
   async closeAll(): Promise<void> {

@@ -35,6 +35,11 @@ export class CourseClient {
     void this.#run();
   }
 
+  /** Settles once connect() returned (or failed): the kernel finished this client's handshake. */
+  get opened(): Promise<unknown> {
+    return this.#socket.opened.catch(() => undefined);
+  }
+
   /** What the client sends once connected. */
   get hello(): string {
     return `hello from client ${this.number}`;
