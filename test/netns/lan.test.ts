@@ -121,6 +121,8 @@ describe.skipIf(!isRoot && !required)(title, () => {
     expect(opened).toMatchObject({ t: 'opened', local: { address: `${SUBNET}.1` }, remote: { address: `${SUBNET}.2`, port: TCP_PORT } });
     page.write(1, Buffer.from('hello across the LAN'));
     await page.until(() => page.bytes(1).toString() === 'hello across the LAN');
+    // The peer's event line travels through its stdout pipe and can arrive after the echo.
+    await waitFor(() => peers[0]!.events.some((e) => e.event === 'tcp-accept'), 5000, 'the peer to report the accept');
     expect(peers[0]!.events).toContainEqual({ event: 'tcp-accept', from: `${SUBNET}.1` });
 
     const server = (await page.request({ t: 'tcp.listen', id: 2, host: `${SUBNET}.1`, port: 0 })) as OpenedMsg;
