@@ -53,7 +53,8 @@ test('the admin page lists a live page and its socket, and closes both', async (
   await expect.poll(() => row.count(), { timeout: 5_000 }).toBe(1);
   const socketRow = row.locator('[data-testid=admin-socket-row]');
   await expect.poll(() => socketRow.textContent(), { timeout: 5_000 }).toContain(`127.0.0.1:${echo.port}`);
-  expect(await socketRow.textContent()).toContain('11 B');
+  // Byte counts arrive with the next live update, which may come after the row itself.
+  await expect.poll(() => socketRow.textContent(), { timeout: 5_000 }).toContain('11 B');
   expect(await row.textContent()).toContain('127.0.0.1');
   // No grants file: revoking is disabled and says why.
   const revoke = page.locator('[data-testid=admin-revoke]');

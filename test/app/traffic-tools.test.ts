@@ -44,7 +44,7 @@ describe('files and capture panel', () => {
     await page.getByTestId('traffic-tools').click();
     await page.getByTestId('file-input').setInputFiles({ name: 'ten.bin', mimeType: 'application/octet-stream', buffer: file });
     await page.getByTestId('file-send').click();
-    await page.locator('[data-testid=file-status][data-state=done]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=file-status][data-state=done]').waitFor({ timeout: 40_000 });
     expect(await page.getByTestId('file-status').getAttribute('data-sent')).toBe(String(file.length));
     await expect.poll(() => page.getByTestId('recv-kept').getAttribute('data-bytes'), { timeout: 10_000 }).toBe(String(file.length));
     expect(sha(await saved(page, 'save-bin'))).toBe(sha(file));

@@ -33,7 +33,9 @@ export async function tcpClient(port: number, host = '127.0.0.1'): Promise<net.S
 
 /** A UDP socket bound on loopback that records datagrams with their source. */
 export async function udpPeer(address = '127.0.0.1', type: 'udp4' | 'udp6' = 'udp4') {
-  const socket = dgram.createSocket({ type, reuseAddr: true });
+  // 1 MiB of receive buffer (capped by net.core.rmem_max): a burst of a few hundred small
+  // datagrams must not overflow the default 208 KiB while a loaded event loop is slow to read.
+  const socket = dgram.createSocket({ type, reuseAddr: true, recvBufferSize: 1 << 20 });
   const got: Array<{ data: Buffer; address: string; port: number }> = [];
   socket.on('message', (data, r) => got.push({ data, address: r.address, port: r.port }));
   await new Promise<void>((r) => socket.bind(0, address, r));
