@@ -165,7 +165,7 @@ export class UpgradeHandler {
     }
     const label = `#${++this.pageCounter}@${who}`;
     this.ctx.heartbeat.watch(ws);
-    const session = new PageSession(ws, { limits, policy: grant?.policy ?? this.ctx.policy, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label, grant?.page);
+    const session = new PageSession(ws, { limits, policy: grant?.policy ?? this.ctx.policy, quota: grant?.quota, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label, grant?.page);
     this.sessions.add(session);
     const unregister = this.ctx.register?.(session, { client, origin });
     ws.on('close', () => {
