@@ -59,6 +59,8 @@ export class UpgradeHandler {
   readonly sessions = new Set<PageSession>();
   /** Streams served on /websockify (with the grant each was admitted with, if any). */
   readonly raw = new Map<WebSocket, PageGrant | undefined>();
+  /** Bytes of every /websockify stream, counted as they move (closed streams included). */
+  readonly websockifyBytes = { in: 0, out: 0 };
   private readonly pages: WebSocketServer;
   private readonly streams: WebSocketServer;
   private pageCounter = 0;
@@ -129,7 +131,8 @@ export class UpgradeHandler {
         this.ctx.heartbeat.watch(ws);
         ws.on('close', () => this.raw.delete(ws));
         const label = `websockify@${who}${grant ? ` grant=${grant.page.id}` : ''}`;
-        relayWebsockify(ws, target, { policy: grant?.policy ?? this.ctx.policy, limits: grant?.limits ?? this.ctx.limits, audit: audit.write, label });
+        const buckets = grant?.quota.bucket ? [grant.quota.bucket] : [];
+        relayWebsockify(ws, target, { policy: grant?.policy ?? this.ctx.policy, limits: grant?.limits ?? this.ctx.limits, audit: audit.write, label, buckets, traffic: this.websockifyBytes });
       });
     } else {
       deny(404, `no WebSocket endpoint at ${url.pathname.slice(0, 64)} (use /ws or /websockify)`);
