@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../shared/protocol.js';
 import { startGateway, type Gateway } from '../../../server/gateway.js';
+import type { GrantStore } from '../../../server/grants/grant-store.js';
 import { hashToken, serializeGrantsFile } from '../../../server/grants/grants-file.js';
 import type { Operation } from '../../../server/target-policy.js';
 import { echoServer, udpPeer } from '../../helpers/peers.js';
@@ -119,7 +120,8 @@ describe("a grant's page reaches exactly its targets", () => {
 
   /** The grant's live policy (the object the relays use), for targets no test may send to. */
   async function ask(c: Case, op: Operation, gateway = gw): Promise<void> {
-    const policy = gateway.grants!.match(TOKEN)!.policy;
+    // gateway.grants is the GrantStore (typed by its admin face): its live grant holds the policy pages get.
+    const policy = (gateway.grants as unknown as GrantStore).match(TOKEN)!.policy;
     const outcome = await policy.resolve(c.host, c.port, op).then(
       () => ({ t: 'fine' }),
       (err: Error & { code: string }) => ({ t: 'error', code: err.code, message: err.message }),
