@@ -8,7 +8,6 @@
  * and the grant cannot widen the default policy unless the file says `grantsMayWiden`.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,10 +16,12 @@ import { startGateway, type Gateway } from '../../../server/gateway.js';
 import type { GrantStore } from '../../../server/grants/grant-store.js';
 import { hashToken, serializeGrantsFile } from '../../../server/grants/grants-file.js';
 import type { Operation } from '../../../server/target-policy.js';
+import { freePort } from '../../helpers/nginx.js';
 import { echoServer, udpPeer } from '../../helpers/peers.js';
 import { ProtocolClient } from '../../helpers/protocol-client.js';
 
 const TOKEN = 'reach-token-0123456789abcdef';
+type Echo = Awaited<ReturnType<typeof echoServer>>;
 
 /** 127.0.0.1 as a page might write it. */
 const LOOPBACK_SPELLINGS = ['127.0.0.1', '2130706433', '0x7f000001', '0x7f.1', '0177.0.0.1', '0177.1', '127.1', '127.0.1', '017700000001', '0x7f.0.0.1', '127.0.0.1.', '::ffff:127.0.0.1', '[::ffff:127.0.0.1]', '::ffff:7f00:1', '0:0:0:0:0:ffff:7f00:1', '64:ff9b::127.0.0.1', '::127.0.0.1'];
@@ -41,21 +42,13 @@ interface Case {
 const ok = (host: string, port: number): Case => ({ host, port, allowed: true });
 const no = (host: string, port: number, rule = /grant reach/): Case => ({ host, port, allowed: false, rule });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 describe("a grant's page reaches exactly its targets", () => {
   let dir: string;
   let gw: Gateway;
   let widening: Gateway;
   let page: ProtocolClient;
-  let echo: Awaited<ReturnType<typeof echoServer>>;
-  let barred: Awaited<ReturnType<typeof echoServer>>;
+  /** The allowed echo server, and one behind the gateway's --deny. */
+  let echo: Echo, barred: Echo;
   let peer: Awaited<ReturnType<typeof udpPeer>>;
   let listenPort: number;
   let nextId = 1;
