@@ -126,8 +126,13 @@ export class UpgradeHandler {
       }
       if (offered.some(Boolean) && !offered.includes('binary')) return deny(400, 'only the "binary" subprotocol is supported (base64 is not)');
       if (this.raw.size >= this.ctx.limits.websockifyStreams) return deny(503, `the gateway already relays ${this.raw.size} websockify streams (--max-websockify)`);
+      // A stream is one socket of the student's total (limits.sockets), like a page's sockets.
+      if (grant?.quota.full()) return deny(429, grant.quota.error().message);
       this.streams.handleUpgrade(req, socket, head, (ws) => {
         this.raw.set(ws, grant?.page);
+        const counted = { socketCount: 1 };
+        grant?.quota.pages.add(counted);
+        ws.on('close', () => grant?.quota.pages.delete(counted));
         this.ctx.heartbeat.watch(ws);
         ws.on('close', () => this.raw.delete(ws));
         const label = `websockify@${who}${grant ? ` grant=${grant.page.id}` : ''}`;

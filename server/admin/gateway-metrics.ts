@@ -68,6 +68,7 @@ export class GatewayMetrics {
       case 'refused':
         if (f.why === 'too many pages') this.limitsHit.inc('pages');
         else if (f.status === 503) this.limitsHit.inc('websockify');
+        else if (f.status === 429) this.limitsHit.inc('grant-sockets');
         return;
     }
   };

@@ -215,6 +215,18 @@ describe('grant limits and expiry over real sockets', () => {
     await a.request({ t: 'close', id: 1 });
     await a.until(() => a.messages.some((m) => m.t === 'closed' && m.id === 1));
     expect(await b.request({ t: 'tcp.connect', id: 3, host: '127.0.0.1', port: sink.port })).toMatchObject({ t: 'opened' });
+    // A /websockify stream of the same grant is one more socket of the total: refused while it is full…
+    const stream = () => new WebSocket(`${gw.origin.replace(/^http/, 'ws')}/websockify?token=tok-two-0123456789ab&target=127.0.0.1:${sink.port}`, 'binary');
+    const refused429 = await new Promise<number>((resolve) => stream().once('unexpected-response', (_q, res) => resolve(res.statusCode!)));
+    expect(refused429).toBe(429);
+    // …and, admitted once a socket is free, it holds a place a page cannot take.
+    await b.request({ t: 'close', id: 1 });
+    await b.until(() => b.messages.some((m) => m.t === 'closed' && m.id === 1));
+    const ws = stream();
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    expect(await b.request({ t: 'tcp.connect', id: 4, host: '127.0.0.1', port: sink.port })).toMatchObject({ t: 'error', code: 'LIMIT' });
+    ws.close();
+    await new Promise((r) => ws.once('close', r));
     await Promise.all([a.close(), b.close()]);
   });
 
