@@ -1,6 +1,7 @@
 import express from 'express';
 import { SUBPROTOCOL } from '../shared/protocol.js';
 import type { AccessControl } from './access-control.js';
+import type { LiveGrant } from './grants/grant-store.js';
 import type { Limits } from './config.js';
 import { VERSION } from './gateway-handle.js';
 import { listInterfaces } from './network-interfaces.js';
@@ -25,13 +26,30 @@ export function createApiRouter(ctx: ApiContext): express.Router {
     // this, it could POST /api/labs/start with the cookie. Browsers always send Origin on POST.
     if (!ctx.access.originAllowed(req)) return void res.status(403).json({ error: `origin ${req.headers.origin} is not allowed (use --allow-origin)` });
     if (req.path === '/health') return next();
-    if (!ctx.access.tokenValid(req)) return void res.status(401).json({ error: 'token required (?token=, Authorization: Bearer, or the page cookie)' });
+    const admitted = ctx.access.admit(req);
+    if (!admitted) return void res.status(401).json({ error: 'token required (?token=, Authorization: Bearer, or the page cookie)' });
+    // Routes that answer a grant's page differently (policy, labs) read it here.
+    res.locals.grant = admitted === 'operator' ? undefined : admitted;
     next();
   });
   api.get('/health', (_req, res) => {
     res.json({ ok: true, name: 'sockgate', version: VERSION, protocol: SUBPROTOCOL, ...ctx.stats() });
   });
   api.get('/interfaces', (_req, res) => res.json({ interfaces: listInterfaces() }));
-  api.get('/policy', (_req, res) => res.json({ rules: ctx.policy.describe(), limits: ctx.limits }));
+  api.get('/policy', (_req, res) => {
+    const grant = grantOf(res);
+    if (!grant) return void res.json({ rules: ctx.policy.describe(), limits: ctx.limits });
+    const { id, name, expires, allow, limits, websockifyTarget } = grant.record;
+    res.json({
+      rules: grant.policy.describe(),
+      limits: grant.limits,
+      grant: { id, name, ...(expires !== undefined && { expires: new Date(expires).toISOString() }), allow, limits, ...(websockifyTarget && { websockifyTarget }), totals: 'sockets and bytesPerSecond count all of this grant\'s pages together' },
+    });
+  });
   return api;
+}
+
+/** The grant the request's token belongs to (set by the guard), or undefined for the operator's token. */
+export function grantOf(res: express.Response): LiveGrant | undefined {
+  return res.locals.grant as LiveGrant | undefined;
 }

@@ -10,6 +10,7 @@ export const DEFAULT_PORT = 8750;
 export const DEFAULT_LIMITS: GatewayLimits & {
   pages: number;
   udpBytesPerSecond: number;
+  sendBytesPerSecond: number;
   httpConnections: number;
   headersTimeoutMs: number;
   websockifyStreams: number;
@@ -26,6 +27,8 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   idleTimeoutMs: 0,
   udpDatagramsPerSecond: 1000,
   udpBytesPerSecond: 8 << 20,
+  // Page → target bytes per second per page, all socket kinds together; 0 = no pacing.
+  sendBytesPerSecond: 0,
   // HTTP connections not (yet) WebSockets: a slowloris flood is refused past this many.
   httpConnections: 256,
   // Whole request head within this; Node checks it every second (connectionsCheckingInterval).
@@ -50,6 +53,7 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'idle-timeout': 'idleTimeoutMs',
   'udp-rate': 'udpDatagramsPerSecond',
   'udp-bytes-rate': 'udpBytesPerSecond',
+  'send-rate': 'sendBytesPerSecond',
   'max-http-connections': 'httpConnections',
   'headers-timeout': 'headersTimeoutMs',
   'max-websockify': 'websockifyStreams',
@@ -121,6 +125,8 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --idle-timeout MS      close sockets idle this long; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs})
   --udp-rate N           datagrams per second per UDP socket (default ${DEFAULT_LIMITS.udpDatagramsPerSecond})
   --udp-bytes-rate B     bytes per second per UDP socket (default ${DEFAULT_LIMITS.udpBytesPerSecond})
+  --send-rate B          bytes per second a page sends to its targets, all its sockets together;
+                         TCP writes are slowed (never dropped), UDP sends wait (default 0 = no limit)
   --max-http-connections N  HTTP connections not yet WebSockets (default ${DEFAULT_LIMITS.httpConnections}; 0 = no cap)
   --headers-timeout MS   a request's headers must arrive within this (default ${DEFAULT_LIMITS.headersTimeoutMs})
   --max-websockify N     /websockify streams at once, not counted in --max-pages (default ${DEFAULT_LIMITS.websockifyStreams})

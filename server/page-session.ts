@@ -7,7 +7,6 @@ import {
   FrameError,
   PROTOCOL_VERSION,
   decodeFrame,
-  type Address,
   type ClientMessage,
   type ServerMessage,
 } from '../shared/protocol.js';
@@ -16,8 +15,11 @@ import { closeReason } from './close-reason.js';
 import { parseControlMessage, salvageIds } from './control-parser.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageGrant } from './grants/grant-admin.js';
+import type { GrantQuota } from './grants/grant-quota.js';
+import { applyEnd, applyRecv, applySet, fmt, listening } from './page-commands.js';
 import { AckBatcher, type PageSendWindow } from './page-send-window.js';
 import type { PageLink, PageSocket } from './page-socket.js';
+import { ByteBucket, type SendBuckets } from './send-rate.js';
 import { SocketTable } from './socket-table.js';
 import type { TargetPolicy } from './target-policy.js';
 import { TcpListener } from './tcp-listener.js';
@@ -32,6 +34,8 @@ export interface SessionContext {
   limits: Limits;
   policy: TargetPolicy;
   gatewayName: string;
+  /** The grant's limits shared by all its pages (socket total, byte rate); absent for the operator's token. */
+  quota?: GrantQuota;
   audit: (event: string, fields: Record<string, string | number | undefined>) => void;
 }
 
@@ -43,6 +47,7 @@ export interface SessionContext {
 export class PageSession implements PageLink {
   readonly limits: Limits;
   readonly policy: TargetPolicy;
+  readonly sendBuckets: SendBuckets;
   congested = false;
   private readonly table = new SocketTable();
   private readonly acks = new AckBatcher((frame) => this.sendFrame(frame));
@@ -58,6 +63,9 @@ export class PageSession implements PageLink {
   ) {
     this.limits = ctx.limits;
     this.policy = ctx.policy;
+    const own = this.limits.sendBytesPerSecond > 0 ? [new ByteBucket(this.limits.sendBytesPerSecond)] : [];
+    this.sendBuckets = ctx.quota?.bucket ? [...own, ctx.quota.bucket] : own;
+    ctx.quota?.pages.add(this);
     ws.on('message', (data, isBinary) => {
       try {
         this.onMessage(data as Buffer, isBinary);
@@ -220,27 +228,14 @@ export class PageSession implements PageLink {
         }
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: msg.t });
       }
-      case 'set': {
-        const relay = this.table.get(msg.id);
-        if ((msg.manualRecv !== undefined || msg.readDelayMs !== undefined || msg.readSize !== undefined) && relay.kind !== 'tcp') {
-          throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: manualRecv, readDelayMs and readSize are TCP receive options`);
-        }
-        if (relay.kind === 'tcp-server') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is a listening socket: it has no options to set`);
-        relay.set(msg);
+      case 'set':
+        applySet(this.table.get(msg.id), msg);
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'set' });
-      }
-      case 'recv': {
-        const relay = this.table.get(msg.id);
-        if (relay.kind !== 'tcp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: recv reads a TCP stream`);
-        return relay.recv(msg.max, msg.ref);
-      }
-      case 'end': {
-        const relay = this.table.get(msg.id);
-        if (relay.kind === 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is UDP: there is no half-close`);
-        if (relay.kind === 'tcp-server') throw listening(msg.id);
-        relay.end();
+      case 'recv':
+        return applyRecv(this.table.get(msg.id), msg.max, msg.ref);
+      case 'end':
+        applyEnd(this.table.get(msg.id));
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'end' });
-      }
       case 'close': {
         const pending = this.table.pendingOpen(msg.id);
         if (pending) {
@@ -262,6 +257,7 @@ export class PageSession implements PageLink {
     if (!this.table.inUse(id) && this.socketCount >= this.limits.socketsPerPage) {
       throw new GatewayError(ErrorCode.Limit, `this page already has ${this.socketCount} sockets, the limit (--max-sockets ${this.limits.socketsPerPage})`);
     }
+    if (!this.table.inUse(id) && this.ctx.quota?.full()) throw this.ctx.quota.error();
     const pending = this.table.reserve(id);
     const { abort } = pending;
     const target = msg.t === 'udp.bind' ? `${msg.host ?? '*'}:${msg.port ?? 0}` : `${msg.host}:${msg.port}`;
@@ -313,9 +309,10 @@ export class PageSession implements PageLink {
 
   /** A connection accepted by one of this page's listeners: registered, announced, held paused. */
   private accept(listener: TcpListener, socket: net.Socket): void {
-    if (this.gone || this.socketCount >= this.limits.socketsPerPage) {
+    if (this.gone || this.socketCount >= this.limits.socketsPerPage || this.ctx.quota?.full()) {
       socket.destroy();
-      if (!this.gone) this.sendError(new GatewayError(ErrorCode.Limit, `connection from ${socket.remoteAddress}:${socket.remotePort} refused: the page has ${this.socketCount} sockets, the limit`), { id: listener.id });
+      const why = this.ctx.quota?.full() ? this.ctx.quota.error().message : `the page has ${this.socketCount} sockets, the limit`;
+      if (!this.gone) this.sendError(new GatewayError(ErrorCode.Limit, `connection from ${socket.remoteAddress}:${socket.remotePort} refused: ${why}`), { id: listener.id });
       return;
     }
     const id = this.table.acceptedId();
@@ -388,6 +385,7 @@ export class PageSession implements PageLink {
   teardown(code: ErrorCode): void {
     if (this.gone) return;
     this.gone = true;
+    this.ctx.quota?.pages.delete(this);
     clearInterval(this.idleTimer);
     this.table.abortPending();
     for (const relay of this.table.sockets()) relay.destroy(code);
@@ -396,8 +394,3 @@ export class PageSession implements PageLink {
     this.audit('page-closed', {});
   }
 }
-
-/** A listener takes no writes; its accepted connections do. */
-const listening = (id: number) => new GatewayError(ErrorCode.InvalidState, `socket ${id} is a listening socket: write to one of its accepted connections`);
-
-const fmt = (a: Address) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);

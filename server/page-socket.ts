@@ -2,6 +2,7 @@ import type { Address, ErrorCode, ServerMessage, SetMsg } from '../shared/protoc
 import type { Limits } from './config.js';
 import type { GatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
+import type { SendBuckets } from './send-rate.js';
 import type { TargetPolicy } from './target-policy.js';
 
 /** What a socket needs from the page session that owns it. */
@@ -10,6 +11,8 @@ export interface PageLink {
   readonly policy: TargetPolicy;
   /** True while the page's WebSocket has more queued than it should; relays stay paused. */
   readonly congested: boolean;
+  /** Byte-rate buckets every page → target byte passes (`--send-rate`, the grant's `bytesPerSecond`). */
+  readonly sendBuckets: SendBuckets;
   send(msg: ServerMessage): void;
   sendFrame(frame: Uint8Array): void;
   sendError(err: GatewayError, about: { id?: number; ref?: number; fatal?: boolean }): void;

@@ -230,7 +230,13 @@ export class TargetPolicy {
 
   /** The rules in evaluation order, as users read them. */
   describe(): string[] {
-    return [...this.userRules.map((r) => r.label), 'default deny: privileged listen ports (< 1024)', ...DEFAULT_RULES.map((r) => r.label), 'default deny: everything else (public internet)'];
+    const global = [...this.userRules.map((r) => r.label), 'default deny: privileged listen ports (< 1024)', ...DEFAULT_RULES.map((r) => r.label), 'default deny: everything else (public internet)'];
+    const scope = this.options.scope;
+    if (!scope) return global;
+    // A grant's page: its own rules first (deny by default), then the gateway's, which still apply.
+    const own = [...scope.rules.values()].flat().map((r) => r.label);
+    const on = scope.mayWiden ? 'and the gateway policy (grantsMayWiden: its --deny, cloud metadata and builtin refusals still apply)' : 'and only where the gateway policy also allows';
+    return [...own, `${scope.label}: deny everything else, ${on}:`, ...global];
   }
 
   /** The same policy narrowed to a grant's rules (same lookup and broadcast addresses). */

@@ -2,6 +2,7 @@ import type net from 'node:net';
 import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type Address, type SetMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
+import { PacedStream } from './send-rate.js';
 import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
 import { PulledReader } from './pulled-reader.js';
 import { resetConnection } from './tcp-connector.js';
@@ -28,6 +29,8 @@ export class TcpRelay implements StreamSocket {
   private credit: number;
   private readonly sendWindow: PageSendWindow;
   private readonly writer: BoundedWriter;
+  /** Holds the page's bytes back to `--send-rate` / the grant's `bytesPerSecond`; absent when unlimited. */
+  private readonly paced: PacedStream | undefined;
   private ended = false;
   private closing = false;
   private corkLeft = 0;
@@ -50,6 +53,7 @@ export class TcpRelay implements StreamSocket {
       if (!err && !this.outCounted) this.bytesOut += n;
       this.sendWindow.written(n);
     });
+    this.paced = page.sendBuckets.length > 0 ? new PacedStream(page.sendBuckets, (chunk) => this.writer.write(chunk)) : undefined;
     this.reader = new PulledReader(id, socket, page, {
       credit: () => this.credit,
       deliver: (chunk) => this.deliver(chunk),
@@ -121,7 +125,8 @@ export class TcpRelay implements StreamSocket {
     this.sendWindow.spend(n);
     this.submitted += n;
     this.lastActivity = Date.now();
-    this.writer.write(payload);
+    if (this.paced) this.paced.write(payload);
+    else this.writer.write(payload);
     if (this.corkLeft > 0 && --this.corkLeft === 0) this.uncork();
   }
 
@@ -183,8 +188,16 @@ export class TcpRelay implements StreamSocket {
     if (this.ended) return;
     this.ended = true;
     this.uncork();
-    this.writer.flush();
-    this.socket.end();
+    this.afterPaced(() => {
+      this.writer.flush();
+      this.socket.end();
+    });
+  }
+
+  /** Runs `fn` once the pacer holds nothing (at once when there is no pacer). */
+  private afterPaced(fn: () => void): void {
+    if (this.paced) this.paced.onEmpty(fn);
+    else fn();
   }
 
   close(ref?: number, reset = false): void {
@@ -196,13 +209,16 @@ export class TcpRelay implements StreamSocket {
       resetConnection(this.socket);
       return;
     }
-    this.writer.flush();
-    // Flush what the page already sent, then FIN; never wait on a peer that does not read.
+    // Flush what the page already sent (paced bytes too), then FIN; never wait on a peer that
+    // does not read, nor longer than CLOSE_FLUSH_MS on a slow --send-rate.
     const timer = setTimeout(() => this.destroySocket(), CLOSE_FLUSH_MS);
     timer.unref();
     this.socket.once('close', () => clearTimeout(timer));
-    if (this.socket.writableFinished || this.socket.destroyed) this.socket.destroy();
-    else this.socket.end(() => this.socket.destroy());
+    this.afterPaced(() => {
+      this.writer.flush();
+      if (this.socket.writableFinished || this.socket.destroyed) this.socket.destroy();
+      else this.socket.end(() => this.socket.destroy());
+    });
   }
 
   destroy(code?: ErrorCode): void {
@@ -213,7 +229,7 @@ export class TcpRelay implements StreamSocket {
   /** Destroys the socket, first fixing bytesOut at what the kernel has taken (the rest is discarded). */
   private destroySocket(): void {
     if (this.socket.destroyed) return;
-    this.bytesOut = this.submitted - (unsentBytes(this.socket) + this.writer.held);
+    this.bytesOut = this.submitted - (unsentBytes(this.socket) + this.writer.held + (this.paced?.held ?? 0));
     // Final: completion callbacks still queued are part of this count already.
     this.outCounted = true;
     this.socket.destroy();
@@ -221,6 +237,7 @@ export class TcpRelay implements StreamSocket {
 
   private onClose(): void {
     this.uncork();
+    this.paced?.stop();
     this.reader.closed();
     this.sendWindow.retire();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });

@@ -4,6 +4,7 @@ import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type Address, type SetMsg, 
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import { toAddress, type DatagramSocket, type PageLink } from './page-socket.js';
+import { datagramMayGo, spend, waitMs as bucketWaitMs } from './send-rate.js';
 import { socketAddress } from './target-policy.js';
 
 /**
@@ -197,9 +198,12 @@ export class UdpRelay implements DatagramSocket {
       this.tokens = Math.min(rate, this.tokens + elapsed * rate);
       this.byteTokens = Math.min(byteRate, this.byteTokens + elapsed * byteRate);
       const next = this.queue[0]!;
-      if (this.tokens < 1 || this.byteTokens < next.payload.byteLength) {
+      const buckets = this.page.sendBuckets;
+      const n = next.payload.byteLength;
+      if (this.tokens < 1 || this.byteTokens < n || !datagramMayGo(buckets, n)) {
         if (!this.paceTimer) {
-          const waitMs = Math.max(1, Math.ceil(Math.max((1 - this.tokens) / rate, (next.payload.byteLength - this.byteTokens) / byteRate) * 1000));
+          const own = Math.ceil(Math.max((1 - this.tokens) / rate, (n - this.byteTokens) / byteRate) * 1000);
+          const waitMs = Math.max(1, own, buckets.length > 0 ? bucketWaitMs(buckets, n) : 0);
           this.paceTimer = setTimeout(() => {
             this.paceTimer = undefined;
             this.pump();
@@ -210,7 +214,8 @@ export class UdpRelay implements DatagramSocket {
       this.queue.shift();
       countQueued(this.page, -1);
       this.tokens -= 1;
-      this.byteTokens -= next.payload.byteLength;
+      this.byteTokens -= n;
+      spend(buckets, n);
       if (net.isIP(next.host)) {
         this.transmit(next, next.host);
       } else {

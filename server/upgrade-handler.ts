@@ -59,6 +59,8 @@ export class UpgradeHandler {
   readonly sessions = new Set<PageSession>();
   /** Streams served on /websockify (with the grant each was admitted with, if any). */
   readonly raw = new Map<WebSocket, PageGrant | undefined>();
+  /** Bytes of every /websockify stream, counted as they move (closed streams included). */
+  readonly websockifyBytes = { in: 0, out: 0 };
   private readonly pages: WebSocketServer;
   private readonly streams: WebSocketServer;
   private pageCounter = 0;
@@ -124,12 +126,18 @@ export class UpgradeHandler {
       }
       if (offered.some(Boolean) && !offered.includes('binary')) return deny(400, 'only the "binary" subprotocol is supported (base64 is not)');
       if (this.raw.size >= this.ctx.limits.websockifyStreams) return deny(503, `the gateway already relays ${this.raw.size} websockify streams (--max-websockify)`);
+      // A stream is one socket of the student's total (limits.sockets), like a page's sockets.
+      if (grant?.quota.full()) return deny(429, grant.quota.error().message);
       this.streams.handleUpgrade(req, socket, head, (ws) => {
         this.raw.set(ws, grant?.page);
+        const counted = { socketCount: 1 };
+        grant?.quota.pages.add(counted);
+        ws.on('close', () => grant?.quota.pages.delete(counted));
         this.ctx.heartbeat.watch(ws);
         ws.on('close', () => this.raw.delete(ws));
         const label = `websockify@${who}${grant ? ` grant=${grant.page.id}` : ''}`;
-        relayWebsockify(ws, target, { policy: grant?.policy ?? this.ctx.policy, limits: grant?.limits ?? this.ctx.limits, audit: audit.write, label });
+        const buckets = grant?.quota.bucket ? [grant.quota.bucket] : [];
+        relayWebsockify(ws, target, { policy: grant?.policy ?? this.ctx.policy, limits: grant?.limits ?? this.ctx.limits, audit: audit.write, label, buckets, traffic: this.websockifyBytes });
       });
     } else {
       deny(404, `no WebSocket endpoint at ${url.pathname.slice(0, 64)} (use /ws or /websockify)`);
@@ -165,7 +173,7 @@ export class UpgradeHandler {
     }
     const label = `#${++this.pageCounter}@${who}`;
     this.ctx.heartbeat.watch(ws);
-    const session = new PageSession(ws, { limits, policy: grant?.policy ?? this.ctx.policy, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label, grant?.page);
+    const session = new PageSession(ws, { limits, policy: grant?.policy ?? this.ctx.policy, quota: grant?.quota, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label, grant?.page);
     this.sessions.add(session);
     const unregister = this.ctx.register?.(session, { client, origin });
     ws.on('close', () => {

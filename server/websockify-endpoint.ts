@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode, ErrorCode } from '../shared/protocol.js';
 import type { Limits } from './config.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
+import { ByteBucket, PacedStream, type SendBuckets } from './send-rate.js';
 import { connectTcp } from './tcp-connector.js';
 import type { TargetPolicy } from './target-policy.js';
 
@@ -37,7 +38,16 @@ const reason = (text: string) => Buffer.from(text).subarray(0, 123).toString().r
 export function relayWebsockify(
   ws: WebSocket,
   target: { host: string; port: number },
-  ctx: { policy: TargetPolicy; limits: Limits; audit: (event: string, fields: Record<string, string | number | undefined>) => void; label: string },
+  ctx: {
+    policy: TargetPolicy;
+    limits: Limits;
+    audit: (event: string, fields: Record<string, string | number | undefined>) => void;
+    label: string;
+    /** The grant's shared byte-rate bucket, if it has one (`--send-rate` adds one per stream). */
+    buckets?: SendBuckets;
+    /** Every stream's bytes, counted as they move (for /metrics while streams are live). */
+    traffic?: { in: number; out: number };
+  },
 ): void {
   let tcp: net.Socket | undefined;
   let bytesIn = 0;
@@ -49,6 +59,9 @@ export function relayWebsockify(
   let corked = false;
   const abort = new AbortController();
   const where = `${target.host}:${target.port}`;
+  const buckets = [...(ctx.limits.sendBytesPerSecond > 0 ? [new ByteBucket(ctx.limits.sendBytesPerSecond)] : []), ...(ctx.buckets ?? [])];
+  const paced = buckets.length > 0 ? new PacedStream(buckets, (chunk) => submit(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))) : undefined;
+  const traffic = ctx.traffic ?? { in: 0, out: 0 };
 
   ws.on('message', (data: Buffer, isBinary) => {
     // An empty message carries no byte: queuing a write for it would cost memory for nothing.
@@ -66,6 +79,7 @@ export function relayWebsockify(
   });
   ws.on('close', () => {
     abort.abort();
+    paced?.stop();
     if (tcp && !tcp.destroyed) {
       tcp.end();
       setTimeout(() => tcp?.destroy(), 2000).unref();
@@ -73,9 +87,15 @@ export function relayWebsockify(
   });
   ws.on('error', () => tcp?.destroy());
 
-  const full = () => queued >= MAX_QUEUED_WRITES || tcp!.writableLength >= ctx.limits.sendWindow;
+  const full = () => queued >= MAX_QUEUED_WRITES || tcp!.writableLength + (paced?.held ?? 0) >= ctx.limits.sendWindow;
   function writeTcp(data: Buffer): void {
+    if (!paced) return submit(data);
+    paced.write(data);
+    if (full()) ws.pause();
+  }
+  function submit(data: Buffer): void {
     bytesOut += data.length;
+    traffic.out += data.length;
     queued++;
     // One writev for all the messages of one WebSocket read: a flood of tiny messages must not
     // cost a syscall (and a TCP segment, with TCP_NODELAY) each.
@@ -105,6 +125,7 @@ export function relayWebsockify(
       const raw = (ws as unknown as { _socket: net.Socket })._socket;
       socket.on('data', (chunk) => {
         bytesIn += chunk.length;
+        traffic.in += chunk.length;
         ws.send(chunk, { binary: true });
         if (ws.bufferedAmount >= ctx.limits.receiveWindow) {
           socket.pause();

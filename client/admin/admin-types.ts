@@ -32,9 +32,18 @@ export interface AdminPageView {
   denialsTotal: number;
 }
 
+/** One grant of the grants file (never its token). */
+export interface AdminGrant {
+  id: string;
+  name: string;
+  expires?: number;
+  rules: string[];
+  revoked: boolean;
+}
+
 /** The whole admin state. */
 export interface AdminState {
   now: number;
   pages: AdminPageView[];
-  grants: { enabled: true; list: unknown[] } | { enabled: false; reason: string };
+  grants: { enabled: true; list: AdminGrant[] } | { enabled: false; reason: string };
 }

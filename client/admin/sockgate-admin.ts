@@ -7,9 +7,14 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { controls, applyTheme, effectiveTheme } from '../app/theme.js';
 import { getLocale, LOCALES, localized, msg, str, switchLocale } from './admin-i18n.js';
-import type { AdminPageView, AdminSocket, AdminState } from './admin-types.js';
+import type { AdminGrant, AdminPageView, AdminSocket, AdminState } from './admin-types.js';
 
 const fmtBytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
+/** A socket's kind and state in the page's language (the API sends the protocol's words). */
+const kindLabel = (kind: string) =>
+  kind === 'tcp' ? msg('TCP', { id: 'admin.kindTcp' }) : kind === 'tcp-server' ? msg('TCP listener', { id: 'admin.kindListener' }) : kind === 'udp' ? msg('UDP', { id: 'admin.kindUdp' }) : kind;
+const stateLabel = (state: string) =>
+  state === 'open' ? msg('open', { id: 'admin.stateOpen' }) : state === 'listening' ? msg('listening', { id: 'admin.stateListening' }) : state === 'bound' ? msg('bound', { id: 'admin.stateBound' }) : state;
 const fmtTime = (t: number) => new Date(t).toLocaleTimeString(getLocale(), { hour12: false });
 
 /** The admin page. */
@@ -92,6 +97,7 @@ export class SockgateAdmin extends LitElement {
         ${this.data && !this.data.grants.enabled ? html`<div class="note" data-testid="admin-no-grants">${msg('No grants file: revoking is unavailable.', { id: 'admin.noGrants' })} <span class="mono">--grants FILE</span></div>` : nothing}
         ${!this.data ? html`<div class="empty">${msg('Waiting for the gateway…', { id: 'admin.waiting' })}</div>` : pages.length === 0 ? html`<div class="empty" data-testid="admin-empty">${msg('No page is connected.', { id: 'admin.none' })}</div>` : nothing}
         ${[...groups.values()].map((g) => this.#group(g))}
+        ${this.data?.grants.enabled && this.data.grants.list.length > 0 ? this.#grants(this.data.grants.list) : nothing}
       </main>
     `;
   }
@@ -106,6 +112,23 @@ export class SockgateAdmin extends LitElement {
       </h2>
       ${why ? html`<div class="muted" style="padding: 6px 14px 0; font-size: 12px">${why}</div>` : nothing}
       ${g.pages.map((p) => this.#page(p))}
+    </section>`;
+  }
+
+  /** Every grant of the file, revoked and expired ones too (so the teacher sees why a page went). */
+  #grants(list: AdminGrant[]) {
+    return html`<section class="group" data-testid="admin-grants">
+      <h2>${msg('Grants', { id: 'admin.grants' })} <span class="tag">${list.length}</span></h2>
+      <table>
+        <thead><tr><th>${msg('Name', { id: 'admin.grantName' })}</th><th>${msg('Rules', { id: 'admin.rules' })}</th><th>${msg('Expires', { id: 'admin.expires' })}</th><th>${msg('Status', { id: 'admin.status' })}</th><th></th></tr></thead>
+        <tbody>${list.map(
+          (g) => html`<tr data-testid="admin-grant-row" data-grant=${g.id}>
+            <td>${g.name}</td><td class="mono">${g.rules.join(', ') || '—'}</td><td>${g.expires !== undefined ? fmtTime(g.expires) : msg('never', { id: 'admin.never' })}</td>
+            <td data-testid="admin-grant-status" data-revoked=${String(g.revoked)}>${g.revoked ? msg('revoked or expired', { id: 'admin.revoked' }) : msg('active', { id: 'admin.active' })}</td>
+            <td><button class="small danger" data-testid="admin-revoke-grant" ?disabled=${g.revoked} @click=${() => this.#post(`grants/${encodeURIComponent(g.id)}/revoke`)}>${msg('Revoke grant', { id: 'admin.revoke' })}</button></td>
+          </tr>`,
+        )}</tbody>
+      </table>
     </section>`;
   }
 
@@ -141,8 +164,8 @@ export class SockgateAdmin extends LitElement {
 
   #socket(p: AdminPageView, s: AdminSocket) {
     return html`<tr data-testid="admin-socket-row" data-socket=${s.id}>
-      <td class="mono">${s.id}</td><td><span class="tag">${s.kind}</span></td>
-      <td class="mono">${s.remote ?? '—'}</td><td class="mono">${s.local}</td><td>${s.state}</td>
+      <td class="mono">${s.id}</td><td><span class="tag" data-kind=${s.kind}>${kindLabel(s.kind)}</span></td>
+      <td class="mono">${s.remote ?? '—'}</td><td class="mono">${s.local}</td><td data-state=${s.state}>${stateLabel(s.state)}</td>
       <td class="num">${fmtBytes(s.bytesIn)}</td><td class="num">${fmtBytes(s.bytesOut)}</td>
       <td class="num">${fmtBytes(s.rateIn)}/s</td><td class="num">${fmtBytes(s.rateOut)}/s</td>
       <td><button class="small" data-testid="admin-close-socket" @click=${() => this.#post(`pages/${p.id}/sockets/${s.id}/close`)}>${msg('Close', { id: 'admin.closeSocket' })}</button></td>

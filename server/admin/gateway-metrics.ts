@@ -17,6 +17,8 @@ class LabelledCounter {
 /** Live figures the counters cannot know: read from the gateway when /metrics is asked. */
 export interface MetricsGauges {
   websockifyStreams: () => number;
+  /** Bytes of /websockify streams so far, live ones included (counted as they move). */
+  websockifyBytes: () => { in: number; out: number };
   adminClients: () => number;
 }
 
@@ -52,6 +54,8 @@ export class GatewayMetrics {
         this.socketsOpened.inc('tcp');
         return;
       case 'close':
+        // websockify bytes are counted as they move (gauges.websockifyBytes), not at close.
+        if (f.kind === 'websockify') return;
         this.closedIn += Number(f.in ?? 0) || 0;
         this.closedOut += Number(f.out ?? 0) || 0;
         return;
@@ -64,6 +68,7 @@ export class GatewayMetrics {
       case 'refused':
         if (f.why === 'too many pages') this.limitsHit.inc('pages');
         else if (f.status === 503) this.limitsHit.inc('websockify');
+        else if (f.status === 429) this.limitsHit.inc('grant-sockets');
         return;
     }
   };
@@ -80,6 +85,7 @@ export class GatewayMetrics {
         liveOut += s.bytesOut;
       }
     }
+    const ws = this.gauges.websockifyBytes();
     const out: string[] = [];
     const family = (name: string, type: 'gauge' | 'counter', help: string, samples: [Record<string, string>, number][]) => {
       out.push(`# HELP sockgate_${name} ${help}`, `# TYPE sockgate_${name} ${type}`);
@@ -90,8 +96,8 @@ export class GatewayMetrics {
     family('pages_opened_total', 'counter', 'Pages admitted on /ws since start.', [[{}, this.pagesOpened]]);
     family('sockets', 'gauge', 'Open sockets of pages, by kind.', Object.entries(live).map(([kind, v]) => [{ kind }, v]));
     family('sockets_opened_total', 'counter', 'Sockets opened or accepted since start, by kind.', labelled('kind', this.socketsOpened));
-    family('bytes_in_total', 'counter', 'Bytes received from targets (to pages), closed sockets and open page sockets.', [[{}, this.closedIn + liveIn]]);
-    family('bytes_out_total', 'counter', 'Bytes sent to targets (from pages), closed sockets and open page sockets.', [[{}, this.closedOut + liveOut]]);
+    family('bytes_in_total', 'counter', 'Bytes received from targets (to pages and /websockify clients), closed and open sockets.', [[{}, this.closedIn + liveIn + ws.in]]);
+    family('bytes_out_total', 'counter', 'Bytes sent to targets (from pages and /websockify clients), closed and open sockets.', [[{}, this.closedOut + liveOut + ws.out]]);
     family('denials_total', 'counter', 'Opens and sends denied by the target policy, by rule.', labelled('rule', this.denials));
     family('limits_hit_total', 'counter', 'Requests refused by a limit, by limit.', labelled('limit', this.limitsHit));
     family('websockify_connections', 'gauge', 'Streams on /websockify now.', [[{}, this.gauges.websockifyStreams()]]);

@@ -23,7 +23,9 @@ export const GRANT_HELP = `sockgate grant — per-student grants for one gateway
                          broadcast or multicast; RULE is CIDR[:port|:lo-hi] (as --allow).
                          Repeatable. Nothing else is allowed (deny by default).
   --expires DURATION     90s, 45m, 3h, 2d, 1h30m (default: no expiry)
-  --max-sockets N        sockets per page for this grant
+  --max-sockets N        sockets for this grant: all of the student's pages together
+  --bytes-rate B         bytes per second the student's pages send to targets, all their
+                         sockets together (TCP writes slow down; nothing is dropped)
   --udp-rate N           UDP datagrams per second per socket
   --udp-bytes-rate B     UDP bytes per second per socket
   --websockify-target IP:PORT  pin this grant's /websockify streams to one target
@@ -49,6 +51,7 @@ const OPTIONS = {
   'max-sockets': { type: 'string' },
   'udp-rate': { type: 'string' },
   'udp-bytes-rate': { type: 'string' },
+  'bytes-rate': { type: 'string' },
   'websockify-target': { type: 'string' },
   url: { type: 'string' },
   host: { type: 'string' },
@@ -107,7 +110,7 @@ async function add(v: Record<string, string | string[] | boolean | undefined>, f
     expires = now + ms;
   }
   const limits: GrantLimits = {};
-  for (const [flag, key] of [['max-sockets', 'sockets'], ['udp-rate', 'udpDatagramsPerSecond'], ['udp-bytes-rate', 'udpBytesPerSecond']] as const) {
+  for (const [flag, key] of [['max-sockets', 'sockets'], ['udp-rate', 'udpDatagramsPerSecond'], ['udp-bytes-rate', 'udpBytesPerSecond'], ['bytes-rate', 'bytesPerSecond']] as const) {
     if (v[flag] !== undefined) limits[key] = count(flag, v[flag] as string, 0);
   }
   const target = v['websockify-target'] as string | undefined;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Limits } from '../config.js';
 import type { PolicyScope, TargetPolicy, GrantDirection, PolicyRule } from '../target-policy.js';
 import type { GrantAdmin, GrantSummary, PageGrant } from './grant-admin.js';
+import { GrantQuota } from './grant-quota.js';
 import { parseGrantRule, pinnedTarget, splitHash, tokenMatches, type GrantRecord, type GrantsFile } from './grants-file.js';
 import { readGrantsFile, writeGrantsFile } from './grants-file-io.js';
 
@@ -17,6 +18,8 @@ export interface LiveGrant {
   readonly page: PageGrant;
   readonly policy: TargetPolicy;
   readonly limits: Limits;
+  /** What all the grant's pages share: the socket total and the byte-rate bucket. */
+  readonly quota: GrantQuota;
   /** The pinned /websockify target, if the grant has one. */
   readonly websockifyTarget?: { host: string; port: number };
 }
@@ -164,6 +167,7 @@ export class GrantStore implements GrantAdmin {
       page: Object.freeze({ id: record.id, name: record.name }),
       policy: this.policy.withScope(scope),
       limits,
+      quota: new GrantQuota(record.name, l.sockets ?? Infinity, l.bytesPerSecond),
       ...(target && { websockifyTarget: target }),
       ...splitHash(record.tokenHash),
       mayWiden,

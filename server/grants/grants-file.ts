@@ -8,10 +8,15 @@ import { ErrorCode } from '../../shared/protocol.js';
 import { GatewayError } from '../gateway-error.js';
 import { GRANT_DIRECTIONS, parseRule, type GrantDirection, type PolicyRule } from '../target-policy.js';
 
-/** A grant's own limits; each only lowers the gateway's (per page, like the gateway's). */
+/**
+ * A grant's own limits; each only lowers the gateway's. `sockets` and `bytesPerSecond` are the
+ * student's totals across all their pages; the UDP rates are per socket, like the gateway's.
+ */
 export interface GrantLimits {
-  /** Sockets per page (caps `--max-sockets`). */
+  /** Sockets of all the grant's pages together (each page also stays within `--max-sockets`). */
   sockets?: number;
+  /** Page → target bytes per second of all the grant's sockets together (every kind; TCP is slowed, not dropped). */
+  bytesPerSecond?: number;
   /** Datagrams per second per UDP socket (caps `--udp-rate`). */
   udpDatagramsPerSecond?: number;
   /** Bytes per second per UDP socket (caps `--udp-bytes-rate`). */
@@ -49,7 +54,7 @@ export const MAX_GRANTS_FILE_BYTES = 4 << 20;
 
 const TOP_KEYS = new Set(['version', 'grantsMayWiden', 'grants']);
 const GRANT_KEYS = new Set(['id', 'name', 'tokenHash', 'expires', 'allow', 'limits', 'websockifyTarget', 'revoked']);
-const LIMIT_KEYS: readonly (keyof GrantLimits)[] = ['sockets', 'udpDatagramsPerSecond', 'udpBytesPerSecond'];
+const LIMIT_KEYS: readonly (keyof GrantLimits)[] = ['sockets', 'bytesPerSecond', 'udpDatagramsPerSecond', 'udpBytesPerSecond'];
 const HASH_FORM = /^sha256:([A-Za-z0-9_-]{22}):([A-Za-z0-9_-]{43})$/;
 const ID_FORM = /^[A-Za-z0-9_.-]{1,64}$/;
 

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { grantOf } from '../api-router.js';
 import type { Gateway } from '../gateway-handle.js';
 import { TcpStatesError, lookupTcpStates, parseEndpoint, readTcpTable, type TcpStateQuery } from '../tcp-states.js';
 import { OwnedPairs, ownedSocketInodes } from '../owned-sockets.js';
@@ -31,6 +32,14 @@ export function attachLabs(gateway: Gateway): LabServices {
     );
 
   api.get('/labs', (_req, res) => report(res));
+  // The services are the gateway's, shared by every page: a student's grant may see them (and
+  // reach those its rules allow) but only the operator's token starts or stops them.
+  const operatorOnly = (_req: Request, res: Response, next: NextFunction) => {
+    const grant = grantOf(res);
+    if (!grant) return next();
+    res.status(403).json({ error: `grant "${grant.record.name}" cannot start or stop the gateway's lab services: they are shared by every page (the operator's token can)`, code: 'DENIED' });
+  };
+  api.post('/labs/{*rest}', operatorOnly);
   api.post('/labs/start', (_req, res) => {
     labs.start().then(() => report(res), (err) => fail(res, err));
   });
@@ -43,7 +52,8 @@ export function attachLabs(gateway: Gateway): LabServices {
   });
   // Express 5 passes a rejected promise to its error handler.
   const owned = new OwnedPairs();
-  api.get('/tcp-states', (req, res) => tcpStates(req, res, gateway.policy, owned));
+  // A grant's page sees only pairs its own (narrowed) policy allows.
+  api.get('/tcp-states', (req, res) => tcpStates(req, res, grantOf(res)?.policy ?? gateway.policy, owned));
   // Services close with the gateway, before its pages.
   gateway.onClose(() => labs.stop());
   return labs;

@@ -5,9 +5,13 @@
  * light / dark go to test-artifacts/admin-*.png.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { hashToken, serializeGrantsFile } from '../../server/grants/grants-file.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { echoServer } from '../helpers/peers.js';
@@ -87,6 +91,62 @@ test('the admin page lists a live page and its socket, and closes both', async (
   await expect.poll(() => first.closeCode, { timeout: 5_000 }).not.toBeUndefined();
   await expect.poll(() => row.count(), { timeout: 5_000 }).toBe(0);
   expect(await page.locator('[data-testid=admin-empty]').count()).toBe(1);
+}, 30_000);
+
+test("the revoke button cuts the student's page with the reason, and the grants list shows it revoked", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockgate-admin-revoke-'));
+  const file = path.join(dir, 'grants.json');
+  const token = 'alice-token-0123456789abcdef';
+  const record = (id: string, t: string) => ({ id, name: id, tokenHash: hashToken(t), allow: [`connect:127.0.0.1:${echo.port}`], limits: {}, revoked: false });
+  fs.writeFileSync(file, serializeGrantsFile({ grantsMayWiden: false, grants: [record('alice', token), record('bob', 'bob-token-0123456789abcdef')] }));
+  const gw = await spawnGateway(['--port', '0', '--admin-token', 'A', '--grants', file]);
+  const view = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  try {
+    await view.goto(`${gw.origin}/admin/?admin_token=A`);
+    const student = await ProtocolClient.connect(gw.origin, token);
+    clients.push(student);
+    expect(await student.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: echo.port })).toMatchObject({ t: 'opened' });
+    const group = view.locator('[data-testid=admin-group]', { hasText: 'alice' });
+    await group.locator('[data-testid=admin-socket-row]').waitFor({ timeout: 5_000 });
+    const status = view.locator('[data-testid=admin-grant-row][data-grant=alice] [data-testid=admin-grant-status]');
+    expect(await status.getAttribute('data-revoked')).toBe('false');
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await view.evaluate((l) => localStorage.setItem('sockgate.locale', l), locale);
+      await view.reload();
+      await group.locator('[data-testid=admin-socket-row]').waitFor();
+      // Kind and state speak the page's language too.
+      const kind = group.locator('[data-kind=tcp]');
+      await expect.poll(() => kind.textContent()).toBe(locale === 'en' ? 'TCP' : 'TCP 连接');
+      expect(await group.locator('[data-state=open]').textContent()).toBe(locale === 'en' ? 'open' : '已连接');
+      await view.screenshot({ path: artifactPath(`admin-grants-${locale}.png`), fullPage: true });
+    }
+    await view.evaluate(() => localStorage.setItem('sockgate.locale', 'en'));
+    await view.reload();
+    await group.locator('[data-testid=admin-socket-row]').waitFor();
+
+    const clicked = Date.now();
+    await group.locator('[data-testid=admin-revoke]').click();
+    await expect.poll(() => student.closeCode, { timeout: 2_000 }).toBe(4003);
+    expect(Date.now() - clicked).toBeLessThan(1_500);
+    expect(student.closeReason).toMatch(/grant "alice" was revoked/);
+    await expect.poll(() => status.getAttribute('data-revoked'), { timeout: 5_000 }).toBe('true');
+    expect(await status.textContent()).toBe('revoked or expired');
+    expect(await view.locator('[data-testid=admin-grant-row][data-grant=alice] [data-testid=admin-revoke-grant]').isDisabled()).toBe(true);
+    expect(await view.locator('[data-testid=admin-grant-row][data-grant=bob] [data-testid=admin-grant-status]').getAttribute('data-revoked')).toBe('false');
+    await expect.poll(() => group.count(), { timeout: 5_000 }).toBe(0);
+    // The file says so too, and the token no longer admits.
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).grants.find((g: { id: string }) => g.id === 'alice').revoked).toBe(true);
+    await view.screenshot({ path: artifactPath('admin-grants-revoked.png'), fullPage: true });
+    await view.setViewportSize({ width: 800, height: 600 });
+    await view.evaluate(() => localStorage.setItem('sockgate.theme', 'dark'));
+    await view.reload();
+    await view.locator('[data-testid=admin-grant-row]').first().waitFor();
+    await view.screenshot({ path: artifactPath('admin-grants-800-dark.png') });
+  } finally {
+    await view.close();
+    await gw.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }, 30_000);
 
 test('every admin msg() id has a Chinese template, and no template is left over', async () => {

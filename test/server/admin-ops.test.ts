@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,7 +34,23 @@ function call(origin: string, p: string, opts: { method?: string; headers?: Reco
 
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 
-/** A small Prometheus text-format parser: HELP/TYPE per family, samples with labels; throws on a malformed line. */
+/**
+ * Prometheus's own parser and linter: `promtool check metrics` (Debian's prometheus package, installed
+ * by .ci/run) reads the exposition text on stdin; resolves with its exit status and what it printed.
+ */
+function promtool(text: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+    child.stdin.end(text);
+  });
+}
+
+/** A small Prometheus text-format parser (promtool checks the format; this reads the values): HELP/TYPE per family, samples with labels; throws on a malformed line. */
 function parseProm(text: string) {
   const help = new Map<string, string>();
   const type = new Map<string, string>();
@@ -82,6 +99,9 @@ describe('admin operations over a real gateway process', () => {
     const r = await call(gw.origin, '/metrics', { headers: bearer(ADMIN) });
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
+    const checked = await promtool(r.body);
+    // Exit 0 and nothing printed: it parses, and not even a lint warning.
+    expect(checked, r.body).toEqual({ code: 0, output: '' });
     return parseProm(r.body);
   };
 
@@ -107,6 +127,32 @@ describe('admin operations over a real gateway process', () => {
     expect(after.value('sockgate_bytes_in_total')).toBe(before.value('sockgate_bytes_in_total') + 13);
     expect(after.value('sockgate_denials_total')).toBe(before.value('sockgate_denials_total') + 1);
     await page.close();
+  });
+
+  it('promtool rejects a broken exposition (so its pass above means something)', async () => {
+    expect((await promtool('# TYPE x counter\nx{a="1" 3\n')).code).not.toBe(0);
+    expect((await promtool('# TYPE x_total counter\nx_total{le="1"} not-a-number\n')).code).not.toBe(0);
+  });
+
+  it('/metrics counts a /websockify stream\'s bytes while it is live, not only at its close', async () => {
+    const before = await metrics();
+    const ws = new WebSocket(`${gw.origin.replace('http', 'ws')}/websockify?token=${PAGE}&target=127.0.0.1:${echo.port}`, 'binary');
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    const got: Buffer[] = [];
+    ws.on('message', (d: Buffer) => got.push(d));
+    ws.send(Buffer.alloc(1000, 7));
+    await waitFor(() => Buffer.concat(got).length === 1000, 5000, 'the echo');
+    const live = await metrics();
+    expect(live.value('sockgate_websockify_connections')).toBe(before.value('sockgate_websockify_connections') + 1);
+    expect(live.value('sockgate_bytes_out_total')).toBe(before.value('sockgate_bytes_out_total') + 1000);
+    expect(live.value('sockgate_bytes_in_total')).toBe(before.value('sockgate_bytes_in_total') + 1000);
+    ws.close();
+    await new Promise((r) => ws.once('close', r));
+    // The target side closes after the WebSocket (its audit line, which used to carry the count, comes then).
+    await new Promise((r) => setTimeout(r, 300));
+    // Its close adds nothing on top: the bytes were counted once, as they moved.
+    const after = await metrics();
+    expect(after.value('sockgate_bytes_out_total')).toBe(before.value('sockgate_bytes_out_total') + 1000);
   });
 
   it('the admin API lists the page, closes one socket, then the whole page; Origin and token are checked', async () => {

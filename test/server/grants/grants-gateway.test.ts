@@ -77,6 +77,29 @@ describe('grants over a real gateway process', () => {
     await page.close();
   });
 
+  it("/api/policy shown to a grant's page is the grant's rules, then the gateway's", async () => {
+    const api = (p: string, token: string, method = 'GET') => fetch(`${gw.origin}/api${p}`, { method, headers: { Authorization: `Bearer ${token}` } });
+    const mine = (await (await api('/policy', tokens.alice!)).json()) as { rules: string[]; grant: { name: string; allow: string[] }; limits: { socketsPerPage: number } };
+    expect(mine.grant).toMatchObject({ name: 'alice', allow: [`connect:127.0.0.1:${allowed.port}`] });
+    expect(mine.rules[0]).toBe(`grant alice connect:127.0.0.1:${allowed.port}`);
+    expect(mine.rules[1]).toMatch(/^grant alice: deny everything else, and only where the gateway policy also allows/);
+    expect(mine.rules).toContain(`--deny 127.0.0.1/32:${denied.port}`);
+    const operator = (await (await api('/policy', gw.token)).json()) as { rules: string[]; grant?: unknown };
+    expect(operator.grant).toBeUndefined();
+    expect(operator.rules.some((r) => r.includes('alice'))).toBe(false);
+  });
+
+  it("a grant's token may list the lab services but not start or stop them (the operator's may)", async () => {
+    const api = (p: string, token: string, method = 'GET') => fetch(`${gw.origin}/api${p}`, { method, headers: { Authorization: `Bearer ${token}` } });
+    expect((await api('/labs', tokens.alice!)).status).toBe(200);
+    for (const p of ['/labs/start', '/labs/course/start', '/labs/stop']) {
+      const r = await api(p, tokens.alice!, 'POST');
+      expect(r.status, p).toBe(403);
+      expect(((await r.json()) as { error: string }).error).toMatch(/grant "alice" cannot start or stop the gateway's lab services/);
+    }
+    expect((await api('/labs/stop', gw.token, 'POST')).status).toBe(200);
+  });
+
   it('a wrong token is refused', async () => {
     await expect(ProtocolClient.connect(gw.origin, 'not-a-grant-token')).rejects.toThrow();
   });
