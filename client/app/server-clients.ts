@@ -1,6 +1,6 @@
 /**
  * `<server-clients>`: the clients of a TCP server — address, connected since, bytes — with
- * "send" (the composer's message to that one) and "kick". Fires `client-send` and `client-kick`.
+ * "send" (the composer's message to that one, after it says what and asks) and "kick". Fires `client-send` and `client-kick`.
  */
 import { css, html, LitElement, type PropertyValues, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -64,7 +64,7 @@ export class ServerClients extends LitElement {
             <td>${bytes(c.counters.bytesIn)}</td><td>${bytes(c.counters.bytesOut)}</td>
             <td class="act">
               ${live
-                ? html`<button class="small" data-testid="client-send" @click=${() => this.dispatchEvent(new ClientActionEvent('client-send', c.id))}>${msg('Send', { id: 'composer.send' })}</button>
+                ? html`<button class="small" data-testid="client-send" title=${msg('Send the composer’s message to this client (shows it and asks first)', { id: 'clients.sendHint' })} @click=${() => this.dispatchEvent(new ClientActionEvent('client-send', c.id))}>${msg('Send', { id: 'composer.send' })}</button>
                     <button class="small danger" data-testid="client-kick" @click=${() => this.dispatchEvent(new ClientActionEvent('client-kick', c.id))}>${msg('Kick', { id: 'clients.kick' })}</button>`
                 : nothing}
             </td>

@@ -11,6 +11,7 @@ import { bytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import type { ComposerSendEvent } from './message-composer.js';
 import { MessageComposer } from './message-composer.js';
+import { receivedFramingOf } from './model/received-framing.js';
 import type { Session } from './model/session.js';
 import type { ClientActionEvent } from './server-clients.js';
 import { ChangeWatcher } from './session-watcher.js';
@@ -100,7 +101,11 @@ export class SocketView extends LitElement {
     if (event.type === 'client-kick') {
       if (this.session?.kind === 'server') void this.session.kick(event.clientId);
     }
-    else this.composer.sendTo({ kind: 'client', id: event.clientId });
+    // Never the composer's content silently: the composer says what goes to whom and asks.
+    else if (this.session?.kind === 'server') {
+      const client = this.session.clients.find((c) => c.id === event.clientId);
+      this.composer.confirmSendTo({ kind: 'client', id: event.clientId }, client?.remote ?? '');
+    }
   }
 
   #onPeer(event: PeerActionEvent): void {
@@ -156,7 +161,7 @@ export class SocketView extends LitElement {
           : s.kind === 'udp'
             ? html`<div class="panel"><udp-groups .session=${s}></udp-groups><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
             : html`<div></div>`}
-      <socket-log .store=${s.log} .name=${s.title}></socket-log>
+      <socket-log .store=${s.log} .framed=${receivedFramingOf(s)} .name=${s.title}></socket-log>
       <socket-tools .session=${s} .open=${this.toolsOpen} @tools-close=${() => (this.toolsOpen = false)}></socket-tools>
       <message-composer .session=${s} .interfaces=${this.interfaces} @composer-send=${this.#onSend} @composer-stop=${() => s.stopSending()}></message-composer>
     `;
