@@ -141,7 +141,9 @@ export class MessageComposer extends LitElement {
     try {
       return { bytes: composeBytes(text, this.st.settings, tools, preview) };
     } catch (error) {
-      return { error: errorText(error) };
+      // Where it went wrong too: "not valid hex" alone does not say which character.
+      const at = (error as { position?: unknown }).position;
+      return { error: errorText(error) + (typeof at === 'number' ? msg(str` (at character ${at + 1})`, { id: 'composer.atChar' }) : '') };
     }
   }
 

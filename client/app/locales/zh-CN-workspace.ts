@@ -10,6 +10,7 @@ import { str } from '@lit/localize';
 /** `msg()` id → Chinese template. */
 export const workspaceTemplates: LocaleModule['templates'] = {
   'composer.framingHint': '给发送的数据加帧，并把收到的数据按帧拆成消息',
+  'composer.atChar': str`（第 ${0} 个字符处）`,
   'composer.timesZero': '次数为 0 时什么也不发送。',
   'composer.timesForever': '一直发送直到停止',
   'composer.confirmForever': '（直到停止）',
