@@ -27,8 +27,8 @@ export class ServerClients extends LitElement {
     css`
       :host { display: block; }
       table { width: 100%; border-collapse: collapse; font-size: 13px; }
-      th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--faint); padding: 6px 10px; border-bottom: 1px solid var(--border); }
-      td { padding: 4px 10px; border-bottom: 1px solid var(--border); font-variant-numeric: tabular-nums; }
+      th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--faint); padding: 6px 7px; border-bottom: 1px solid var(--border); }
+      td { padding: 4px 7px; border-bottom: 1px solid var(--border); font-variant-numeric: tabular-nums; }
       tr:last-child td { border-bottom: 0; }
       td.addr { font-family: var(--mono); }
       td.act { text-align: right; white-space: nowrap; }

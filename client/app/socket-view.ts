@@ -44,6 +44,8 @@ export class SocketView extends LitElement {
       socket-log { contain: strict; }
       /* The log never shrinks below a few lines (issue 12, defect 2): in a small window the view scrolls instead. */
       :host { display: grid; grid-template-rows: max-content auto minmax(214px, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
+      /* One column no wider than the view: a wide client table scrolls in its panel, the page never does (defect 7, 800×600). */
+      :host { grid-template-columns: minmax(0, 1fr); }
       /* Contained and steady in size: counters that tick must not re-layout the log below. */
       header { contain: layout paint; min-height: 60px; display: flex; align-items: center; gap: 14px; flex-wrap: wrap; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; }
       .id { display: grid; gap: 2px; min-width: 0; }
