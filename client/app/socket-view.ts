@@ -42,8 +42,8 @@ export class SocketView extends LitElement {
     controls,
     css`
       socket-log { contain: strict; }
-      /* The log never shrinks below a few lines (issue 12, defect 2): in a small window the view scrolls instead. */
-      :host { display: grid; grid-template-rows: max-content auto minmax(214px, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
+      /* The log never shrinks below a few lines (issue 12, defect 2), even with its toolbar wrapped to three rows in a narrow view: in a small window the view scrolls instead. */
+      :host { display: grid; grid-template-rows: max-content auto minmax(250px, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
       /* One column no wider than the view: a wide client table scrolls in its panel, the page never does (defect 7, 800×600). */
       :host { grid-template-columns: minmax(0, 1fr); }
       /* Contained and steady in size: counters that tick must not re-layout the log below. */
