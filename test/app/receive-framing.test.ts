@@ -3,7 +3,8 @@
  * what arrives — three length-prefixed messages in one TCP write and one message split over two
  * writes become four log lines, the raw reads stay one click away, a corrupt length is one clear
  * error line (then the reads show as they came, nothing hangs), and a delimited UDP datagram is
- * split too. Also screenshots of the decoded view and of a client row's Send asking first, at
+ * split too. Also screenshots of the decoded view, of a client row's Send asking first and of the
+ * composer's checks (hex as typed, Times 0, the snippet list), at
  * 1440×900 and 800×600, light English and dark Chinese.
  */
 import dgram from 'node:dgram';
@@ -127,6 +128,21 @@ describe('screenshots', () => {
         await page.setViewportSize({ width, height });
         await page.getByTestId('send-confirm').scrollIntoViewIfNeeded();
         await page.screenshot({ path: artifactPath(`client-send-confirm-${width}x${height}-${theme}-${locale}.png`) });
+      }
+      // The composer's new states: hex checked as typed, Times 0's offer, the snippet list.
+      await page.getByTestId('send-confirm-no').click();
+      await page.getByTestId('snippet-save').click();
+      await page.getByTestId('snippet-name').fill('greeting');
+      await page.getByTestId('snippet-name').press('Enter');
+      await page.getByTestId('mode-hex').click();
+      await page.getByTestId('composer-input').fill('48 49 4');
+      await page.getByTestId('repeat').fill('0');
+      await page.getByTestId('snippet-manage').click();
+      await page.getByTestId('times-zero').waitFor();
+      for (const [width, height] of [[1440, 900], [800, 600]] as const) {
+        await page.setViewportSize({ width, height });
+        await page.getByTestId('composer-error').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: artifactPath(`composer-checks-${width}x${height}-${theme}-${locale}.png`) });
       }
       client.destroy();
       await page.context().close();
