@@ -82,22 +82,22 @@ export class ReceivedFraming extends EventTarget {
   }
 
   #decode(bytes: Uint8Array, time: number, peer: string, seq: number | undefined): void {
-    let decoder = this.#decoders.get(peer);
+    let decoder = this.#datagrams ? undefined : this.#decoders.get(peer);
     if (decoder === 'failed') {
       this.lines.append('in', time, peer, bytes, seq);
       return;
     }
-    if (!decoder || this.#datagrams) {
-      decoder = createCodec(this.#spec!).createDecoder() as FrameDecoder<Message>;
+    if (!decoder) decoder = createCodec(this.#spec!).createDecoder() as FrameDecoder<Message>;
+    if (!this.#datagrams) {
+      // Most recently heard last, so the one dropped past the cap is the longest quiet.
       this.#decoders.delete(peer);
       if (this.#decoders.size >= RECEIVE_MAX_PEERS) this.#decoders.delete(this.#decoders.keys().next().value!);
-    } else {
-      this.#decoders.delete(peer);
+      this.#decoders.set(peer, decoder);
     }
-    this.#decoders.set(peer, decoder);
     const out: Message[] = [];
     try {
       decoder.push(bytes.slice(), out);
+      // A datagram is a whole: what it leaves unfinished is an error now, not a wait.
       if (this.#datagrams) decoder.end();
     } catch (error) {
       for (const m of out) this.lines.append('in', time, peer, shown(m), seq);
@@ -122,7 +122,7 @@ export class ReceivedFraming extends EventTarget {
   }
 
   #failed(peer: string, time: number, error: unknown): void {
-    this.#decoders.set(peer, 'failed');
+    if (!this.#datagrams) this.#decoders.set(peer, 'failed');
     const e = error as FramingError;
     const code = error instanceof FramingError ? e.code : 'FRAMING';
     this.lines.add({ time, dir: 'event', peer, size: 0, event: 'error', code, detail: `${e.message ?? String(error)} — ${this.#framing}` });
