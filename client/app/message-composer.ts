@@ -106,9 +106,9 @@ export class MessageComposer extends LitElement {
     // A select keeps what the user last picked over a changed `selected` attribute; a preset or a
     // history pick must show in the controls what will be sent (defect 4).
     const s = this.st.settings;
-    for (const [id, value] of [['encoding', s.encoding], ['line-ending', s.lineEnding], ['framing', s.framing]] as const) {
+    for (const [id, value] of [['encoding', s.encoding], ['line-ending', s.lineEnding], ['framing', s.framing], ['server-target', this.st.serverTarget]] as const) {
       const el = this.renderRoot.querySelector<HTMLSelectElement>(`select[data-testid=${id}]`);
-      if (el && el.value !== value) el.value = value;
+      if (el && el.value !== value && [...el.options].some((o) => o.value === value)) el.value = value;
     }
   }
 
