@@ -2,24 +2,29 @@
  * `<message-composer>`: writes what to send — text or hex, escapes, line ending, encoding,
  * framing — and how: once or N times with an interval (stoppable), as one write or separate
  * writes, to the socket, one server client or all, or a UDP address (broadcast addresses offered).
- * Ctrl+Enter sends. Recent sends and named snippets survive a reload. It fires `composer-send`
- * with a {@link SendJob}; the parent runs it.
+ * Ctrl+Enter sends. Each socket keeps its own composer state (model/composer-state.ts); recent
+ * sends and named snippets are shared and survive a reload. Input is checked as you type. It fires
+ * `composer-send` with a {@link SendJob}; the parent runs it.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { GatewayInterface } from '../lib/index.js';
+import type { SnippetLoadEvent } from './composer-snippets.js';
+import { renderConfirm, renderTarget } from './composer-target.js';
 import { errorText } from './error-text.js';
 import { bytes as fmtBytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
-import { buildPayload, DEFAULT_PAYLOAD, FRAMINGS, type PayloadSettings } from './model/composer-payload.js';
-import { lastTargets, load, mostRecent, rememberTargets, save, type HistoryItem, type Snippet } from './model/persist.js';
+import { DEFAULT_PAYLOAD, FRAMINGS, type PayloadSettings } from './model/composer-payload.js';
+import { composerStateOf, defaultComposerState, type ComposerState } from './model/composer-state.js';
+import { lastTargets, load, mostRecent, rememberTargets, save, type HistoryItem } from './model/persist.js';
+import { receivedFramingOf } from './model/received-framing.js';
 import type { SendJob, SendTarget, Session } from './model/session.js';
 import { PRESETS } from './presets.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { controls } from './theme.js';
 import { composeBytes } from './tools/compose.js';
 import { existingTools, toolsOf } from './tools/session-tools.js';
-import { SNIPPETS_CHANGED } from './tools/tools-store.js';
+import './composer-snippets.js';
 
 /** Asks the parent to run a send job. */
 export class ComposerSendEvent extends Event {
@@ -61,13 +66,16 @@ export class MessageComposer extends LitElement {
       .target input.host { width: 150px; }
       .target input.port { width: 76px; }
       .target select { max-width: 130px; }
+      /* A client's address is never cut (defect 7): the list is as wide as its longest entry. */
+      .target select.clients { max-width: none; min-width: 0; font-size: 12.5px; }
+      .offer { gap: 8px; font-size: 12px; color: var(--muted); }
+      .confirm { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 0 10px 8px; padding: 6px 10px; border-radius: var(--radius-sm); background: var(--accent-soft); font-size: 13px; }
+      .confirm span { flex: 1 1 240px; overflow-wrap: anywhere; }
       .sendrow { display: flex; gap: 8px; align-items: center; justify-content: flex-end; }
       .hint { font-size: 11px; color: var(--faint); }
       .err { padding: 0 10px 8px; }
       .size { font-size: 12px; color: var(--muted); font-variant-numeric: tabular-nums; }
       .tools { display: inline-flex; gap: 8px; align-items: center; margin-left: auto; }
-      .snip { display: inline-flex; gap: 4px; align-items: center; }
-      .snip input { width: 120px; }
     `,
   ];
 
@@ -76,19 +84,12 @@ export class MessageComposer extends LitElement {
   /** The gateway's interfaces, for broadcast addresses. */
   @property({ attribute: false }) interfaces: readonly GatewayInterface[] = [];
 
-  @state() private text = load<string>('composer.text', 'hello\\n');
-  @state() private settings: PayloadSettings = { ...DEFAULT_PAYLOAD, ...load<Partial<PayloadSettings>>('composer.settings', {}) };
-  @state() private repeat = 1;
-  @state() private intervalMs = 1000;
-  @state() private oneWrite = false;
-  @state() private forever = false;
-  @state() private serverTarget = 'all';
-  @state() private udpHost = lastTargets().udpSend[0]?.host ?? '127.0.0.1';
-  @state() private udpPort = lastTargets().udpSend[0]?.port ?? 9000;
+  /** This socket's own state (defect 3): swapped whole when the socket changes. */
+  @state() private st: ComposerState = defaultComposerState();
   @state() private error = '';
   @state() private history: HistoryItem[] = load<HistoryItem[]>('history', []);
-  @state() private snippets: Snippet[] = load<Snippet[]>('snippets', []);
-  @state() private naming = false;
+  /** A client row's Send waits here for a yes (defect 7): it says what will go where. */
+  @state() private confirm: { target: SendTarget; to: string } | undefined;
   @query('textarea') private textarea!: HTMLTextAreaElement;
 
   #watcher = new ChangeWatcher(this, undefined, 150);
@@ -96,19 +97,19 @@ export class MessageComposer extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('session')) return;
     this.#watcher.watch(this.session);
-    if (this.session?.kind === 'server') this.serverTarget = 'all';
+    this.st = this.session ? composerStateOf(this.session) : defaultComposerState();
+    this.error = '';
+    this.confirm = undefined;
   }
 
-  #reloadSnippets = () => (this.snippets = load<Snippet[]>('snippets', []));
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener(SNIPPETS_CHANGED, this.#reloadSnippets);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    window.removeEventListener(SNIPPETS_CHANGED, this.#reloadSnippets);
+  override updated(): void {
+    // A select keeps what the user last picked over a changed `selected` attribute; a preset or a
+    // history pick must show in the controls what will be sent (defect 4).
+    const s = this.st.settings;
+    for (const [id, value] of [['encoding', s.encoding], ['line-ending', s.lineEnding], ['framing', s.framing], ['server-target', this.st.serverTarget]] as const) {
+      const el = this.renderRoot.querySelector<HTMLSelectElement>(`select[data-testid=${id}]`);
+      if (el && el.value !== value && [...el.options].some((o) => o.value === value)) el.value = value;
+    }
   }
 
   /** Puts the keyboard focus in the message box. */
@@ -118,41 +119,67 @@ export class MessageComposer extends LitElement {
 
   /** Sets the UDP destination (a peer clicked in the table). */
   setUdpTarget(host: string, port: number): void {
-    this.udpHost = host;
-    this.udpPort = port;
+    this.#patch({ udpHost: host, udpPort: port });
+  }
+
+  /** Asks before sending to `target` (a client row's Send): the message, its size and where it goes. */
+  confirmSendTo(target: SendTarget, to: string): void {
+    this.confirm = { target, to };
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[data-testid=send-confirm-yes]')?.focus());
+  }
+
+  #patch(p: Partial<ComposerState>): void {
+    Object.assign(this.st, p);
+    this.requestUpdate();
+  }
+
+  /** The bytes of one message now, or what is wrong with the input (shown as you type). */
+  #build(preview = false): { bytes?: Uint8Array; error?: string } {
+    const session = this.session;
+    const text = this.st.text;
+    const tools = session && (text.includes('{{') ? toolsOf(session) : existingTools(session));
+    try {
+      return { bytes: composeBytes(text, this.st.settings, tools, preview) };
+    } catch (error) {
+      // Where it went wrong too: "not valid hex" alone does not say which character.
+      const at = (error as { position?: unknown }).position;
+      return { error: errorText(error) + (typeof at === 'number' ? msg(str` (at character ${at + 1})`, { id: 'composer.atChar' }) : '') };
+    }
   }
 
   /** Builds the message and asks to send it to `target` (the composer's own target when omitted). */
   sendTo(target?: SendTarget): boolean {
-    let payload: Uint8Array;
-    // Macros and the socket's checksum (tools/): each repeat builds its own bytes.
-    const text = this.text;
-    const settings = { ...this.settings };
-    const tools = this.session && (text.includes('{{') ? toolsOf(this.session) : existingTools(this.session));
-    try {
-      payload = composeBytes(text, settings, tools);
-    } catch (error) {
-      this.error = errorText(error);
+    const st = this.st;
+    const built = this.#build();
+    if (!built.bytes) {
+      this.error = built.error ?? '';
       return false;
     }
+    if (!st.forever && !(st.repeat >= 1)) return false;
     const chosen = target ?? this.#target();
     if (!chosen) return false;
     this.error = '';
-    const repeat = this.forever ? Infinity : Math.max(1, Math.floor(this.repeat) || 1);
+    this.confirm = undefined;
+    // Macros and the socket's checksum (tools/): each repeat builds its own bytes.
+    const text = st.text;
+    const settings = { ...st.settings };
+    const tools = this.session && (text.includes('{{') ? toolsOf(this.session) : existingTools(this.session));
+    const repeat = st.forever ? Infinity : Math.floor(st.repeat);
     // Until stopped: never a busy loop, at least 10 ms between writes.
-    const intervalMs = this.forever ? Math.max(10, this.intervalMs || 0) : Math.max(0, this.intervalMs || 0);
+    const intervalMs = st.forever ? Math.max(10, st.intervalMs || 0) : Math.max(0, st.intervalMs || 0);
     const next = tools ? () => composeBytes(text, settings, tools) : undefined;
-    this.dispatchEvent(new ComposerSendEvent({ payload, repeat, intervalMs, oneWrite: this.oneWrite && repeat > 1 && !this.forever, target: chosen, ...(next ? { next } : {}) }));
+    this.dispatchEvent(new ComposerSendEvent({ payload: built.bytes, repeat, intervalMs, oneWrite: st.oneWrite && repeat > 1 && !st.forever, target: chosen, ...(next ? { next } : {}) }));
     this.#remember(chosen);
     return true;
   }
 
   #target(): SendTarget | undefined {
+    const st = this.st;
     const kind = this.session?.kind;
-    if (kind === 'server') return this.serverTarget === 'all' ? { kind: 'all' } : { kind: 'client', id: Number(this.serverTarget) };
+    if (kind === 'server') return st.serverTarget === 'all' ? { kind: 'all' } : { kind: 'client', id: Number(st.serverTarget) };
     if (kind === 'udp') {
-      const host = this.udpHost.trim();
-      const port = Number(this.udpPort);
+      const host = st.udpHost.trim();
+      const port = Number(st.udpPort);
       if (!host || !(port >= 1 && port <= 65535)) {
         this.error = msg('Give a destination address and a port from 1 to 65535.', { id: 'composer.needTarget' });
         return undefined;
@@ -163,18 +190,22 @@ export class MessageComposer extends LitElement {
   }
 
   #remember(target: SendTarget): void {
-    save('composer.text', this.text);
-    save('composer.settings', this.settings);
-    this.history = mostRecent(this.history, { text: this.text, settings: { ...this.settings }, at: Date.now() }, HISTORY_MAX, (a, b) => a.text === b.text && JSON.stringify(a.settings) === JSON.stringify(b.settings));
+    const { text, settings } = this.st;
+    this.history = mostRecent(this.history, { text, settings: { ...settings }, at: Date.now() }, HISTORY_MAX, (a, b) => a.text === b.text && JSON.stringify(a.settings) === JSON.stringify(b.settings));
     save('history', this.history);
     if (target.kind === 'udp') {
       rememberTargets({ udpSend: mostRecent(lastTargets().udpSend, { host: target.host, port: target.port }, 8, (a, b) => a.host === b.host && a.port === b.port) });
     }
   }
 
+  #setSettings(settings: PayloadSettings): void {
+    this.#patch({ settings });
+    // The chosen framing also splits what arrives (defect 5).
+    if (this.session) receivedFramingOf(this.session).use(settings.framing);
+  }
+
   #set<K extends keyof PayloadSettings>(key: K, value: PayloadSettings[K]): void {
-    this.settings = { ...this.settings, [key]: value };
-    save('composer.settings', this.settings);
+    this.#setSettings({ ...this.st.settings, [key]: value });
   }
 
   #onKey(event: KeyboardEvent): void {
@@ -187,14 +218,13 @@ export class MessageComposer extends LitElement {
   #applyPreset(id: string): void {
     const preset = PRESETS.find((p) => p.id === id);
     if (!preset) return;
-    this.settings = { ...this.settings, ...preset.settings };
     const remote = this.session?.remote ?? '';
     const port = Number(/:(\d+)$/.exec(remote)?.[1] ?? 0);
     const host = remote.replace(/:\d+$/, '');
-    this.text = preset.text({ host, port });
+    this.#patch({ text: preset.text({ host, port }) });
+    this.#setSettings({ ...this.st.settings, ...preset.settings });
     if (preset.udp && this.session?.kind === 'udp') {
-      this.udpPort = preset.udp.port;
-      if (preset.udp.broadcast) this.udpHost = this.#broadcasts()[0] ?? '255.255.255.255';
+      this.#patch({ udpPort: preset.udp.port, ...(preset.udp.broadcast ? { udpHost: this.#broadcasts()[0] ?? '255.255.255.255' } : {}) });
     }
     this.error = '';
   }
@@ -205,38 +235,20 @@ export class MessageComposer extends LitElement {
   }
 
   #loadItem(item: { text: string; settings: PayloadSettings }): void {
-    this.text = item.text;
-    this.settings = { ...DEFAULT_PAYLOAD, ...item.settings };
+    this.#patch({ text: item.text });
+    this.#setSettings({ ...DEFAULT_PAYLOAD, ...item.settings });
     this.error = '';
   }
 
-  #saveSnippet(name: string): void {
-    const trimmed = name.trim();
-    if (!trimmed) return;
-    this.snippets = [...this.snippets.filter((s) => s.name !== trimmed), { name: trimmed, text: this.text, settings: { ...this.settings } }];
-    save('snippets', this.snippets);
-    this.naming = false;
-  }
-
-  #deleteSnippet(name: string): void {
-    this.snippets = this.snippets.filter((s) => s.name !== name);
-    save('snippets', this.snippets);
-  }
-
-  #size(): string {
-    try {
-      const tools = this.session && existingTools(this.session);
-      return msg(str`${fmtBytes(composeBytes(this.text, this.settings, tools ?? (this.session && this.text.includes('{{') ? toolsOf(this.session) : undefined), true).byteLength)} per message`, { id: 'composer.size' });
-    } catch {
-      return '';
-    }
-  }
-
   override render() {
-    const s = this.settings;
+    const st = this.st;
+    const s = st.settings;
     const session = this.session;
     const sending = Boolean(session?.sending);
     const canSend = Boolean(session?.canSend);
+    const built = this.#build(true);
+    const noTimes = !st.forever && !(st.repeat >= 1);
+    const shownError = this.error || (st.text ? built.error : '') || '';
     return html`
       <div class="opts">
         <span class="seg" role="group" aria-label=${msg('Input mode', { id: 'composer.mode' })}>
@@ -261,7 +273,7 @@ export class MessageComposer extends LitElement {
                 </select>
               </label>`
           : nothing}
-        <label class="check">${msg('Framing', { id: 'composer.framing' })}
+        <label class="check" title=${msg('Frames what you send and splits what arrives into messages', { id: 'composer.framingHint' })}>${msg('Framing', { id: 'composer.framing' })}
           <select data-testid="framing" @change=${(e: Event) => this.#set('framing', (e.target as HTMLSelectElement).value)}>
             ${FRAMINGS.map((f) => html`<option value=${f.id} ?selected=${f.id === s.framing}>${f.id === 'none' ? msg('none', { id: 'composer.none' }) : f.label}</option>`)}
           </select>
@@ -278,82 +290,54 @@ export class MessageComposer extends LitElement {
           <option value="">${msg(str`History (${this.history.length})`, { id: 'composer.historyMenu' })}</option>
           ${this.history.map((h, i) => html`<option value=${i}>${h.text.slice(0, 60)}</option>`)}
         </select>
-        <span class="snip">
-          <select class="menu" data-testid="snippets" aria-label=${msg('Saved snippets', { id: 'composer.snippets' })} @change=${(e: Event) => { const sn = this.snippets.find((x) => x.name === (e.target as HTMLSelectElement).value); if (sn) this.#loadItem(sn); (e.target as HTMLSelectElement).value = ''; }}>
-            <option value="">${msg(str`Snippets (${this.snippets.length})`, { id: 'composer.snippetsMenu' })}</option>
-            ${this.snippets.map((sn) => html`<option value=${sn.name}>${sn.name}</option>`)}
-          </select>
-          ${this.naming
-            ? html`<input data-testid="snippet-name" placeholder=${msg('Name', { id: 'composer.snippetName' })} aria-label=${msg('Snippet name', { id: 'composer.snippetNameLabel' })}
-                  @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') this.#saveSnippet((e.target as HTMLInputElement).value); if (e.key === 'Escape') this.naming = false; }} />`
-            : html`<button class="small ghost" data-testid="snippet-save" title=${msg('Save as snippet', { id: 'composer.saveSnippet' })} @click=${() => { this.naming = true; void this.updateComplete.then(() => (this.renderRoot.querySelector('[data-testid=snippet-name]') as HTMLInputElement | null)?.focus()); }}>＋ ${msg('Save', { id: 'composer.save' })}</button>`}
-          ${this.snippets.length ? html`<button class="small ghost" title=${msg('Delete the last snippet', { id: 'composer.deleteSnippet' })} @click=${() => this.#deleteSnippet(this.snippets.at(-1)!.name)}>✕</button>` : nothing}
-        </span>
+        <composer-snippets .current=${{ text: st.text, settings: s }} @snippet-load=${(e: SnippetLoadEvent) => this.#loadItem(e.snippet)}></composer-snippets>
         </span>
       </div>
       <div class="main">
         <div>
-          <textarea data-testid="composer-input" rows="3" spellcheck="false" .value=${this.text}
+          <textarea data-testid="composer-input" rows="3" spellcheck="false" .value=${st.text} aria-invalid=${built.error && st.text ? 'true' : 'false'}
             aria-label=${msg('Message to send', { id: 'composer.input' })}
             placeholder=${s.mode === 'hex' ? '41 42 0x43 \\x44' : msg('Type a message… (Ctrl+Enter sends)', { id: 'composer.placeholder' })}
-            @input=${(e: Event) => { this.text = (e.target as HTMLTextAreaElement).value; this.error = ''; }} @keydown=${this.#onKey}></textarea>
-          <div class="row"><span class="size" data-testid="composer-size">${this.#size()}</span><span class="hint">${msg('Ctrl+Enter to send', { id: 'composer.ctrlEnter' })}</span></div>
+            @input=${(e: Event) => { this.#patch({ text: (e.target as HTMLTextAreaElement).value }); this.error = ''; }} @keydown=${this.#onKey}></textarea>
+          <div class="row"><span class="size" data-testid="composer-size">${built.bytes ? msg(str`${fmtBytes(built.bytes.byteLength)} per message`, { id: 'composer.size' }) : ''}</span><span class="hint">${msg('Ctrl+Enter to send', { id: 'composer.ctrlEnter' })}</span></div>
         </div>
         <div class="side">
-          ${this.#renderTarget()}
+          ${renderTarget(this, session, st)}
           <div class="row">
             <label class="check">${msg('Times', { id: 'composer.times' })}
-              <input type="number" min="1" data-testid="repeat" .value=${String(this.repeat)} @change=${(e: Event) => (this.repeat = Number((e.target as HTMLInputElement).value))} /></label>
-            <label class="check" title=${msg('Send again and again until Stop (at least 10 ms apart); macros such as {{counter}} change each time', { id: 'composer.foreverHint' })}><input type="checkbox" data-testid="repeat-forever" .checked=${this.forever} @change=${(e: Event) => (this.forever = (e.target as HTMLInputElement).checked)} />${msg('until stopped', { id: 'composer.forever' })}</label>
+              <input type="number" min="0" data-testid="repeat" ?disabled=${st.forever} .value=${String(st.repeat)} @input=${(e: Event) => this.#patch({ repeat: Number((e.target as HTMLInputElement).value) })} /></label>
+            <label class="check" title=${msg('Send again and again until Stop (at least 10 ms apart); macros such as {{counter}} change each time', { id: 'composer.foreverHint' })}><input type="checkbox" data-testid="repeat-forever" .checked=${st.forever} @change=${(e: Event) => this.#patch({ forever: (e.target as HTMLInputElement).checked })} />${msg('until stopped', { id: 'composer.forever' })}</label>
             <label class="check">${msg('every', { id: 'composer.every' })}
-              <input type="number" min="0" step="10" data-testid="interval" ?disabled=${this.oneWrite} .value=${String(this.intervalMs)} @change=${(e: Event) => (this.intervalMs = Number((e.target as HTMLInputElement).value))} /> ms</label>
+              <input type="number" min="0" step="10" data-testid="interval" ?disabled=${st.oneWrite} .value=${String(st.intervalMs)} @input=${(e: Event) => this.#patch({ intervalMs: Number((e.target as HTMLInputElement).value) })} /> ms</label>
           </div>
+          ${noTimes
+            ? html`<div class="row offer" data-testid="times-zero" role="status">${msg('Times 0 sends nothing.', { id: 'composer.timesZero' })}
+                <button class="small" data-testid="times-forever" @click=${() => this.#patch({ forever: true, repeat: 1 })}>${msg('Send until stopped', { id: 'composer.timesForever' })}</button></div>`
+            : nothing}
           ${session?.kind !== 'udp'
-            ? html`<label class="check"><input type="checkbox" data-testid="one-write" .checked=${this.oneWrite} @change=${(e: Event) => (this.oneWrite = (e.target as HTMLInputElement).checked)} />${msg('All repeats in one write', { id: 'composer.oneWrite' })}</label>`
+            ? html`<label class="check"><input type="checkbox" data-testid="one-write" .checked=${st.oneWrite} @change=${(e: Event) => this.#patch({ oneWrite: (e.target as HTMLInputElement).checked })} />${msg('All repeats in one write', { id: 'composer.oneWrite' })}</label>`
             : nothing}
           <div class="sendrow">
             ${sending
               ? html`<button class="danger" data-testid="stop" @click=${() => this.dispatchEvent(new ComposerStopEvent())}>■ ${msg('Stop', { id: 'composer.stop' })}</button>`
               : nothing}
-            <button class="primary" data-testid="send" ?disabled=${!canSend || sending} @click=${() => this.sendTo()}>${msg('Send', { id: 'composer.send' })}</button>
+            <button class="primary" data-testid="send" ?disabled=${!canSend || sending || noTimes} @click=${() => this.sendTo()}>${msg('Send', { id: 'composer.send' })}</button>
           </div>
         </div>
       </div>
-      ${this.error ? html`<div class="err error-text" role="alert" data-testid="composer-error">${this.error}</div>` : nothing}
+      ${this.confirm ? renderConfirm(this.confirm.to, st, built, () => this.sendTo(this.confirm!.target), () => (this.confirm = undefined)) : nothing}
+      ${shownError ? html`<div class="err error-text" role="alert" data-testid="composer-error">${shownError}</div>` : nothing}
     `;
   }
 
-  #renderTarget() {
-    const session = this.session;
-    if (session?.kind === 'server') {
-      const clients = session.clients.filter((c) => c.canSend);
-      return html`<label class="check target">${msg('To', { id: 'composer.to' })}
-        <select data-testid="server-target" @change=${(e: Event) => (this.serverTarget = (e.target as HTMLSelectElement).value)}>
-          <option value="all" ?selected=${this.serverTarget === 'all'}>${msg(str`All clients (${clients.length})`, { id: 'composer.allClients' })}</option>
-          ${clients.map((c) => html`<option value=${c.id} ?selected=${this.serverTarget === String(c.id)}>${c.remote}</option>`)}
-        </select></label>`;
-    }
-    if (session?.kind === 'udp') {
-      const recent = lastTargets().udpSend;
-      return html`<div class="row target">
-        <label class="check">${msg('To', { id: 'composer.to' })}
-          <input class="host mono" data-testid="udp-host" list="udp-hosts" .value=${this.udpHost} aria-label=${msg('Destination address', { id: 'composer.udpHost' })}
-            @input=${(e: Event) => (this.udpHost = (e.target as HTMLInputElement).value)} /></label>
-        <input class="port mono" type="number" min="1" max="65535" data-testid="udp-port" .value=${String(this.udpPort)} aria-label=${msg('Destination port', { id: 'composer.udpPort' })}
-          @input=${(e: Event) => (this.udpPort = Number((e.target as HTMLInputElement).value))} />
-        <datalist id="udp-hosts">
-          ${this.#broadcasts().map((b) => html`<option value=${b}>${msg('broadcast', { id: 'composer.broadcast' })}</option>`)}
-          ${recent.map((r) => html`<option value=${r.host}></option>`)}
-        </datalist>
-        <select class="small" data-testid="broadcast-pick" aria-label=${msg('Broadcast addresses', { id: 'composer.broadcasts' })} @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; if (v) this.udpHost = v; (e.target as HTMLSelectElement).value = ''; }}>
-          <option value="">${msg('Broadcast…', { id: 'composer.broadcastMenu' })}</option>
-          ${this.interfaces.filter((i) => i.family === 'IPv4' && i.broadcast).map((i) => html`<option value=${i.broadcast!}>${i.broadcast} (${i.name})</option>`)}
-          <option value="255.255.255.255">255.255.255.255</option>
-        </select>
-        ${session.broadcast ? nothing : html`<span class="hint">${msg('SO_BROADCAST is off', { id: 'composer.bcastOff' })}</span>`}
-      </div>`;
-    }
-    return nothing;
+  /** The target controls write through here. */
+  patchTarget(p: Pick<Partial<ComposerState>, 'serverTarget' | 'udpHost' | 'udpPort'>): void {
+    this.#patch(p);
+  }
+
+  /** Broadcast addresses of the gateway's interfaces, for the UDP target's list. */
+  get broadcasts(): string[] {
+    return this.#broadcasts();
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `<server-clients>`: the clients of a TCP server — address, connected since, bytes — with
- * "send" (the composer's message to that one) and "kick". Fires `client-send` and `client-kick`.
+ * "send" (the composer's message to that one, after it says what and asks) and "kick". Fires `client-send` and `client-kick`.
  */
 import { css, html, LitElement, type PropertyValues, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -27,8 +27,8 @@ export class ServerClients extends LitElement {
     css`
       :host { display: block; }
       table { width: 100%; border-collapse: collapse; font-size: 13px; }
-      th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--faint); padding: 6px 10px; border-bottom: 1px solid var(--border); }
-      td { padding: 4px 10px; border-bottom: 1px solid var(--border); font-variant-numeric: tabular-nums; }
+      th { text-align: left; font-weight: 600; font-size: 11px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--faint); padding: 6px 7px; border-bottom: 1px solid var(--border); }
+      td { padding: 4px 7px; border-bottom: 1px solid var(--border); font-variant-numeric: tabular-nums; }
       tr:last-child td { border-bottom: 0; }
       td.addr { font-family: var(--mono); }
       td.act { text-align: right; white-space: nowrap; }
@@ -64,7 +64,7 @@ export class ServerClients extends LitElement {
             <td>${bytes(c.counters.bytesIn)}</td><td>${bytes(c.counters.bytesOut)}</td>
             <td class="act">
               ${live
-                ? html`<button class="small" data-testid="client-send" @click=${() => this.dispatchEvent(new ClientActionEvent('client-send', c.id))}>${msg('Send', { id: 'composer.send' })}</button>
+                ? html`<button class="small" data-testid="client-send" title=${msg('Send the composer’s message to this client (shows it and asks first)', { id: 'clients.sendHint' })} @click=${() => this.dispatchEvent(new ClientActionEvent('client-send', c.id))}>${msg('Send', { id: 'composer.send' })}</button>
                     <button class="small danger" data-testid="client-kick" @click=${() => this.dispatchEvent(new ClientActionEvent('client-kick', c.id))}>${msg('Kick', { id: 'clients.kick' })}</button>`
                 : nothing}
             </td>

@@ -37,6 +37,12 @@ export const logStyles = css`
   .error { border-left-color: var(--error); background: color-mix(in srgb, var(--error-soft) 60%, transparent); }
   .error .d, .error .x { color: var(--error); }
   .p { color: var(--muted); }
+  .line.failed { border-left-color: var(--error); }
+  .line.failed .d { color: var(--error); }
+  .line.failed .x, .line.failed .h { text-decoration: line-through; opacity: 0.75; }
+  .seg { display: inline-flex; border: 1px solid var(--border-strong); border-radius: var(--radius-sm); overflow: hidden; }
+  .seg button { border: 0; border-radius: 0; height: 24px; padding: 0 10px; font-size: 12px; background: var(--surface); }
+  .seg button[aria-pressed='true'] { background: var(--accent-soft); color: var(--accent); font-weight: 600; }
   .b { text-align: right; color: var(--muted); font-variant-numeric: tabular-nums; }
   .h { color: var(--muted); }
   .ev { grid-column: 5 / 7; }

@@ -10,12 +10,14 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { TextEncodingName } from '../../shared/encoding/index.js';
-import { codeText } from './error-text.js';
-import { clockMs, shownHex, shownText } from './format.js';
+import { shownHex, shownText } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import { downloadLog, logFileBody } from './log-save.js';
+import { logDetail, logRow } from './log-row.js';
 import { LogFilter } from './model/log-filter.js';
 import type { LogStore } from './model/log-store.js';
+import type { ReceivedFraming } from './model/received-framing.js';
+import { lineCount } from './plural.js';
 import { ChangeWatcher } from './session-watcher.js';
 import { eventLabel } from './log-event-label.js';
 import { logStyles } from './socket-log-styles.js';
@@ -45,8 +47,15 @@ export class SocketLog extends LitElement {
 
   /** The log to show. */
   @property({ attribute: false }) store: LogStore | undefined;
+  /** The socket's decoded view (its framing applied to what arrives); shown instead while active. */
+  @property({ attribute: false }) framed: ReceivedFraming | undefined;
   /** Shown in the file name of a saved log. */
   @property() name = 'socket';
+
+  /** While a framing decodes: show the raw reads instead of the messages. */
+  @state() private rawReads = false;
+  /** With a filter: save every line, not only the matching ones. */
+  @state() private saveAll = false;
 
   @state() private encoding: TextEncodingName = 'utf-8';
   @state() private filter = '';
@@ -60,6 +69,9 @@ export class SocketLog extends LitElement {
 
   // The store notifies at most once per animation frame; that notification redraws at once.
   #watcher = new ChangeWatcher(this, () => this.requestUpdate());
+  #framedWatcher = new ChangeWatcher(this);
+  /** The lines on screen: the decoded messages, or the reads (`store`). */
+  #view: LogStore | undefined;
   #filter: LogFilter | undefined;
   #filterFrame = 0;
   /** Last line number shown while paused. */
@@ -95,18 +107,24 @@ export class SocketLog extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('store')) {
-      // Another socket: nothing of the previous one's place, selection or filter carries over.
-      this.#watcher.watch(this.store);
+    if (changed.has('framed')) {
+      this.#framedWatcher.watch(this.framed);
+      this.rawReads = false;
+    }
+    const view = this.framed?.active && !this.rawReads ? this.framed.lines : this.store;
+    if (view !== this.#view) {
+      // Another socket or view: nothing of the previous one's place, selection or filter carries over.
+      this.#view = view;
+      this.#watcher.watch(view);
       this.selected = 0;
       this.cursor = 0;
       this.paused = false;
       this.follow = true;
       this.#scrollTop = 0;
-      this.#lastFirst = this.store?.firstN ?? 0;
+      this.#lastFirst = this.#view?.firstN ?? 0;
       this.#resetFilter();
     }
-    const store = this.store;
+    const store = this.#view;
     if (!store) return;
     if (this.selected && !store.has(this.selected)) this.selected = 0;
     if (this.cursor && !store.has(this.cursor)) this.cursor = 0;
@@ -124,7 +142,7 @@ export class SocketLog extends LitElement {
     cancelAnimationFrame(this.#filterFrame);
     this.#filterFrame = 0;
     const needle = this.filter.toLowerCase();
-    this.#filter = this.store && needle ? new LogFilter(this.store, (s, n) => this.#matches(s, n, needle)) : undefined;
+    this.#filter = this.#view && needle ? new LogFilter(this.#view, (s, n) => this.#matches(s, n, needle)) : undefined;
     if (this.#filter) this.#scanFilter();
   }
 
@@ -150,7 +168,7 @@ export class SocketLog extends LitElement {
 
   /** Rows in the view (all kept lines, or the filter's matches; up to the pause). */
   get #count(): number {
-    const store = this.store;
+    const store = this.#view;
     if (!store) return 0;
     if (this.#filter) {
       let c = this.#filter.length;
@@ -163,12 +181,12 @@ export class SocketLog extends LitElement {
 
   /** Line number of row `i`. */
   #lineAt(i: number): number {
-    return this.#filter ? this.#filter.at(i) : this.store!.firstN + i;
+    return this.#filter ? this.#filter.at(i) : this.#view!.firstN + i;
   }
 
   /** Row of line `n`, or -1. */
   #rowOf(n: number): number {
-    if (!this.#filter) return n - this.store!.firstN;
+    if (!this.#filter) return n - this.#view!.firstN;
     let lo = 0;
     let hi = this.#filter.length - 1;
     while (lo <= hi) {
@@ -264,7 +282,7 @@ export class SocketLog extends LitElement {
 
   #togglePause(): void {
     this.paused = !this.paused;
-    if (this.paused) this.#pausedAt = this.store?.lastN ?? 0;
+    if (this.paused) this.#pausedAt = this.#view?.lastN ?? 0;
     else this.follow = true;
   }
 
@@ -279,52 +297,35 @@ export class SocketLog extends LitElement {
   }
 
   #clear(): void {
+    // Both views of the same traffic go together.
     this.store?.clear();
+    this.framed?.lines.clear();
     this.selected = 0;
     this.cursor = 0;
   }
 
   #save(kind: 'text' | 'json'): void {
-    const store = this.store;
+    const store = this.#view;
     if (!store) return;
-    const count = this.#count;
+    // With a filter, the lines shown unless "all" is chosen beside the buttons (they say which).
+    const all = this.saveAll || !this.#filter;
+    const count = all ? store.length : this.#count;
     const numbers = (function* (lineAt: (i: number) => number) {
       for (let i = 0; i < count; i++) yield lineAt(i);
-    })((i) => this.#lineAt(i));
+    })(all ? (i) => store.firstN + i : (i) => this.#lineAt(i));
     downloadLog(logFileBody(store, numbers, kind, this.encoding), kind, this.name);
   }
 
   // ---- drawing --------------------------------------------------------------------------------
 
-  #row(store: LogStore, n: number) {
-    const sel = (this.selected === n ? ' sel' : '') + (this.cursor === n ? ' cur' : '');
-    const time = clockMs(store.timeOf(n));
-    const peer = store.peerOf(n);
-    const ev = store.eventOf(n);
-    if (ev) {
-      const isError = ev.event === 'error';
-      const sentence = isError && ev.code ? codeText(ev.code) : undefined;
-      return html`<div class="line ${isError ? 'error' : 'event'}${sel}" id="line-${n}" data-testid="log-line" data-dir="event" data-event=${ev.event} data-code=${ev.code ?? ''} data-n=${n}>
-        <span class="t">${time}</span><span class="d">${isError ? 'ERR' : '•'}</span><span class="p">${peer}</span><span class="b"></span>
-        <span class="x ev" title=${ev.detail ?? ''}>${ev.code ? html`<span class="code">${ev.code}</span>` : nothing}${eventLabel(ev.event)}${sentence ? ` — ${sentence}` : ''}${ev.detail ? html` <span class="muted">${ev.detail}</span>` : nothing}</span>
-      </div>`;
-    }
-    const dir = store.dirOf(n);
-    const bytes = store.bytesOf(n);
-    return html`<div class="line ${dir}${sel}" id="line-${n}" data-testid="log-line" data-dir=${dir} data-bytes=${bytes.byteLength} data-n=${n}>
-      <span class="t">${time}</span><span class="d">${dir === 'in' ? 'RX' : 'TX'}</span><span class="p" title=${peer}>${peer}</span>
-      <span class="b">${bytes.byteLength}</span><span class="x" data-testid="log-text">${shownText(bytes, this.encoding, 600)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, 200)}</span>
-    </div>`;
-  }
-
   override render() {
-    const store = this.store;
+    const store = this.#view;
     const total = store?.length ?? 0;
     const count = this.#count;
     const waiting = this.paused && store ? store.lastN - this.#pausedAt : 0;
     const [first, last] = this.#range(count);
     const rows = [];
-    if (store) for (let i = first; i < last; i++) rows.push(this.#row(store, this.#lineAt(i)));
+    if (store) for (let i = first; i < last; i++) { const n = this.#lineAt(i); rows.push(logRow(store, n, this.encoding, (this.selected === n ? ' sel' : '') + (this.cursor === n ? ' cur' : ''))); }
     const active = this.cursor && store?.has(this.cursor) ? `line-${this.cursor}` : '';
     return html`
       <div class="bar" role="toolbar" aria-label=${msg('Log tools', { id: 'log.tools' })}>
@@ -339,10 +340,22 @@ export class SocketLog extends LitElement {
             ${DECODINGS.map((d) => html`<option value=${d.id} ?selected=${d.id === this.encoding}>${d.label}</option>`)}
           </select>
         </label>
+        ${this.framed?.active
+          ? html`<span class="seg" role="group" aria-label=${msg('Received data shown as', { id: 'log.viewLabel' })}>
+              <button data-testid="log-view-decoded" aria-pressed=${!this.rawReads} title=${msg(str`One line per message, split by the framing (${this.framed.framing})`, { id: 'log.viewDecodedHint' })} @click=${() => (this.rawReads = false)}>${msg('Decoded', { id: 'log.viewDecoded' })}</button>
+              <button data-testid="log-view-raw" aria-pressed=${this.rawReads} title=${msg('One line per read, as the network delivered it', { id: 'log.viewRawHint' })} @click=${() => (this.rawReads = true)}>${msg('Raw reads', { id: 'log.viewRaw' })}</button>
+            </span>`
+          : nothing}
+        ${this.#filter
+          ? html`<select data-testid="log-save-scope" aria-label=${msg('Lines to save', { id: 'log.saveScope' })} @change=${(e: Event) => (this.saveAll = (e.target as HTMLSelectElement).value === 'all')}>
+              <option value="shown" ?selected=${!this.saveAll}>${msg(str`Filtered lines only (${count})`, { id: 'log.saveFiltered' })}</option>
+              <option value="all" ?selected=${this.saveAll}>${msg(str`All lines (${total})`, { id: 'log.saveAll' })}</option>
+            </select>`
+          : nothing}
         <button class="small" data-testid="log-save-text" @click=${() => this.#save('text')}>${msg('Save .txt', { id: 'log.saveText' })}</button>
         <button class="small" data-testid="log-save-json" @click=${() => this.#save('json')}>${msg('Save .json', { id: 'log.saveJson' })}</button>
-        ${this.paused ? html`<span class="paused" data-testid="log-paused">${msg(str`Display paused · ${waiting} new lines`, { id: 'log.pausedCount' })}</span>` : nothing}
-        <span class="count" data-testid="log-count">${this.#filter ? msg(str`${count} of ${total} lines`, { id: 'log.countFiltered' }) : msg(str`${total} lines`, { id: 'log.count' })}</span>
+        ${this.paused ? html`<span class="paused" data-testid="log-paused">${(waiting === 1 ? msg('Display paused · 1 new line', { id: 'log.pausedOne' }) : msg(str`Display paused · ${waiting} new lines`, { id: 'log.pausedCount' }))}</span>` : nothing}
+        <span class="count" data-testid="log-count">${this.#filter ? (total === 1 ? msg(str`${count} of 1 line`, { id: 'log.countFilteredOne' }) : msg(str`${count} of ${total} lines`, { id: 'log.countFiltered' })) : lineCount(total)}</span>
       </div>
       <div class="head" aria-hidden="true">
         <span>${msg('Time', { id: 'log.col.time' })}</span><span>${msg('Dir', { id: 'log.col.dir' })}</span><span>${msg('Peer', { id: 'log.col.peer' })}</span>
@@ -360,28 +373,8 @@ export class SocketLog extends LitElement {
           ? html`<button class="small jump" data-testid="log-jump" @click=${() => (this.follow = true)}>${msg('↓ Latest', { id: 'log.latest' })}</button>`
           : nothing}
       </div>
-      ${this.selected && store?.has(this.selected) ? this.#renderDetail(store, this.selected) : nothing}
+      ${this.selected && store?.has(this.selected) ? logDetail(store, this.selected, this.encoding, () => (this.selected = 0)) : nothing}
     `;
-  }
-
-  #renderDetail(store: LogStore, n: number) {
-    const ev = store.eventOf(n);
-    const time = clockMs(store.timeOf(n));
-    if (ev) {
-      return html`<div class="detail" data-testid="log-detail"><div class="meta">${time} · ${eventLabel(ev.event)} ${ev.code ?? ''}</div><pre>${ev.detail ?? ''}</pre></div>`;
-    }
-    const max = 64 * 1024;
-    const bytes = store.bytesOf(n);
-    const seq = store.seqOf(n);
-    return html`<div class="detail" data-testid="log-detail">
-      <div class="meta">
-        <span>${time}</span><span>${store.dirOf(n) === 'in' ? 'RX' : 'TX'} ${store.peerOf(n)}</span><span>${msg(str`${bytes.byteLength} bytes`, { id: 'log.bytesN' })}</span>
-        ${seq !== undefined ? html`<span>${msg(str`read #${seq}`, { id: 'log.readN' })}</span>` : nothing}
-        <button class="small ghost" style="margin-left:auto" @click=${() => (this.selected = 0)}>${msg('Close', { id: 'common.close' })}</button>
-      </div>
-      <div><h4>${msg('Text', { id: 'log.col.text' })} (${this.encoding})</h4><pre>${shownText(bytes, this.encoding, max)}</pre></div>
-      <div><h4>${msg('Hex', { id: 'log.col.hex' })}</h4><pre>${shownHex(bytes, max)}</pre></div>
-    </div>`;
   }
 }
 

@@ -11,6 +11,7 @@ import { bytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import type { ComposerSendEvent } from './message-composer.js';
 import { MessageComposer } from './message-composer.js';
+import { receivedFramingOf } from './model/received-framing.js';
 import type { Session } from './model/session.js';
 import type { ClientActionEvent } from './server-clients.js';
 import { ChangeWatcher } from './session-watcher.js';
@@ -41,8 +42,10 @@ export class SocketView extends LitElement {
     controls,
     css`
       socket-log { contain: strict; }
-      /* The log never shrinks below a few lines (issue 12, defect 2): in a small window the view scrolls instead. */
-      :host { display: grid; grid-template-rows: max-content auto minmax(214px, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
+      /* The log never shrinks below a few lines (issue 12, defect 2), even with its toolbar wrapped to three rows in a narrow view: in a small window the view scrolls instead. */
+      :host { display: grid; grid-template-rows: max-content auto minmax(250px, 1fr) auto; gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
+      /* One column no wider than the view: a wide client table scrolls in its panel, the page never does (defect 7, 800×600). */
+      :host { grid-template-columns: minmax(0, 1fr); }
       /* Contained and steady in size: counters that tick must not re-layout the log below. */
       header { contain: layout paint; min-height: 60px; display: flex; align-items: center; gap: 14px; flex-wrap: wrap; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; }
       .id { display: grid; gap: 2px; min-width: 0; }
@@ -100,7 +103,11 @@ export class SocketView extends LitElement {
     if (event.type === 'client-kick') {
       if (this.session?.kind === 'server') void this.session.kick(event.clientId);
     }
-    else this.composer.sendTo({ kind: 'client', id: event.clientId });
+    // Never the composer's content silently: the composer says what goes to whom and asks.
+    else if (this.session?.kind === 'server') {
+      const client = this.session.clients.find((c) => c.id === event.clientId);
+      this.composer.confirmSendTo({ kind: 'client', id: event.clientId }, client?.remote ?? '');
+    }
   }
 
   #onPeer(event: PeerActionEvent): void {
@@ -156,7 +163,7 @@ export class SocketView extends LitElement {
           : s.kind === 'udp'
             ? html`<div class="panel"><udp-groups .session=${s}></udp-groups><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
             : html`<div></div>`}
-      <socket-log .store=${s.log} .name=${s.title}></socket-log>
+      <socket-log .store=${s.log} .framed=${receivedFramingOf(s)} .name=${s.title}></socket-log>
       <socket-tools .session=${s} .open=${this.toolsOpen} @tools-close=${() => (this.toolsOpen = false)}></socket-tools>
       <message-composer .session=${s} .interfaces=${this.interfaces} @composer-send=${this.#onSend} @composer-stop=${() => s.stopSending()}></message-composer>
     `;

@@ -27,7 +27,7 @@ export class SockgateApp extends LitElement {
   static override styles = [
     controls,
     css`
-      :host { display: grid; grid-template-rows: auto auto 1fr; height: 100vh; background: var(--bg); }
+      :host { display: grid; grid-template-rows: auto auto 1fr; grid-template-columns: minmax(0, 1fr); height: 100vh; background: var(--bg); }
       header {
         display: flex; align-items: center; gap: 16px; padding: 0 16px; height: 48px;
         background: var(--surface); border-bottom: 1px solid var(--border);

@@ -75,6 +75,8 @@ describe('sockgate page', () => {
     await page.getByTestId('escapes').setChecked(true);
     await page.getByTestId('composer-input').fill('only you\\n');
     await page.locator(`[data-testid=client-row][data-peer="127.0.0.1:${a.localPort}"] [data-testid=client-send]`).click();
+    // The row's Send says what goes where and asks first (issue 12, defect 7).
+    await page.getByTestId('send-confirm-yes').click();
     await waitFor(() => a.data().toString() === 'only you\n', 5000, 'A gets its message');
 
     await page.getByTestId('composer-input').fill('everyone\\n');

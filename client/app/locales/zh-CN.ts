@@ -8,12 +8,14 @@ import { str } from '@lit/localize';
 import { labTemplates } from './zh-CN-lab.js';
 import { toolsTemplates } from './zh-CN-tools.js';
 import { captureTemplates } from './zh-CN-capture.js';
+import { workspaceTemplates } from './zh-CN-workspace.js';
 
 /** id → Chinese template. */
 export const templates: LocaleModule['templates'] = {
   ...labTemplates,
   ...toolsTemplates,
   ...captureTemplates,
+  ...workspaceTemplates,
   'app.connected': '已连接',
   'app.connecting': '正在连接…',
   'app.reconnecting': '正在重连…',
@@ -185,7 +187,6 @@ export const templates: LocaleModule['templates'] = {
   'composer.snippetNameLabel': '片段名称',
   'composer.saveSnippet': '保存为片段',
   'composer.save': '保存',
-  'composer.deleteSnippet': '删除最后一个片段',
   'composer.input': '要发送的消息',
   'composer.placeholder': '输入消息…（Ctrl+Enter 发送）',
   'composer.size': str`每条 ${0}`,

@@ -118,6 +118,8 @@ export class LogStore extends EventTarget {
   dropped = 0;
   /** Bumps on every change (append, clear, trim): views compare it to know whether to redraw. */
   version = 0;
+  /** Told of every line once it is stored (the decoded view of received framing listens here). */
+  tap: ((n: number) => void) | undefined;
   /** Row index (from 0, never reused) of the oldest kept line and one past the newest. */
   #start = 0;
   #end = 0;
@@ -125,11 +127,15 @@ export class LogStore extends EventTarget {
   /** Block number of `#blocks[0]`. */
   #block0 = 0;
   #bytes = 0;
+  /** Rows of the event lines since the last data line (a few), whose times a read may pull back. */
+  #eventRows: number[] = [];
   #peers: string[] = [];
   #peerIds = new Map<string, number>();
   #lastPeer = '';
   #lastPeerId = -1;
   #events = new Map<number, LogEvent>();
+  /** Sent lines the gateway reported as not sent, with the reason (a denied datagram…). */
+  #failed = new Map<number, string>();
   #entries: { version: number; list: LogEntry[] } | undefined;
   #batcher = new FrameBatcher(() => this.dispatchEvent(new Event('change')));
 
@@ -155,7 +161,9 @@ export class LogStore extends EventTarget {
 
   /** Appends a data line without allocating an object; returns its number. */
   append(dir: 'in' | 'out', time: number, peer: string, bytes: Uint8Array, seq?: number): number {
-    return this.#push(DIR_CODE[dir], time, peer, bytes, seq);
+    const n = this.#push(DIR_CODE[dir], time, peer, bytes, seq);
+    this.tap?.(n);
+    return n;
   }
 
   /** Adds a line (compatible adapter: the object is numbered and returned, not kept). */
@@ -167,6 +175,7 @@ export class LogStore extends EventTarget {
     } else {
       line.n = this.#push(DIR_CODE[entry.dir], entry.time, entry.peer, entry.bytes ?? EMPTY, entry.seq);
     }
+    this.tap?.(line.n);
     return line;
   }
 
@@ -175,12 +184,25 @@ export class LogStore extends EventTarget {
     return this.add({ time: Date.now(), dir: 'event', peer: fields.peer ?? '', size: 0, event: kind, code: fields.code, detail: fields.detail });
   }
 
+  /** Marks sent line `n` as not sent after all, with `reason` (it stays, shown as failed). */
+  markFailed(n: number, reason: string): void {
+    if (!this.has(n) || this.dirOf(n) !== 'out') return;
+    this.#failed.set(n, reason);
+    this.#changed();
+  }
+
+  /** Why sent line `n` failed, or undefined when it did not. */
+  failedOf(n: number): string | undefined {
+    return this.#failed.size ? this.#failed.get(n) : undefined;
+  }
+
   /** Empties the log (numbering goes on). */
   clear(): void {
     this.#start = this.#end;
     this.#blocks = [];
     this.#bytes = 0;
     this.#events.clear();
+    this.#failed.clear();
     this.dropped = 0;
     this.#changed();
   }
@@ -282,6 +304,7 @@ export class LogStore extends EventTarget {
     }
     const r = row % BLOCK_LINES;
     block.time[r] = time;
+    this.#orderTimes(dir, row, time);
     block.dir[r] = dir;
     block.size[r] = bytes.byteLength;
     block.seq[r] = seq ?? NO_SEQ;
@@ -297,6 +320,24 @@ export class LogStore extends EventTarget {
     else if (this.#bytes > LOG_BYTES_CAP) this.#dropBytes();
     this.#changed();
     return this.#end;
+  }
+
+  /**
+   * Reads carry the gateway's time, events the page's, which learns of "Connected" a little after
+   * the gateway did: a read logged after an event must not look older than it (issue 12, defect
+   * 10). The event happened no later than the read, so its time moves back to the read's; the
+   * read keeps its own time, so the gaps between reads stay exact whatever the clocks say.
+   */
+  #orderTimes(dir: number, row: number, time: number): void {
+    if (dir === 2) {
+      if (this.#eventRows.length < 16) this.#eventRows.push(row);
+      return;
+    }
+    for (const e of this.#eventRows) {
+      const b = this.#blocks[Math.floor(e / BLOCK_LINES) - this.#block0];
+      if (b && b.time[e % BLOCK_LINES]! > time) b.time[e % BLOCK_LINES] = time;
+    }
+    this.#eventRows.length = 0;
   }
 
   /** Drops the oldest lines until a tenth of the byte budget is free (the newest line stays). */
@@ -318,6 +359,7 @@ export class LogStore extends EventTarget {
       const r = row % BLOCK_LINES;
       this.#bytes -= b.size[r]!;
       if (b.dir[r] === 2) this.#events.delete(row + 1);
+      else if (this.#failed.size) this.#failed.delete(row + 1);
     }
     this.dropped += start - this.#start;
     this.#start = start;

@@ -204,20 +204,21 @@ export abstract class SocketSession extends EventTarget {
     if (this.parent) for (const listener of this.parent.inbound) listener(data, peer, this);
   }
 
-  /** Counts and logs bytes sent to `peer`. */
-  protected sent(bytes: Uint8Array, peer: string): void {
+  /** Counts and logs bytes sent to `peer`; returns the log line's number. */
+  protected sent(bytes: Uint8Array, peer: string): number {
     this.capture.data('out', bytes, Date.now(), undefined, peer);
-    this.#count({ time: Date.now(), dir: 'out', peer, bytes, size: bytes.byteLength });
+    return this.#count({ time: Date.now(), dir: 'out', peer, bytes, size: bytes.byteLength });
   }
 
-  #count(entry: { time: number; dir: 'in' | 'out'; peer: string; bytes: Uint8Array; size: number; seq?: number }): void {
+  #count(entry: { time: number; dir: 'in' | 'out'; peer: string; bytes: Uint8Array; size: number; seq?: number }): number {
     this.#tally(entry.dir, entry.size);
-    this.log.append(entry.dir, entry.time, entry.peer, entry.bytes, entry.seq);
+    const n = this.log.append(entry.dir, entry.time, entry.peer, entry.bytes, entry.seq);
     if (this.parent) {
       this.parent.#tally(entry.dir, entry.size);
       this.parent.log.append(entry.dir, entry.time, entry.peer, entry.bytes, entry.seq);
     }
     this.changed();
+    return n;
   }
 
   #tally(dir: 'in' | 'out', size: number): void {

@@ -6,6 +6,10 @@ import type { MulticastController, SocketGateway, SocketStats, UDPMessage, UDPRe
 import type { SendTarget } from './send-job.js';
 import { hostPort, SocketSession } from './socket-session.js';
 
+/** How long, and how many, sent datagrams wait to be matched with a refusal from the gateway. */
+const PENDING_MS = 10_000;
+const PENDING_MAX = 256;
+
 /** UDP bind options. */
 export interface UdpOptions {
   address: string;
@@ -44,6 +48,8 @@ export class UdpSession extends SocketSession {
 
   protected declare writer: WritableStreamDefaultWriter<UDPMessage> | undefined;
   #udp: UDPSocket | undefined;
+  /** Recent datagrams by destination, oldest first, until the gateway could have refused them. */
+  #pending: { n: number; to: string; size: number; at: number }[] = [];
   #multicast: MulticastController | undefined;
 
   private constructor(options: UdpOptions) {
@@ -70,7 +76,7 @@ export class UdpSession extends SocketSession {
             signal: s.opening.signal,
             broadcast: Boolean(options.broadcast),
             ...(options.multicastInterface ? { multicastInterface: options.multicastInterface } : {}),
-            onError: (e) => s.logError(e),
+            onError: (e) => s.#onError(e),
           },
         }),
       (socket) => s.#run(socket, options.groups ?? []),
@@ -127,8 +133,27 @@ export class UdpSession extends SocketSession {
   protected override async sendOnce(bytes: Uint8Array, target: SendTarget): Promise<void> {
     if (target.kind !== 'udp') throw new Error(`a UDP socket sends to a host and port, not to ${target.kind}`);
     if (!this.writer) throw new Error('not writable');
-    this.sent(bytes, hostPort(target.host, target.port));
+    const n = this.sent(bytes, hostPort(target.host, target.port));
+    const now = Date.now();
+    this.#pending = this.#pending.filter((p) => now - p.at < PENDING_MS).slice(-PENDING_MAX + 1);
+    this.#pending.push({ n, to: `${target.host}:${target.port}`, size: bytes.byteLength, at: now });
     await this.writer.write({ data: bytes, remoteAddress: target.host, remotePort: target.port });
+  }
+
+  /**
+   * The gateway refused a datagram ("datagram to H:P not sent: …", in send order): its TX line
+   * says so and it no longer counts as sent (issue 12, defect 10). Other errors just log.
+   */
+  #onError(error: Error): void {
+    const to = /^datagram to (.+) not sent/.exec(error.message)?.[1];
+    const i = to === undefined ? -1 : this.#pending.findIndex((p) => p.to === to);
+    if (i >= 0) {
+      const [p] = this.#pending.splice(i, 1);
+      this.log.markFailed(p!.n, error.message);
+      this.counters.bytesOut = Math.max(0, this.counters.bytesOut - p!.size);
+      this.counters.msgsOut = Math.max(0, this.counters.msgsOut - 1);
+    }
+    this.logError(error);
   }
 
   /** Joins a multicast group on the chosen multicast interface; failures go to the log. */
