@@ -10,6 +10,7 @@ export const DEFAULT_PORT = 8750;
 export const DEFAULT_LIMITS: GatewayLimits & {
   pages: number;
   udpBytesPerSecond: number;
+  udpReceiveBufferBytes: number;
   httpConnections: number;
   headersTimeoutMs: number;
   websockifyStreams: number;
@@ -26,6 +27,10 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   idleTimeoutMs: 0,
   udpDatagramsPerSecond: 1000,
   udpBytesPerSecond: 8 << 20,
+  // SO_RCVBUF of a page's UDP socket when the page asks for none. The kernel default (Linux:
+  // net.core.rmem_default, 208 KiB) holds only ~300 small datagrams, which a page's echo
+  // overflows in under a millisecond; Linux caps the request at net.core.rmem_max (then doubles it).
+  udpReceiveBufferBytes: 4 << 20,
   // HTTP connections not (yet) WebSockets: a slowloris flood is refused past this many.
   httpConnections: 256,
   // Whole request head within this; Node checks it every second (connectionsCheckingInterval).
@@ -39,6 +44,12 @@ export const DEFAULT_LIMITS: GatewayLimits & {
 };
 export type Limits = typeof DEFAULT_LIMITS;
 
+/** The limits a page hears in `welcome` (the rest are the operator's business). */
+export function publicLimits(limits: Limits): GatewayLimits {
+  const { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond } = limits;
+  return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond };
+}
+
 const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'max-sockets': 'socketsPerPage',
   'max-pages': 'pages',
@@ -50,6 +61,7 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'idle-timeout': 'idleTimeoutMs',
   'udp-rate': 'udpDatagramsPerSecond',
   'udp-bytes-rate': 'udpBytesPerSecond',
+  'udp-receive-buffer': 'udpReceiveBufferBytes',
   'max-http-connections': 'httpConnections',
   'headers-timeout': 'headersTimeoutMs',
   'max-websockify': 'websockifyStreams',
@@ -121,6 +133,8 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --idle-timeout MS      close sockets idle this long; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs})
   --udp-rate N           datagrams per second per UDP socket (default ${DEFAULT_LIMITS.udpDatagramsPerSecond})
   --udp-bytes-rate B     bytes per second per UDP socket (default ${DEFAULT_LIMITS.udpBytesPerSecond})
+  --udp-receive-buffer B SO_RCVBUF of a UDP socket whose page asks for none (default
+                         ${DEFAULT_LIMITS.udpReceiveBufferBytes}; 0 = the OS default). Linux caps it at net.core.rmem_max.
   --max-http-connections N  HTTP connections not yet WebSockets (default ${DEFAULT_LIMITS.httpConnections}; 0 = no cap)
   --headers-timeout MS   a request's headers must arrive within this (default ${DEFAULT_LIMITS.headersTimeoutMs})
   --max-websockify N     /websockify streams at once, not counted in --max-pages (default ${DEFAULT_LIMITS.websockifyStreams})

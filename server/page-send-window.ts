@@ -54,7 +54,11 @@ export class AckBatcher {
   private readonly pending = new Map<PageSendWindow, number>();
   private scheduled = false;
 
-  constructor(private readonly sendFrame: (frame: Uint8Array) => void) {}
+  constructor(
+    private readonly sendFrame: (frame: Uint8Array) => void,
+    /** Arranges one {@link flush} at the end of this turn (the page's outbox does it with its own batch). */
+    private readonly schedule: (flush: () => void) => void = (flush) => setImmediate(flush),
+  ) {}
 
   /** A new window of `window` bytes for socket `id`, acknowledged through this batcher. */
   open(id: number, window: number): PageSendWindow {
@@ -66,7 +70,7 @@ export class AckBatcher {
     this.pending.set(window, (this.pending.get(window) ?? 0) + bytes);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      this.schedule(this.flush);
     }
   }
 
@@ -80,7 +84,9 @@ export class AckBatcher {
     this.pending.clear();
   }
 
-  private readonly flush = (): void => {
+  /** Sends one Ack per socket for everything queued (runs once per turn; a no-op when nothing is). */
+  readonly flush = (): void => {
+    if (!this.scheduled) return;
     this.scheduled = false;
     for (const [window, bytes] of this.pending) {
       window.returned(bytes);
