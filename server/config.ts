@@ -28,8 +28,9 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   udpDatagramsPerSecond: 1000,
   udpBytesPerSecond: 8 << 20,
   // SO_RCVBUF of a page's UDP socket when the page asks for none. The kernel default (Linux:
-  // net.core.rmem_default, 208 KiB) holds only ~300 small datagrams, which a page's echo
-  // overflows in under a millisecond; Linux caps the request at net.core.rmem_max (then doubles it).
+  // net.core.rmem_default, 208 KiB) held 800 datagrams of 64 bytes here (each costs its buffer's
+  // true size), which a page's echo overflows at once; Linux caps the request at net.core.rmem_max
+  // (then doubles it).
   udpReceiveBufferBytes: 4 << 20,
   // HTTP connections not (yet) WebSockets: a slowloris flood is refused past this many.
   httpConnections: 256,

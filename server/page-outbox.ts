@@ -23,8 +23,11 @@ export class PageOutbox {
     private readonly write: (message: Uint8Array) => void,
     /** The page negotiated v2 and reads Batch frames. */
     readonly batching: boolean,
-    /** Runs at the end of each scheduled turn, before the flush (the Acks of the turn join the batch). */
-    private readonly endOfTurn: () => void,
+    /**
+     * Runs at the end of each scheduled turn, before the flush, so the turn's Acks join the batch;
+     * `canWait`: a v2 page that gets nothing else this turn (its Acks may wait to ride with a later frame).
+     */
+    private readonly endOfTurn: (canWait: boolean) => void,
   ) {}
 
   /** One binary frame for the page. */
@@ -65,7 +68,7 @@ export class PageOutbox {
 
   private readonly turnEnded = (): void => {
     this.scheduled = false;
-    this.endOfTurn();
+    this.endOfTurn(this.batching && this.held.length === 0);
     this.flush();
   };
 }

@@ -64,7 +64,7 @@ export class PageSession implements PageLink {
     this.limits = ctx.limits;
     this.policy = ctx.policy;
     const v2 = ws.protocol === SUBPROTOCOL_V2;
-    this.outbox = new PageOutbox(this.writeFrame, v2, this.acks.flush);
+    this.outbox = new PageOutbox(this.writeFrame, v2, this.acks.turnEnded);
     ws.on('message', (data, isBinary) => {
       try {
         this.onMessage(data as Buffer, isBinary);
