@@ -4,22 +4,18 @@
  * them into Batch frames (protocol v2); and a page that offers only v1 still gets one frame each.
  */
 import dgram from 'node:dgram';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SocketGateway } from '../../client/lib/index.js';
-import { startGateway, type Gateway } from '../../server/gateway.js';
 import { Frame, type OpenedMsg } from '../../shared/protocol.js';
+import { gatewayFixture } from '../helpers/gateway-fixture.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
 
 const N = 600;
 /** Datagram i: (i % 700) + 1 bytes, each byte (i + k) & 0xff — a length and content no neighbour shares. */
 const datagram = (i: number) => Uint8Array.from({ length: (i % 700) + 1 }, (_, k) => (i + k) & 0xff);
 
-let gw: Gateway;
-beforeAll(async () => {
-  gw = await startGateway({ port: 0, audit: null });
-});
-afterAll(() => gw.close());
+const fixture = gatewayFixture();
 
 /** Sends all N datagrams from one socket in one turn of the event loop (a burst the gateway reads back to back). */
 async function burst(to: number): Promise<dgram.Socket> {
@@ -46,6 +42,7 @@ describe('UDP burst through the library (v2 batches)', () => {
         });
       }
     }
+    const { gw } = fixture;
     const gateway = await SocketGateway.connect(gw.origin, { token: gw.token, WebSocket: CountingWebSocket as never });
     const socket = new gateway.UDPSocket({ localAddress: '127.0.0.1', extras: { chunks: true } });
     const { readable, localPort } = await socket.opened;
@@ -74,6 +71,7 @@ describe('UDP burst through the library (v2 batches)', () => {
   });
 
   it('a page that offers only sockgate.v1 gets welcome version 1 and one Datagram frame per datagram', async () => {
+    const { gw } = fixture;
     const page = await ProtocolClient.connect(gw.origin, gw.token);
     const opened = (await page.request({ t: 'udp.bind', id: 1, host: '127.0.0.1', port: 0 })) as OpenedMsg;
     const sender = await burst(opened.local.port);

@@ -4,28 +4,19 @@
  * ping-pong the Ack of each write rides with its echo — one message per round trip, not two —
  * while a v1 page still gets them apart. Also the AckBatcher's deferral rules on their own.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type Gateway } from '../../server/gateway.js';
+import { describe, expect, it } from 'vitest';
 import { ACK_DEFER_MS, AckBatcher } from '../../server/page-send-window.js';
 import { SUBPROTOCOL, SUBPROTOCOL_V2, decodeFrame, Frame } from '../../shared/protocol.js';
+import { gatewayFixture } from '../helpers/gateway-fixture.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
-import { echoServer } from '../helpers/peers.js';
 
-let gw: Gateway;
-let echo: Awaited<ReturnType<typeof echoServer>>;
-beforeAll(async () => {
-  gw = await startGateway({ port: 0, audit: null });
-  echo = await echoServer();
-});
-afterAll(async () => {
-  await gw.close();
-  echo.close();
-});
+const fixture = gatewayFixture();
 
 /** `rounds` ping-pongs of 64 bytes; the binary messages the page received meanwhile. */
 async function pingPong(protocol: string | string[], rounds: number): Promise<{ messages: number; acked: number; echoed: number }> {
+  const { gw } = fixture;
   const page = await ProtocolClient.connect(gw.origin, gw.token, { protocol });
-  await page.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: echo.port, noDelay: true });
+  await page.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: fixture.echoPort, noDelay: true });
   let messages = 0;
   page.ws.on('message', (_d, isBinary) => void (isBinary && messages++));
   for (let i = 1; i <= rounds; i++) {
