@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { WebSocket } from 'ws';
 import { SocketGateway } from '../client/lib/index.js';
-import { CREDIT_FRAME, Frame, SUBPROTOCOL, decodeFrame, encodeCounter, encodeData } from '../shared/protocol.js';
+import { Frame, SUBPROTOCOL, SUBPROTOCOL_V2, decodeFrame, encodeCounter, encodeData, type SocketFrame } from '../shared/protocol.js';
 import type { PeerPorts } from './peers.js';
 
 /** A byte stream to one of the peer's ports. */
@@ -273,7 +273,8 @@ export function sockgateRawPath(gatewayPort: number, token: string, ports: PeerP
     name: 'sockgate mux (raw)',
     bridgePid: pid,
     async openPage() {
-      const ws = new WebSocket(`ws://127.0.0.1:${gatewayPort}/ws?token=${token}`, [SUBPROTOCOL], { perMessageDeflate: false });
+      // Offers v2 as the library does: a gateway that speaks it sends Batch frames, an older one does not.
+      const ws = new WebSocket(`ws://127.0.0.1:${gatewayPort}/ws?token=${token}`, [SUBPROTOCOL_V2, SUBPROTOCOL], { perMessageDeflate: false });
       ws.on('error', noop);
       const raw = () => (ws as unknown as { _socket: net.Socket })._socket;
       let sendWindow = 0;
@@ -309,6 +310,26 @@ export function sockgateRawPath(gatewayPort: number, token: string, ports: PeerP
           s.consumed = 0;
         }
       };
+      const onFrame = (f: SocketFrame) => {
+        const s = socks.get(f.id);
+        if (!s) return;
+        if (f.kind === Frame.Ack) {
+          s.credit += f.bytes;
+          if (s.waiter && s.credit >= s.need) {
+            const w = s.waiter;
+            s.waiter = undefined;
+            w();
+          }
+          return;
+        }
+        if (!('payload' in f)) return;
+        if (!s.reading) {
+          s.held.push(f.payload);
+          return;
+        }
+        s.onData(f.payload);
+        consume(f.id, s, f.payload.byteLength);
+      };
       ws.on('message', (data: Buffer, isBinary) => {
         if (!isBinary) {
           const msg = JSON.parse(data.toString());
@@ -318,27 +339,9 @@ export function sockgateRawPath(gatewayPort: number, token: string, ports: PeerP
           else if (msg.t === 'error' && msg.fatal) s.opened(new Error(`${msg.code}: ${msg.message}`));
           return;
         }
-        if (data.length === CREDIT_FRAME && data[0] === Frame.Ack) {
-          const id = data.readUInt32BE(1);
-          const s = socks.get(id);
-          if (!s) return;
-          s.credit += data.readUInt32BE(5);
-          if (s.waiter && s.credit >= s.need) {
-            const w = s.waiter;
-            s.waiter = undefined;
-            w();
-          }
-          return;
-        }
-        const f = decodeFrame(data);
-        const s = socks.get(f.id);
-        if (!s || !('payload' in f)) return;
-        if (!s.reading) {
-          s.held.push(f.payload);
-          return;
-        }
-        s.onData(f.payload);
-        consume(f.id, s, f.payload.byteLength);
+        const d = decodeFrame(data);
+        if (d.kind === Frame.Batch) for (const f of d.frames) onFrame(f);
+        else onFrame(d);
       });
       const open = async (msg: Record<string, unknown>) => {
         const id = nextId++;

@@ -144,6 +144,8 @@ export function renderMarkdown(r: Results): string {
     ['16 sockets bulk on one page (MB/s, total)', 'bulk16', 'mbps', 1],
     ['UDP 64 B datagrams/s echoed (k/s)', 'udp', 'dgramsPerSec', 1000],
     ['UDP loss (%)', 'udp', 'lossPct', 1],
+    ['UDP echoes late, 0.3–1.3 s after the end (% of sent; counted as loss above)', 'udp', 'latePct', 1],
+    ['Bridge CPU per datagram relayed, either way (µs)', 'udp', 'bridgeCpuPerWork', 1000],
     ['CPU during bulk, bridge (% of one core)', 'bulk', 'bridgeCpuPct', 1, 0],
     ['CPU during bulk, bench client (% of one core)', 'bulk', 'clientCpuPct', 1, 0],
     ['CPU during bulk, echo peer (% of one core)', 'bulk', 'peerCpuPct', 1, 0],

@@ -11,6 +11,7 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   pages: number;
   udpBytesPerSecond: number;
   sendBytesPerSecond: number;
+  udpReceiveBufferBytes: number;
   httpConnections: number;
   headersTimeoutMs: number;
   websockifyStreams: number;
@@ -29,6 +30,11 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   udpBytesPerSecond: 8 << 20,
   // Page → target bytes per second per page, all socket kinds together; 0 = no pacing.
   sendBytesPerSecond: 0,
+  // SO_RCVBUF of a page's UDP socket when the page asks for none. The kernel default (Linux:
+  // net.core.rmem_default, 208 KiB) held 800 datagrams of 64 bytes here (each costs its buffer's
+  // true size), which a page's echo overflows at once; Linux caps the request at net.core.rmem_max
+  // (then doubles it).
+  udpReceiveBufferBytes: 4 << 20,
   // HTTP connections not (yet) WebSockets: a slowloris flood is refused past this many.
   httpConnections: 256,
   // Whole request head within this; Node checks it every second (connectionsCheckingInterval).
@@ -42,6 +48,12 @@ export const DEFAULT_LIMITS: GatewayLimits & {
 };
 export type Limits = typeof DEFAULT_LIMITS;
 
+/** The limits a page hears in `welcome` (the rest are the operator's business). */
+export function publicLimits(limits: Limits): GatewayLimits {
+  const { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond } = limits;
+  return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond };
+}
+
 const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'max-sockets': 'socketsPerPage',
   'max-pages': 'pages',
@@ -54,6 +66,7 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'udp-rate': 'udpDatagramsPerSecond',
   'udp-bytes-rate': 'udpBytesPerSecond',
   'send-rate': 'sendBytesPerSecond',
+  'udp-receive-buffer': 'udpReceiveBufferBytes',
   'max-http-connections': 'httpConnections',
   'headers-timeout': 'headersTimeoutMs',
   'max-websockify': 'websockifyStreams',
@@ -127,6 +140,8 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --udp-bytes-rate B     bytes per second per UDP socket (default ${DEFAULT_LIMITS.udpBytesPerSecond})
   --send-rate B          bytes per second a page sends to its targets, all its sockets together;
                          TCP writes are slowed (never dropped), UDP sends wait (default 0 = no limit)
+  --udp-receive-buffer B SO_RCVBUF of a UDP socket whose page asks for none (default
+                         ${DEFAULT_LIMITS.udpReceiveBufferBytes}; 0 = the OS default). Linux caps it at net.core.rmem_max.
   --max-http-connections N  HTTP connections not yet WebSockets (default ${DEFAULT_LIMITS.httpConnections}; 0 = no cap)
   --headers-timeout MS   a request's headers must arrive within this (default ${DEFAULT_LIMITS.headersTimeoutMs})
   --max-websockify N     /websockify streams at once, not counted in --max-pages (default ${DEFAULT_LIMITS.websockifyStreams})

@@ -1,4 +1,4 @@
-import { ErrorCode } from '../shared/protocol.js';
+import { ErrorCode, type ErrorMsg } from '../shared/protocol.js';
 
 /** A failure with a stable protocol code; what the page sees in an `error` message. */
 export class GatewayError extends Error {
@@ -58,4 +58,18 @@ export function toGatewayError(err: unknown): GatewayError {
     return new GatewayError(ErrorCode.BadOption, message, { osCode });
   }
   return new GatewayError(ErrorCode.Internal, message, osCode ? { osCode } : {});
+}
+
+/** The `error` message that tells a page about `err` (about a socket, a request, or the page). */
+export function errorMessage(err: GatewayError, about: { id?: number; ref?: number; fatal?: boolean }): ErrorMsg {
+  return {
+    t: 'error',
+    ...(about.id !== undefined && { id: about.id }),
+    ...(about.ref !== undefined && { ref: about.ref }),
+    code: err.code,
+    message: err.message,
+    ...(err.extra.osCode && { osCode: err.extra.osCode }),
+    ...(err.extra.rule && { rule: err.extra.rule }),
+    ...(about.fatal && { fatal: true }),
+  };
 }

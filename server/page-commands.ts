@@ -1,10 +1,8 @@
 /** The per-socket control messages that need only the socket: `set`, `recv`, `end` (checked by kind). */
-import { ErrorCode, type Address, type SetMsg } from '../shared/protocol.js';
+import { ErrorCode, type SetMsg } from '../shared/protocol.js';
 import { GatewayError } from './gateway-error.js';
-import type { PageSocket } from './page-socket.js';
+import { listening, type PageSocket } from './page-socket.js';
 
-/** A listener takes no writes; its accepted connections do. */
-export const listening = (id: number) => new GatewayError(ErrorCode.InvalidState, `socket ${id} is a listening socket: write to one of its accepted connections`);
 
 /** `set` on a socket of the kind its fields are for. */
 export function applySet(relay: PageSocket, msg: SetMsg): void {
@@ -28,5 +26,3 @@ export function applyEnd(relay: PageSocket): void {
   relay.end();
 }
 
-/** `IP:PORT` / `[IPv6]:PORT` for the audit log. */
-export const fmt = (a: Address) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);

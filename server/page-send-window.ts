@@ -44,17 +44,34 @@ export class PageSendWindow {
   returned(n: number): void {
     this.outstanding -= n;
   }
+
+  /** The page still has at least three quarters of its credit: an Ack for this window may wait a little. */
+  get roomy(): boolean {
+    return this.outstanding <= this.window / 4;
+  }
 }
+
+/** Longest a small Ack waits for a frame to ride with (v2 pages only). */
+export const ACK_DEFER_MS = 2;
 
 /**
  * Batches Acks: all write completions of one I/O phase share one Ack frame per socket. The
  * credit returns to the window as its Ack goes out, not before.
+ *
+ * For a v2 page, small Acks (every window still roomy) may wait up to {@link ACK_DEFER_MS} for a
+ * turn that sends the page something else, and ride in its Batch: in a ping-pong the Ack of a write
+ * then travels with the reply instead of costing the page a wake-up of its own.
  */
 export class AckBatcher {
   private readonly pending = new Map<PageSendWindow, number>();
   private scheduled = false;
+  private deferred: NodeJS.Timeout | undefined;
 
-  constructor(private readonly sendFrame: (frame: Uint8Array) => void) {}
+  constructor(
+    private readonly sendFrame: (frame: Uint8Array) => void,
+    /** Arranges one {@link turnEnded} call at the end of this turn (the page's outbox does it with its own batch). */
+    private readonly schedule: () => void = () => setImmediate(() => this.turnEnded(false)),
+  ) {}
 
   /** A new window of `window` bytes for socket `id`, acknowledged through this batcher. */
   open(id: number, window: number): PageSendWindow {
@@ -66,7 +83,7 @@ export class AckBatcher {
     this.pending.set(window, (this.pending.get(window) ?? 0) + bytes);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      this.schedule();
     }
   }
 
@@ -78,10 +95,28 @@ export class AckBatcher {
   /** Drops everything queued (the page is gone). */
   clear(): void {
     this.pending.clear();
+    clearTimeout(this.deferred);
+    this.deferred = undefined;
   }
 
-  private readonly flush = (): void => {
+  /**
+   * End of a turn: send the Acks now, or — when `canWait` (a v2 page and nothing else goes to it
+   * this turn) and every window is roomy — let them wait for the next frame or the deferral timer.
+   */
+  readonly turnEnded = (canWait: boolean): void => {
     this.scheduled = false;
+    if (this.pending.size === 0) return;
+    if (canWait && [...this.pending.keys()].every((w) => w.roomy)) {
+      this.deferred ??= setTimeout(this.flush, ACK_DEFER_MS);
+      return;
+    }
+    this.flush();
+  };
+
+  /** Sends one Ack per socket for everything queued. */
+  private readonly flush = (): void => {
+    clearTimeout(this.deferred);
+    this.deferred = undefined;
     for (const [window, bytes] of this.pending) {
       window.returned(bytes);
       this.sendFrame(encodeCounter(Frame.Ack, window.id, bytes));

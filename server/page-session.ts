@@ -5,20 +5,24 @@ import {
   ErrorCode,
   Frame,
   FrameError,
+  BATCH_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
-  decodeFrame,
+  SUBPROTOCOL_V2,
+  decodeSocketFrame,
+  type Address,
   type ClientMessage,
   type ServerMessage,
 } from '../shared/protocol.js';
-import type { Limits } from './config.js';
+import { publicLimits, type Limits } from './config.js';
 import { closeReason } from './close-reason.js';
 import { parseControlMessage, salvageIds } from './control-parser.js';
-import { GatewayError, toGatewayError } from './gateway-error.js';
+import { GatewayError, errorMessage, toGatewayError } from './gateway-error.js';
 import type { PageGrant } from './grants/grant-admin.js';
 import type { GrantQuota } from './grants/grant-quota.js';
-import { applyEnd, applyRecv, applySet, fmt, listening } from './page-commands.js';
+import { applyEnd, applyRecv, applySet } from './page-commands.js';
+import { PageOutbox } from './page-outbox.js';
 import { AckBatcher, type PageSendWindow } from './page-send-window.js';
-import type { PageLink, PageSocket } from './page-socket.js';
+import { formatAddress, listening, type PageLink, type PageSocket } from './page-socket.js';
 import { ByteBucket, type SendBuckets } from './send-rate.js';
 import { SocketTable } from './socket-table.js';
 import type { TargetPolicy } from './target-policy.js';
@@ -50,7 +54,9 @@ export class PageSession implements PageLink {
   readonly sendBuckets: SendBuckets;
   congested = false;
   private readonly table = new SocketTable();
-  private readonly acks = new AckBatcher((frame) => this.sendFrame(frame));
+  /** Binary frames to the page; with v2 the small ones of a turn (and its Acks) leave as one Batch. */
+  private readonly outbox: PageOutbox;
+  private readonly acks = new AckBatcher((frame) => this.sendFrame(frame), () => this.outbox.schedule());
   private idleTimer: NodeJS.Timeout | undefined;
   private gone = false;
 
@@ -66,6 +72,8 @@ export class PageSession implements PageLink {
     const own = this.limits.sendBytesPerSecond > 0 ? [new ByteBucket(this.limits.sendBytesPerSecond)] : [];
     this.sendBuckets = ctx.quota?.bucket ? [...own, ctx.quota.bucket] : own;
     ctx.quota?.pages.add(this);
+    const v2 = ws.protocol === SUBPROTOCOL_V2;
+    this.outbox = new PageOutbox(this.writeFrame, v2, this.acks.turnEnded);
     ws.on('message', (data, isBinary) => {
       try {
         this.onMessage(data as Buffer, isBinary);
@@ -75,7 +83,7 @@ export class PageSession implements PageLink {
     });
     ws.on('close', () => this.teardown(ErrorCode.Shutdown));
     ws.on('error', () => this.teardown(ErrorCode.Shutdown));
-    this.send({ t: 'welcome', version: PROTOCOL_VERSION, gateway: ctx.gatewayName, limits: this.publicLimits() });
+    this.send({ t: 'welcome', version: v2 ? BATCH_PROTOCOL_VERSION : PROTOCOL_VERSION, gateway: ctx.gatewayName, limits: publicLimits(this.limits) });
     if (this.limits.idleTimeoutMs > 0) {
       this.idleTimer = setInterval(() => this.closeIdle(), Math.min(1000, this.limits.idleTimeoutMs));
       this.idleTimer.unref();
@@ -91,15 +99,12 @@ export class PageSession implements PageLink {
     return this.table.sockets();
   }
 
-  private publicLimits() {
-    const { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond } = this.limits;
-    return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond };
-  }
-
   // ---- PageLink ------------------------------------------------------------------------
 
   send(msg: ServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    // Frames that wait for the end of the turn go first: an `eof` or `closed` never overtakes a Chunk.
+    this.outbox.flush();
     this.ws.send(JSON.stringify(msg), this.afterSend);
     // Replies and errors count too: a page that sends garbage and never reads must not make
     // the gateway queue answers for it without bound.
@@ -107,22 +112,17 @@ export class PageSession implements PageLink {
   }
 
   sendFrame(frame: Uint8Array): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(frame, { binary: true }, this.sendCallback());
-    if (!this.congested && this.ws.bufferedAmount > PAGE_HIGH_WATER) this.becomeCongested();
+    this.outbox.frame(frame);
   }
+  /** One binary WebSocket message (a frame, or a Batch of them). */
+  private readonly writeFrame = (message: Uint8Array): void => {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(message, { binary: true }, this.sendCallback());
+    if (!this.congested && this.ws.bufferedAmount > PAGE_HIGH_WATER) this.becomeCongested();
+  };
 
   sendError(err: GatewayError, about: { id?: number; ref?: number; fatal?: boolean }): void {
-    this.send({
-      t: 'error',
-      ...(about.id !== undefined && { id: about.id }),
-      ...(about.ref !== undefined && { ref: about.ref }),
-      code: err.code,
-      message: err.message,
-      ...(err.extra.osCode && { osCode: err.extra.osCode }),
-      ...(err.extra.rule && { rule: err.extra.rule }),
-      ...(about.fatal && { fatal: true }),
-    });
+    this.send(errorMessage(err, about));
   }
 
   openSendWindow(id: number): PageSendWindow {
@@ -168,9 +168,11 @@ export class PageSession implements PageLink {
   }
 
   private onBinary(data: Buffer): void {
+    // Refused unparsed: a Batch only travels to the page, and a page's could hold 100,000 entries.
+    if (data[0] === Frame.Batch) return this.sendError(new GatewayError(ErrorCode.BadMessage, 'binary frame kind 0x07 (Batch) only travels from the gateway to the page'), {});
     let frame;
     try {
-      frame = decodeFrame(data);
+      frame = decodeSocketFrame(data);
     } catch (err) {
       return this.sendError(new GatewayError(ErrorCode.BadMessage, (err as FrameError).message), {});
     }
@@ -280,7 +282,7 @@ export class PageSession implements PageLink {
     }
     this.table.add(relay);
     const { local, remote } = relay.addresses();
-    this.audit('open', { socket: id, kind: relay.kind, local: fmt(local), remote: remote && fmt(remote) });
+    this.audit('open', { socket: id, kind: relay.kind, local: formatAddress(local), remote: remote && formatAddress(remote) });
     this.send({ t: 'opened', id, ref, kind: relay.kind, local, ...(remote && { remote }), sendWindow: this.limits.sendWindow });
   }
 
@@ -319,7 +321,7 @@ export class PageSession implements PageLink {
     const relay = new TcpRelay(id, socket, this, 0);
     this.table.add(relay);
     const { local, remote } = relay.addresses();
-    this.audit('accept', { socket: id, server: listener.id, local: fmt(local), remote: fmt(remote) });
+    this.audit('accept', { socket: id, server: listener.id, local: formatAddress(local), remote: formatAddress(remote) });
     this.send({ t: 'accepted', id, server: listener.id, local, remote, sendWindow: this.limits.sendWindow });
   }
 
@@ -391,6 +393,7 @@ export class PageSession implements PageLink {
     for (const relay of this.table.sockets()) relay.destroy(code);
     this.table.clear();
     this.acks.clear();
+    this.outbox.clear();
     this.audit('page-closed', {});
   }
 }

@@ -1,6 +1,6 @@
-import type { Address, ErrorCode, ServerMessage, SetMsg } from '../shared/protocol.js';
+import { ErrorCode, type Address, type ServerMessage, type SetMsg } from '../shared/protocol.js';
 import type { Limits } from './config.js';
-import type { GatewayError } from './gateway-error.js';
+import { GatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import type { SendBuckets } from './send-rate.js';
 import type { TargetPolicy } from './target-policy.js';
@@ -73,3 +73,9 @@ export type PageSocket = StreamSocket | DatagramSocket | ListenerSocket;
 export function toAddress(address: string | undefined, port: number | undefined, family?: string): Address {
   return { address: address ?? '', port: port ?? 0, family: family === 'IPv6' ? 'IPv6' : 'IPv4' };
 }
+
+/** An address as the audit log writes it: `host:port`, IPv6 in brackets. */
+export const formatAddress = (a: Address) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
+
+/** A listener takes no writes; its accepted connections do. */
+export const listening = (id: number) => new GatewayError(ErrorCode.InvalidState, `socket ${id} is a listening socket: write to one of its accepted connections`);

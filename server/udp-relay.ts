@@ -16,6 +16,20 @@ const MAX_QUEUED_DATAGRAMS = 16_384;
 const queuedPerPage = new WeakMap<PageLink, number>();
 const countQueued = (page: PageLink, delta: number) => queuedPerPage.set(page, (queuedPerPage.get(page) ?? 0) + delta);
 
+/**
+ * The gateway's SO_RCVBUF (--udp-receive-buffer) for a socket whose page asked for none. Linux
+ * caps it at net.core.rmem_max silently; an OS that refuses the size instead (macOS: ENOBUFS over
+ * kern.ipc.maxsockbuf) keeps its default, since the page never asked for this one.
+ */
+function defaultReceiveBuffer(socket: dgram.Socket, bytes: number): void {
+  if (bytes <= 0) return;
+  try {
+    socket.setRecvBufferSize(bytes);
+  } catch {
+    // the OS default stays
+  }
+}
+
 /** How often at most a page hears its UDP socket's running drop count. */
 const DROP_REPORT_MS = 250;
 
@@ -97,6 +111,7 @@ export class UdpRelay implements DatagramSocket {
       // Set here, inside the try: passed to createSocket, Node applies them in its bind callback
       // and a refused size (ERR_SOCKET_BUFFER_SIZE) is thrown there, outside any try.
       if (msg.receiveBufferSize) socket.setRecvBufferSize(msg.receiveBufferSize);
+      else if (msg.receiveBufferSize === undefined) defaultReceiveBuffer(socket, page.limits.udpReceiveBufferBytes);
       if (msg.sendBufferSize) socket.setSendBufferSize(msg.sendBufferSize);
       if (remote) {
         await new Promise<void>((resolve, reject) => {

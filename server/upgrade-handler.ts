@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode, SUBPROTOCOL } from '../shared/protocol.js';
+import { CloseCode, SUBPROTOCOL, SUBPROTOCOL_V2 } from '../shared/protocol.js';
 import { websockifyPathToken, type AccessControl } from './access-control.js';
 import type { AuditLog } from './audit-log.js';
 import type { Limits } from './config.js';
@@ -69,7 +69,8 @@ export class UpgradeHandler {
     this.pages = new WebSocketServer({
       ...WS_OPTIONS,
       maxPayload: ctx.limits.frameBytes,
-      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      // The newest the page offers: v2 (v1 + Batch frames) when it says it reads them.
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL_V2) ? SUBPROTOCOL_V2 : protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     // websockify's own clients (noVNC) send messages up to 2 MiB: their own, larger limit.
     this.streams = new WebSocketServer({
@@ -110,7 +111,7 @@ export class UpgradeHandler {
     const grant = admitted === 'operator' ? undefined : admitted;
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (url.pathname === '/ws') {
-      if (!offered.includes(SUBPROTOCOL)) return deny(400, `the WebSocket must offer subprotocol ${SUBPROTOCOL} (offered: ${offered.filter(Boolean).join(', ') || 'none'})`);
+      if (!offered.includes(SUBPROTOCOL) && !offered.includes(SUBPROTOCOL_V2)) return deny(400, `the WebSocket must offer subprotocol ${SUBPROTOCOL} (offered: ${offered.filter(Boolean).join(', ') || 'none'})`);
       this.pages.handleUpgrade(req, socket, head, (ws) => this.servePage(ws, who, client, req.headers.origin, grant));
     } else if (url.pathname === '/websockify' || websockifyPathToken(url.pathname) !== undefined) {
       let target;

@@ -4,12 +4,15 @@
  * connection goes away. Socket classes talk to the gateway only through this.
  */
 import {
+  BATCH_PROTOCOL_VERSION,
   CloseCode,
   decodeFrame,
+  Frame,
   FrameError,
   GATEWAY_ID_BASE,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
+  SUBPROTOCOL_V2,
 } from '../../shared/protocol.js';
 import type {
   ClientMessage,
@@ -17,6 +20,7 @@ import type {
   ErrorMsg,
   GatewayLimits,
   ServerMessage,
+  SocketFrame,
   WelcomeMsg,
 } from '../../shared/protocol.js';
 import { abortReason, ClientErrorCode, connectionLostError, SocketError, socketErrorFromMessage } from './socket-error.js';
@@ -25,8 +29,8 @@ import { abortReason, ClientErrorCode, connectionLostError, SocketError, socketE
 export interface SocketHandler {
   /** A control message about this socket that no pending request claimed. */
   onControl(msg: ServerMessage): void;
-  /** A binary frame for this socket. */
-  onFrame(frame: DecodedFrame): void;
+  /** A binary frame for this socket (a Batch arrives as its frames, one call each, in order). */
+  onFrame(frame: SocketFrame): void;
   /** The WebSocket closed; the socket is gone. */
   onConnectionLost(error: SocketError): void;
 }
@@ -90,7 +94,8 @@ export class GatewayConnection extends EventTarget {
   }
 
   /**
-   * Opens the WebSocket at `wsUrl` with the `sockgate.v1` subprotocol and waits for `welcome`.
+   * Opens the WebSocket at `wsUrl` offering `sockgate.v2` (v1 plus Batch frames) and `sockgate.v1`,
+   * and waits for `welcome`: a gateway that speaks v2 batches small frames, an older one does not.
    * Rejects with a NetworkError (`CONNECT_FAILED`) when the upgrade is refused or the socket closes first.
    */
   static open(wsUrl: string, WebSocketClass: WebSocketConstructor, signal?: AbortSignal): Promise<GatewayConnection> {
@@ -101,7 +106,7 @@ export class GatewayConnection extends EventTarget {
       }
       let ws: WebSocketLike;
       try {
-        ws = new WebSocketClass(wsUrl, SUBPROTOCOL) as WebSocketLike;
+        ws = new WebSocketClass(wsUrl, [SUBPROTOCOL_V2, SUBPROTOCOL]) as WebSocketLike;
       } catch (err) {
         reject(new SocketError('NetworkError', ClientErrorCode.ConnectFailed, `cannot open ${redact(wsUrl)}: ${String(err)}`, { cause: err }));
         return;
@@ -134,8 +139,8 @@ export class GatewayConnection extends EventTarget {
           fail(new SocketError('NetworkError', ClientErrorCode.ConnectFailed, 'the gateway did not start with a welcome message'));
           return;
         }
-        if (welcome.version !== PROTOCOL_VERSION) {
-          fail(new SocketError('NotSupportedError', ClientErrorCode.Version, `gateway speaks protocol version ${welcome.version}, this library ${PROTOCOL_VERSION}`));
+        if (welcome.version !== PROTOCOL_VERSION && welcome.version !== BATCH_PROTOCOL_VERSION) {
+          fail(new SocketError('NotSupportedError', ClientErrorCode.Version, `gateway speaks protocol version ${welcome.version}, this library ${PROTOCOL_VERSION} and ${BATCH_PROTOCOL_VERSION}`));
           return;
         }
         settled = true;
@@ -272,7 +277,12 @@ export class GatewayConnection extends EventTarget {
       this.#emitError(new SocketError('OperationError', 'BAD_MESSAGE', `bad binary frame from the gateway: ${text}`));
       return;
     }
-    this.#handlers.get(frame.id)?.onFrame(frame);
+    if (frame.kind !== Frame.Batch) {
+      this.#handlers.get(frame.id)?.onFrame(frame);
+      return;
+    }
+    // Looked up per frame: a handler may release its id (or a new one register) mid-batch.
+    for (const f of frame.frames) this.#handlers.get(f.id)?.onFrame(f);
   }
 
   #dispatch(msg: ServerMessage): void {

@@ -1,8 +1,15 @@
 /** Protocol constants: the subprotocol, socket id ranges, close codes and error codes. Append only. */
 
-/** The subprotocol a page must offer; the gateway refuses any other. */
+/** The subprotocol every page offers (alone, or after `sockgate.v2`); the gateway refuses a page without it. */
 export const SUBPROTOCOL = 'sockgate.v1';
 export const PROTOCOL_VERSION = 1;
+/**
+ * Protocol v2 is v1 plus the Batch frame (gateway → page). A page that reads batches offers
+ * `sockgate.v2, sockgate.v1`; a gateway that speaks v2 picks it and says `version: 2` in
+ * `welcome`, an older one picks v1. A page that offers only v1 never sees a Batch.
+ */
+export const SUBPROTOCOL_V2 = 'sockgate.v2';
+export const BATCH_PROTOCOL_VERSION = 2;
 
 /** Socket ids chosen by the page are below this; ids the gateway gives accepted connections are at or above it. */
 export const GATEWAY_ID_BASE = 0x8000_0000;

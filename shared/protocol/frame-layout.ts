@@ -14,6 +14,11 @@ export const Frame = {
   Credit: 0x05,
   /** gateway → page: this many bytes the page sent have left the gateway; the page may send that many more. */
   Ack: 0x06,
+  /**
+   * gateway → page, protocol v2 only (subprotocol `sockgate.v2`): several Chunk, Datagram and Ack
+   * frames in one WebSocket message, each whole and in order, so a burst costs one message.
+   */
+  Batch: 0x07,
 } as const;
 export type FrameKind = (typeof Frame)[keyof typeof Frame];
 
@@ -31,6 +36,16 @@ export const ChunkLayout = { kind: 0, id: 1, seq: 5, time: 9, payload: 17 } as c
 export const SendToLayout = { kind: 0, id: 1, port: 5, addressLength: 7, address: 8 } as const;
 /** Datagram (gateway → page): a Chunk header, then port u16, address length u8, address, datagram. */
 export const DatagramLayout = { kind: 0, id: 1, seq: 5, time: 9, port: 17, addressLength: 19, address: 20 } as const;
+
+/**
+ * Batch (gateway → page, v2): kind, the number of entries u32 (where other frames have the socket
+ * id), then that many entries, each a length u32 and one whole Chunk, Datagram or Ack frame.
+ */
+export const BatchLayout = { kind: 0, count: 1, entries: 5 } as const;
+/** Bytes in front of each frame inside a Batch: its length, u32. */
+export const BATCH_ENTRY_HEADER = 4;
+/** Frame kinds a Batch may carry: the gateway-to-page kinds, never a Batch. */
+export const BATCHABLE_KINDS: ReadonlySet<number> = new Set<number>([Frame.Chunk, Frame.Datagram, Frame.Ack]);
 
 /** Bytes before the payload of each binary frame kind (kind + id + fixed fields). */
 export const DATA_HEADER = DataLayout.payload;

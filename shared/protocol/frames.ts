@@ -3,6 +3,9 @@
  * the fields at the offsets its layout in frame-layout.ts names.
  */
 import {
+  BATCH_ENTRY_HEADER,
+  BATCHABLE_KINDS,
+  BatchLayout,
   CHUNK_HEADER,
   ChunkLayout,
   CounterLayout,
@@ -116,15 +119,38 @@ export function encodeDatagram(
   return out;
 }
 
-export type DecodedFrame =
+/**
+ * A Batch (v2) of whole frames, each exactly as it would travel alone. The gateway builds it
+ * from frames it already encoded; the copy costs less than a WebSocket message (a syscall) each.
+ */
+export function encodeBatch(frames: readonly Uint8Array[]): Uint8Array {
+  let size = BatchLayout.entries;
+  for (const f of frames) size += BATCH_ENTRY_HEADER + f.byteLength;
+  const out = new Uint8Array(size);
+  out[BatchLayout.kind] = Frame.Batch;
+  putU32(out, BatchLayout.count, frames.length);
+  let at = BatchLayout.entries;
+  for (const f of frames) {
+    putU32(out, at, f.byteLength);
+    out.set(f, at + BATCH_ENTRY_HEADER);
+    at += BATCH_ENTRY_HEADER + f.byteLength;
+  }
+  return out;
+}
+
+/** One frame of a socket: every decoded kind but Batch. */
+export type SocketFrame =
   | { kind: typeof Frame.Data; id: number; payload: Uint8Array }
   | { kind: typeof Frame.Chunk; id: number; seq: number; time: number; payload: Uint8Array }
   | { kind: typeof Frame.SendTo; id: number; host: string; port: number; payload: Uint8Array }
   | { kind: typeof Frame.Datagram; id: number; seq: number; time: number; host: string; port: number; payload: Uint8Array }
   | { kind: typeof Frame.Credit | typeof Frame.Ack; id: number; bytes: number };
 
+/** A decoded binary message: one socket's frame, or a Batch of them (in order). */
+export type DecodedFrame = SocketFrame | { kind: typeof Frame.Batch; frames: SocketFrame[] };
+
 /** Why a binary frame was refused: it ends in its fixed header, it ends in its address, it has the wrong size, or its kind is unknown. */
-export type FrameErrorReason = 'short-header' | 'short-address' | 'wrong-size' | 'unknown-kind';
+export type FrameErrorReason = 'short-header' | 'short-address' | 'wrong-size' | 'unknown-kind' | 'bad-batch';
 
 /** Thrown by {@link decodeFrame} for a frame that does not follow the grammar. */
 export class FrameError extends Error {
@@ -137,8 +163,48 @@ export class FrameError extends Error {
   }
 }
 
-/** Parses one binary frame. Payloads are views into `frame`, not copies. */
+/** Parses one binary frame (a Batch into its frames). Payloads are views into `frame`, not copies. */
 export function decodeFrame(frame: Uint8Array): DecodedFrame {
+  return frame[0] === Frame.Batch ? { kind: Frame.Batch, frames: decodeBatch(frame) } : decodeSocketFrame(frame);
+}
+
+/** Smallest frame a Batch may carry (an Ack), with its length in front. */
+const MIN_ENTRY = BATCH_ENTRY_HEADER + CREDIT_FRAME;
+
+/**
+ * The frames of a Batch. Refused whole ('bad-batch') unless it declares 1 … n entries, each entry
+ * is a Chunk, Datagram or Ack that decodes on its own, and the entries fill the message exactly.
+ */
+function decodeBatch(frame: Uint8Array): SocketFrame[] {
+  const bad = (why: string) => new FrameError(`batch frame: ${why}`, 'bad-batch');
+  if (frame.byteLength < BatchLayout.entries) throw bad(`${frame.byteLength} bytes is shorter than its 5-byte header`);
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const count = view.getUint32(BatchLayout.count);
+  const room = frame.byteLength - BatchLayout.entries;
+  // Checked before anything is allocated, so a huge count costs nothing.
+  if (count === 0 || count > room / MIN_ENTRY) throw bad(`declares ${count} entries, but ${room} bytes hold 1 to ${Math.floor(room / MIN_ENTRY)}`);
+  const frames: SocketFrame[] = new Array(count);
+  let at = BatchLayout.entries;
+  for (let i = 0; i < count; i++) {
+    if (frame.byteLength - at < BATCH_ENTRY_HEADER) throw bad(`entry ${i + 1} of ${count} starts past the end of the message`);
+    const len = view.getUint32(at);
+    const start = at + BATCH_ENTRY_HEADER;
+    if (len > frame.byteLength - start) throw bad(`entry ${i + 1} of ${count} (${len} bytes) runs past the end of the message`);
+    const inner = frame.subarray(start, start + len);
+    if (!BATCHABLE_KINDS.has(inner[0] ?? -1)) throw bad(`entry ${i + 1} of ${count} has kind 0x${(inner[0] ?? 0).toString(16).padStart(2, '0')}; only Chunk, Datagram and Ack travel in a batch`);
+    try {
+      frames[i] = decodeSocketFrame(inner);
+    } catch (err) {
+      throw bad(`entry ${i + 1} of ${count}: ${(err as Error).message}`);
+    }
+    at = start + len;
+  }
+  if (at !== frame.byteLength) throw bad(`${frame.byteLength - at} bytes left over after its ${count} entries`);
+  return frames;
+}
+
+/** Parses one frame of one socket (any kind but Batch, which is 'unknown-kind' here). */
+export function decodeSocketFrame(frame: Uint8Array): SocketFrame {
   if (frame.byteLength < DATA_HEADER) throw new FrameError(`binary frame of ${frame.byteLength} bytes is shorter than its 5-byte header`, 'short-header');
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const kind = frame[DataLayout.kind];

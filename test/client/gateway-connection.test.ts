@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { Frame, decodeFrame, encodeCounter } from '../../shared/protocol.js';
+import { Frame, decodeFrame, encodeBatch, encodeChunk, encodeCounter } from '../../shared/protocol.js';
 import { GatewayConnection, type SocketHandler } from '../../client/lib/gateway-connection.js';
 import { SocketGateway } from '../../client/lib/index.js';
 import { FakeWebSocket, welcome } from '../helpers/fake-websocket.js';
@@ -22,19 +22,40 @@ const handler = (): SocketHandler & { control: unknown[]; frames: unknown[]; los
 };
 
 describe('GatewayConnection', () => {
-  it('offers sockgate.v1, switches to arraybuffer and takes the limits from welcome', async () => {
+  it('offers sockgate.v2 then sockgate.v1, switches to arraybuffer and takes the limits from welcome', async () => {
     const [conn, ws] = await connected();
-    expect(ws.protocols).toBe('sockgate.v1');
+    expect(ws.protocols).toEqual(['sockgate.v2', 'sockgate.v1']);
     expect(ws.binaryType).toBe('arraybuffer');
     expect(conn.limits.frameBytes).toBe(105);
     expect(conn.gatewayName).toBe('sockgate/test');
   });
 
-  it('refuses another protocol version with NotSupportedError VERSION', async () => {
+  it('refuses a protocol version it does not speak with NotSupportedError VERSION', async () => {
     const opening = GatewayConnection.open('ws://x/ws', FakeWebSocket);
     FakeWebSocket.last!.open();
-    FakeWebSocket.last!.receive({ ...welcome, version: 2 });
+    FakeWebSocket.last!.receive({ ...welcome, version: 3 });
     await expect(opening).rejects.toMatchObject({ name: 'NotSupportedError', sockgateCode: 'VERSION' });
+  });
+
+  it('takes a v2 welcome and hands each frame of a Batch to its socket, in order, looked up per frame', async () => {
+    const opening = GatewayConnection.open('ws://x/ws', FakeWebSocket);
+    const ws = FakeWebSocket.last!;
+    ws.open();
+    ws.receive({ ...welcome, version: 2 });
+    const conn = await opening;
+    expect(conn.version).toBe(2);
+    const a = handler();
+    const b = handler();
+    const idA = conn.allocate(a);
+    const idB = conn.allocate(b);
+    const seen: string[] = [];
+    a.onFrame = (f) => {
+      seen.push(`a ${f.kind}`);
+      conn.release(idA, a); // the rest of the batch for idA goes nowhere
+    };
+    b.onFrame = (f) => void seen.push(`b ${f.kind} ${'seq' in f ? f.seq : ''}`);
+    ws.receive(encodeBatch([encodeCounter(Frame.Ack, idA, 1), encodeChunk(idB, 0, 1, new Uint8Array([1])), encodeCounter(Frame.Ack, idA, 2), encodeChunk(idB, 1, 2, new Uint8Array([2]))]));
+    expect(seen).toEqual([`a ${Frame.Ack}`, `b ${Frame.Chunk} 0`, `b ${Frame.Chunk} 1`]);
   });
 
   it('reports a refused upgrade as NetworkError CONNECT_FAILED without the token', async () => {

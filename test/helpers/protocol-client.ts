@@ -8,6 +8,7 @@ import {
   encodeSendTo,
   type ClientMessage,
   type ServerMessage,
+  type SocketFrame,
 } from '../../shared/protocol.js';
 
 /** A received TCP chunk or UDP datagram, as the gateway framed it. */
@@ -37,6 +38,8 @@ export class ProtocolClient {
   autoCredit = true;
   closeCode: number | undefined;
   closeReason = '';
+  /** The kind byte of every binary message seen (a v1 page must never see Frame.Batch). */
+  readonly binaryKinds = new Set<number>();
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary) => {
@@ -46,21 +49,9 @@ export class ProtocolClient {
         this.waiters = this.waiters.filter((w) => (w.match(msg) ? (w.resolve(msg), false) : true));
         return;
       }
-      const f = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      if (f.kind === Frame.Ack) {
-        this.acked.set(f.id, (this.acked.get(f.id) ?? 0) + f.bytes);
-      } else if (f.kind === Frame.Chunk || f.kind === Frame.Datagram) {
-        const list = this.received.get(f.id) ?? [];
-        list.push({
-          id: f.id,
-          seq: f.seq,
-          time: f.time,
-          payload: Buffer.from(f.payload),
-          ...(f.kind === Frame.Datagram && { host: f.host, port: f.port }),
-        });
-        this.received.set(f.id, list);
-        if (this.autoCredit) this.credit(f.id, f.payload.byteLength);
-      }
+      this.binaryKinds.add(data[0]!);
+      const decoded = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      for (const f of decoded.kind === Frame.Batch ? decoded.frames : [decoded]) this.onFrame(f);
       const w = this.dataWaiters;
       this.dataWaiters = [];
       for (const fn of w) fn();
@@ -73,8 +64,26 @@ export class ProtocolClient {
     });
   }
 
+  /** One frame of a socket (a Batch's frames come here one by one). */
+  private onFrame(f: SocketFrame): void {
+    if (f.kind === Frame.Ack) {
+      this.acked.set(f.id, (this.acked.get(f.id) ?? 0) + f.bytes);
+    } else if (f.kind === Frame.Chunk || f.kind === Frame.Datagram) {
+      const list = this.received.get(f.id) ?? [];
+      list.push({
+        id: f.id,
+        seq: f.seq,
+        time: f.time,
+        payload: Buffer.from(f.payload),
+        ...(f.kind === Frame.Datagram && { host: f.host, port: f.port }),
+      });
+      this.received.set(f.id, list);
+      if (this.autoCredit) this.credit(f.id, f.payload.byteLength);
+    }
+  }
+
   /** Connects to a gateway at `origin` (http://host:port) with `token`; resolves after `welcome`. */
-  static async connect(origin: string, token: string, opts: { origin?: string; protocol?: string } = {}): Promise<ProtocolClient> {
+  static async connect(origin: string, token: string, opts: { origin?: string; protocol?: string | string[] } = {}): Promise<ProtocolClient> {
     const url = `${origin.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`;
     const ws = new WebSocket(url, opts.protocol ?? SUBPROTOCOL, { headers: opts.origin ? { Origin: opts.origin } : {} });
     const client = new ProtocolClient(ws);

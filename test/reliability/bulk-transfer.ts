@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { Frame, decodeFrame, type ClientMessage, type OpenedMsg, type ServerMessage } from '../../shared/protocol.js';
+import { Frame, decodeSocketFrame, type ClientMessage, type OpenedMsg, type ServerMessage } from '../../shared/protocol.js';
 import type { ProtocolClient } from '../helpers/protocol-client.js';
 
 /**
@@ -151,7 +151,7 @@ export class PageStreams {
         }
         return;
       }
-      const f = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      const f = decodeSocketFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       const s = this.sockets.get(f.id);
       if (!s) return;
       if (f.kind === Frame.Chunk) {

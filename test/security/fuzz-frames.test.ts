@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHUNK_HEADER, CREDIT_FRAME, DATA_HEADER, Frame, encodeCounter, encodeData, encodeDatagram, encodeSendTo } from '../../shared/protocol.js';
+import { BatchLayout, CHUNK_HEADER, CREDIT_FRAME, DATA_HEADER, Frame, encodeBatch, encodeChunk, encodeCounter, encodeData, encodeDatagram, encodeSendTo } from '../../shared/protocol.js';
 import { DEFAULT_LIMITS } from '../../server/config.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
 import { BATCH, SCALE, endBatch, fuzzPage, safeHost, startFuzzTarget, tallyLine, type FuzzTarget } from './fuzz-kit.js';
 
 /**
  * Issue 10: property-based fuzzing of every binary frame kind (Data, Chunk, SendTo, Datagram,
- * Credit, Ack, and unknown kinds) at sizes 0, 1, header-1, header, header+1, random, and the
+ * Credit, Ack, Batch — v2, gateway → page only — and unknown kinds) at sizes 0, 1, header-1, header, header+1, random, and the
  * frame limit and one past it, with random ids and garbage, against a real gateway process.
  * The invariant holds after every batch of 250 (see fuzz-kit.ts).
  */
@@ -43,10 +43,26 @@ const wellFormed = (): fc.Arbitrary<Uint8Array> =>
       return out;
     }),
     fc.tuple(id, u32, safeHost, port(), payload).map(([i, seq, h, pt, p]) => encodeDatagram(i, seq, Date.now(), h, pt, p)),
+    batch(),
   );
 
+/** A well-formed Batch of what it may carry (Chunk, Datagram, Ack), or of what it may not (Data, SendTo, Credit). */
+const batch = (): fc.Arbitrary<Uint8Array> =>
+  fc
+    .array(
+      fc.oneof(
+        fc.tuple(id, u32, payload).map(([i, seq, p]) => encodeChunk(i, seq, 0, p)),
+        fc.tuple(id, u32, safeHost, port(), payload).map(([i, seq, h, pt, p]) => encodeDatagram(i, seq, 0, h, pt, p)),
+        fc.tuple(id, u32).map(([i, n]) => encodeCounter(Frame.Ack, i, n)),
+        fc.tuple(id, payload).map(([i, p]) => encodeData(i, p)),
+        fc.tuple(id, u32).map(([i, n]) => encodeCounter(Frame.Credit, i, n)),
+      ),
+      { minLength: 1, maxLength: 8 },
+    )
+    .map(encodeBatch);
+
 /** Header sizes per kind: cuts at 0, 1, header-1, header and header+1 hit every length check. */
-const HEADERS: Record<number, number> = { [Frame.Data]: DATA_HEADER, [Frame.SendTo]: 8, [Frame.Credit]: CREDIT_FRAME, [Frame.Ack]: CREDIT_FRAME, [Frame.Chunk]: CHUNK_HEADER, [Frame.Datagram]: CHUNK_HEADER + 3 };
+const HEADERS: Record<number, number> = { [Frame.Data]: DATA_HEADER, [Frame.SendTo]: 8, [Frame.Credit]: CREDIT_FRAME, [Frame.Ack]: CREDIT_FRAME, [Frame.Chunk]: CHUNK_HEADER, [Frame.Datagram]: CHUNK_HEADER + 3, [Frame.Batch]: BatchLayout.entries };
 
 /** A frame cut or padded to a boundary length, or random bytes under a random kind byte. */
 const mangled = (): fc.Arbitrary<Uint8Array> =>
@@ -100,6 +116,21 @@ describe('fuzz: binary frames against a real gateway', () => {
       }
     }
   }, 120_000);
+
+  it('a Batch from a page (well formed, cut or with a count of 2^32−1) is refused with BAD_MESSAGE naming it, and the page stays open', async () => {
+    const page = await fuzzPage(t);
+    const good = encodeBatch([encodeCounter(Frame.Credit, 1, 10), encodeData(1, new Uint8Array([1, 2, 3]))]);
+    const huge = good.slice();
+    new DataView(huge.buffer).setUint32(BatchLayout.count, 0xffff_ffff);
+    for (const f of [good, good.subarray(0, 7), huge]) page.sendBinary(f);
+    await page.until(() => page.messages.filter((m) => m.t === 'error' && /Batch/.test(m.message)).length === 3, 5_000);
+    for (const m of page.messages.filter((x) => x.t === 'error')) expect(m).toMatchObject({ code: 'BAD_MESSAGE', message: 'binary frame kind 0x07 (Batch) only travels from the gateway to the page' });
+    // Still open and serving: the echo socket answers (its Data inside the batch was never written).
+    page.write(1, new Uint8Array([42]));
+    await page.until(() => (page.received.get(1)?.length ?? 0) >= 1, 5_000);
+    expect([...page.received.get(1)![0]!.payload]).toEqual([42]);
+    await endBatch(t, page);
+  });
 
   it('a page closed mid-batch by a frame past the limit leaves nothing behind', async () => {
     const page: ProtocolClient = await fuzzPage(t);
