@@ -24,6 +24,7 @@ import { TcpListener } from './tcp-listener.js';
 import { connectTcp } from './tcp-connector.js';
 import { TcpRelay } from './tcp-relay.js';
 import { UdpRelay } from './udp-relay.js';
+import { PageCaptures } from './labs/page-captures.js';
 
 /** Above this many bytes queued on the page's WebSocket, every socket of the page stops reading. */
 const PAGE_HIGH_WATER = 4 << 20;
@@ -46,6 +47,7 @@ export class PageSession implements PageLink {
   congested = false;
   private readonly table = new SocketTable();
   private readonly acks = new AckBatcher((frame) => this.sendFrame(frame));
+  private readonly captures = new PageCaptures((m) => this.send(m));
   private idleTimer: NodeJS.Timeout | undefined;
   private gone = false;
 
@@ -232,7 +234,7 @@ export class PageSession implements PageLink {
       case 'recv': {
         const relay = this.table.get(msg.id);
         if (relay.kind !== 'tcp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: recv reads a TCP stream`);
-        return relay.recv(msg.max, msg.ref);
+        return relay.recv(msg.max, msg.ref, { timeoutMs: msg.timeoutMs, nonBlocking: msg.nonBlocking });
       }
       case 'end': {
         const relay = this.table.get(msg.id);
@@ -291,16 +293,22 @@ export class PageSession implements PageLink {
   private async create(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>, signal: AbortSignal): Promise<PageSocket> {
     switch (msg.t) {
       case 'tcp.connect': {
+        const family = msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0;
+        const bind = msg.capture ? await this.captures.begin(msg.id, this.policy, msg.host, msg.port, family) : undefined;
         const socket = await connectTcp(this.policy, {
-          host: msg.host,
+          ...bind,
+          host: bind?.host ?? msg.host,
           port: msg.port,
           timeoutMs: Math.min(msg.timeoutMs ?? this.limits.connectTimeoutMs, this.limits.connectTimeoutMs),
           noDelay: msg.noDelay,
           keepAliveDelay: msg.keepAliveDelay,
           tls: msg.tls,
-          family: msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0,
+          family,
           signal,
           owner: this.label,
+        }).catch((err: unknown) => {
+          if (bind) this.captures.failed(msg.id);
+          throw err;
         });
         return new TcpRelay(msg.id, socket, this, msg.credit ?? this.limits.receiveWindow);
       }
@@ -393,6 +401,7 @@ export class PageSession implements PageLink {
     for (const relay of this.table.sockets()) relay.destroy(code);
     this.table.clear();
     this.acks.clear();
+    this.captures.close();
     this.audit('page-closed', {});
   }
 }

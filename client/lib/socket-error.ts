@@ -89,6 +89,8 @@ const nameByCode: Record<ErrorCode, SocketErrorName> = {
   [ErrorCode.BadOption]: 'NotSupportedError',
   [ErrorCode.BadMessage]: 'OperationError',
   [ErrorCode.FlowViolation]: 'OperationError',
+  [ErrorCode.WouldBlock]: 'OperationError',
+  [ErrorCode.Unsupported]: 'NotSupportedError',
 };
 
 /** The DOMException name a gateway error code maps to. */
