@@ -6,7 +6,7 @@ export class GatewayError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { osCode?: string; rule?: string } = {},
+    readonly extra: { osCode?: string; rule?: string; inUseBy?: 'LISTEN' | 'TIME_WAIT' | 'other'; timeWait?: number } = {},
   ) {
     super(message);
   }

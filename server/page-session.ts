@@ -115,6 +115,7 @@ export class PageSession implements PageLink {
       message: err.message,
       ...(err.extra.osCode && { osCode: err.extra.osCode }),
       ...(err.extra.rule && { rule: err.extra.rule }),
+      ...(err.extra.inUseBy && { inUseBy: err.extra.inUseBy, timeWait: err.extra.timeWait }),
       ...(about.fatal && { fatal: true }),
     });
   }

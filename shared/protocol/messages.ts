@@ -225,6 +225,10 @@ export interface ErrorMsg {
   osCode?: string;
   /** The policy rule that denied the target, for DENIED. */
   rule?: string;
+  /** ADDRESS_IN_USE of a listen: what the kernel's table shows holding the port (`TIME_WAIT`: nothing listens, only TIME_WAIT entries). */
+  inUseBy?: 'LISTEN' | 'TIME_WAIT' | 'other';
+  /** ADDRESS_IN_USE of a listen: how many TIME_WAIT entries hold the port. */
+  timeWait?: number;
   /** Set when the socket is gone as a result. */
   fatal?: boolean;
 }
