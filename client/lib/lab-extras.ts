@@ -50,9 +50,9 @@ export async function setReceiveMode(socket: TCPSocket, mode: ReceiveMode): Prom
  * chunk before this resolves.
  */
 export async function recv(socket: TCPSocket, max: number, how: RecvOptions = {}): Promise<RecvResult> {
-  const request = { t: 'recv' as const, id: socket.id, max: Math.max(0, Math.floor(max)) };
+  const conn = connectionOf(socket);
   const extra = { ...(how.timeoutMs && { timeoutMs: Math.max(1, Math.floor(how.timeoutMs)) }), ...(how.nonBlocking && { nonBlocking: true }) };
-  const ok = await connectionOf(socket).request<OkMsg>({ ...request, ...extra });
+  const ok = await conn.request<OkMsg>({ t: 'recv', id: socket.id, max: Math.max(0, Math.floor(max)), ...extra });
   return { bytes: ok.bytes ?? 0, buffered: ok.buffered ?? 0 };
 }
 

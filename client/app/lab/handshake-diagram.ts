@@ -82,11 +82,30 @@ export class HandshakeDiagram extends LitElement {
       <ol data-testid="handshake-diagram">
         ${segs.map((s, i) => this.#segment(s, i))}
       </ol>
+      ${this.#outcome(segs)}
       <div class="row">
         <button data-testid="capture-download" ?disabled=${segs.length === 0} @click=${() => this.#download()}>${msg('Download .pcapng', { id: 'wire.download' })}</button>
         <small class="raw">${msg('Numbers are relative to each side\'s first sequence number, as Wireshark shows them; raw values below.', { id: 'wire.relative' })}</small>
       </div>
     `;
+  }
+
+  /** What the end of the exchange means: a reset, or who now waits in TIME_WAIT. */
+  #outcome(segs: DiagramSegment[]) {
+    const rst = segs.find((s) => s.flags.includes('RST'));
+    if (rst) {
+      return html`<p class="status" data-testid="capture-outcome">
+        ${segs.some((s) => s.len > 0 || (s.flags.includes('SYN') && s.flags.includes('ACK')))
+          ? msg('RST: the connection was reset — no FIN exchange, no TIME_WAIT.', { id: 'wire.reset' })
+          : msg('RST, ACK answers the SYN: nothing listens on that port, so the kernel refuses the connection (ECONNREFUSED); no handshake happened.', { id: 'wire.refused' })}
+      </p>`;
+    }
+    const fins = segs.filter((s) => s.flags.includes('FIN'));
+    if (fins.length < 2) return nothing;
+    const first = fins[0]!.fromClient ? this.clientLabel : this.serverLabel;
+    return html`<p class="status" data-testid="capture-outcome">
+      ${msg(str`Four-way close: each FIN is acknowledged by the other side. The ${first} sent the first FIN, so it now waits in TIME_WAIT (2×MSL, 60 s on Linux) — see the TCP states.`, { id: 'wire.closed' })}
+    </p>`;
   }
 
   #segment(s: DiagramSegment, i: number) {
