@@ -21,7 +21,7 @@ import type { PageLink, PageSocket } from './page-socket.js';
 import { SocketTable } from './socket-table.js';
 import type { TargetPolicy } from './target-policy.js';
 import { TcpListener } from './tcp-listener.js';
-import { connectTcp } from './tcp-connector.js';
+import { dialForPage } from './page-dial.js';
 import { TcpRelay } from './tcp-relay.js';
 import { UdpRelay } from './udp-relay.js';
 import { PageCaptures } from './labs/page-captures.js';
@@ -294,23 +294,7 @@ export class PageSession implements PageLink {
   private async create(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>, signal: AbortSignal): Promise<PageSocket> {
     switch (msg.t) {
       case 'tcp.connect': {
-        const family = msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0;
-        const bind = msg.capture ? await this.captures.begin(msg.id, this.policy, msg.host, msg.port, family) : undefined;
-        const socket = await connectTcp(this.policy, {
-          ...bind,
-          host: bind?.host ?? msg.host,
-          port: msg.port,
-          timeoutMs: Math.min(msg.timeoutMs ?? this.limits.connectTimeoutMs, this.limits.connectTimeoutMs),
-          noDelay: msg.noDelay,
-          keepAliveDelay: msg.keepAliveDelay,
-          tls: msg.tls,
-          family,
-          signal,
-          owner: this.label,
-        }).catch((err: unknown) => {
-          if (bind) this.captures.failed(msg.id);
-          throw err;
-        });
+        const socket = await dialForPage(this, this.label, this.captures, msg, signal);
         return new TcpRelay(msg.id, socket, this, msg.credit ?? this.limits.receiveWindow);
       }
       case 'tcp.listen':

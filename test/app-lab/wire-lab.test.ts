@@ -7,12 +7,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { openPage } from '../app/page-driver.js';
+import { freePort, timeWaitPort } from '../helpers/loopback-ports.js';
 
 let gateway: Gateway;
 let browser: Browser;
@@ -48,13 +48,6 @@ async function setPlayTarget(target: 'pair' | 'remote', port?: number): Promise<
   }
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
@@ -187,19 +180,6 @@ describe('recv(n): timeout, non-blocking, pending (Chromium)', () => {
 });
 
 describe('SO_REUSEADDR on the TCP server (Chromium)', () => {
-  /** Leaves a TIME_WAIT on port P (the server side closes first), then frees the listener. */
-  async function timeWaitPort(): Promise<number> {
-    const server = net.createServer((c) => c.end());
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
-    const c = net.connect(port, '127.0.0.1');
-    c.resume();
-    await new Promise((r) => c.once('end', r));
-    c.end();
-    await new Promise((r) => c.once('close', r));
-    await new Promise((r) => server.close(r));
-    return port;
-  }
 
   async function listen(port: number, reuse: boolean): Promise<void> {
     await page.locator('[data-testid="nav-workspace"]').click();

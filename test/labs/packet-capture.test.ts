@@ -10,17 +10,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureMsg, OpenedMsg } from '../../shared/protocol.js';
 import { PacketCapture, type CapturedPacket } from '../../server/labs/packet-capture.js';
+import { freePort } from '../helpers/loopback-ports.js';
 import { expectReply, gatewayWithPage, newId, sleep } from './fixture.js';
 
 const flags = (p: { flags: string[] }) => p.flags.filter((f) => f !== 'PSH').join('+');
 
-async function freePort(): Promise<number> {
-  const s = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => s.once('listening', r));
-  const { port } = s.address() as net.AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function collect(capture: PacketCapture): CapturedPacket[] {
   const list: CapturedPacket[] = [];

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listenWithoutReuseAddr } from '../../server/plain-bind.js';
 import { readTcpTable } from '../../server/tcp-states.js';
+import { timeWaitPort } from '../helpers/loopback-ports.js';
 
 const closers: Array<() => unknown> = [];
 afterEach(async () => {
@@ -17,19 +18,6 @@ afterEach(async () => {
 const listening = (s: net.Server) => new Promise<void>((r) => (s.listening ? r() : s.once('listening', () => r())));
 const closeServer = (s: net.Server) => new Promise<void>((r) => s.close(() => r()));
 
-/** Leaves a TIME_WAIT on the server side of port `port`: the server closes first, then the listener goes. */
-async function timeWaitOn(): Promise<number> {
-  const server = net.createServer((c) => c.end());
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  const c = net.connect(port, '127.0.0.1');
-  c.resume();
-  await new Promise((r) => c.once('end', r));
-  c.end();
-  await new Promise((r) => c.once('close', r));
-  await closeServer(server);
-  return port;
-}
 
 describe('listenWithoutReuseAddr', () => {
   it('hands over a listening socket that accepts (paused, half-open allowed)', async () => {
@@ -51,7 +39,7 @@ describe('listenWithoutReuseAddr', () => {
   });
 
   it('with only a TIME_WAIT on the port: the plain bind fails EADDRINUSE, Node\'s listen (SO_REUSEADDR) succeeds', async () => {
-    const port = await timeWaitOn();
+    const port = await timeWaitPort();
     const rows = (await readTcpTable())?.filter((r) => r.local.endsWith(`:${port}`)) ?? [];
     expect(rows.map((r) => r.state)).toContain('TIME_WAIT');
     await expect(listenWithoutReuseAddr({ host: '127.0.0.1', port, backlog: 5, ipv6Only: false })).rejects.toMatchObject({ code: 'EADDRINUSE' });
