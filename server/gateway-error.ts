@@ -6,7 +6,7 @@ export class GatewayError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { osCode?: string; rule?: string } = {},
+    readonly extra: { osCode?: string; rule?: string; inUseBy?: 'LISTEN' | 'TIME_WAIT' | 'other'; timeWait?: number } = {},
   ) {
     super(message);
   }
@@ -70,6 +70,7 @@ export function errorMessage(err: GatewayError, about: { id?: number; ref?: numb
     message: err.message,
     ...(err.extra.osCode && { osCode: err.extra.osCode }),
     ...(err.extra.rule && { rule: err.extra.rule }),
+    ...(err.extra.inUseBy && { inUseBy: err.extra.inUseBy, timeWait: err.extra.timeWait }),
     ...(about.fatal && { fatal: true }),
   };
 }

@@ -14,9 +14,9 @@ export function applySet(relay: PageSocket, msg: SetMsg): void {
 }
 
 /** Manual `recv` on a TCP connection. */
-export function applyRecv(relay: PageSocket, max: number, ref?: number): void {
+export function applyRecv(relay: PageSocket, max: number, ref?: number, how?: { timeoutMs?: number; nonBlocking?: boolean }): void {
   if (relay.kind !== 'tcp') throw new GatewayError(ErrorCode.InvalidState, `socket ${relay.id} is not a TCP connection: recv reads a TCP stream`);
-  relay.recv(max, ref);
+  relay.recv(max, ref, how);
 }
 
 /** Half-close of a TCP connection. */

@@ -27,9 +27,10 @@ import { ByteBucket, type SendBuckets } from './send-rate.js';
 import { SocketTable } from './socket-table.js';
 import type { TargetPolicy } from './target-policy.js';
 import { TcpListener } from './tcp-listener.js';
-import { connectTcp } from './tcp-connector.js';
+import { dialForPage } from './page-dial.js';
 import { TcpRelay } from './tcp-relay.js';
 import { UdpRelay } from './udp-relay.js';
+import { PageCaptures } from './labs/page-captures.js';
 
 /** Above this many bytes queued on the page's WebSocket, every socket of the page stops reading. */
 const PAGE_HIGH_WATER = 4 << 20;
@@ -57,6 +58,7 @@ export class PageSession implements PageLink {
   /** Binary frames to the page; with v2 the small ones of a turn (and its Acks) leave as one Batch. */
   private readonly outbox: PageOutbox;
   private readonly acks = new AckBatcher((frame) => this.sendFrame(frame), () => this.outbox.schedule());
+  private readonly captures = new PageCaptures((m) => this.send(m));
   private idleTimer: NodeJS.Timeout | undefined;
   private gone = false;
 
@@ -234,7 +236,7 @@ export class PageSession implements PageLink {
         applySet(this.table.get(msg.id), msg);
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'set' });
       case 'recv':
-        return applyRecv(this.table.get(msg.id), msg.max, msg.ref);
+        return applyRecv(this.table.get(msg.id), msg.max, msg.ref, { timeoutMs: msg.timeoutMs, nonBlocking: msg.nonBlocking });
       case 'end':
         applyEnd(this.table.get(msg.id));
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'end' });
@@ -289,17 +291,7 @@ export class PageSession implements PageLink {
   private async create(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>, signal: AbortSignal): Promise<PageSocket> {
     switch (msg.t) {
       case 'tcp.connect': {
-        const socket = await connectTcp(this.policy, {
-          host: msg.host,
-          port: msg.port,
-          timeoutMs: Math.min(msg.timeoutMs ?? this.limits.connectTimeoutMs, this.limits.connectTimeoutMs),
-          noDelay: msg.noDelay,
-          keepAliveDelay: msg.keepAliveDelay,
-          tls: msg.tls,
-          family: msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0,
-          signal,
-          owner: this.label,
-        });
+        const socket = await dialForPage(this, this.label, this.captures, msg, signal);
         return new TcpRelay(msg.id, socket, this, msg.credit ?? this.limits.receiveWindow);
       }
       case 'tcp.listen':
@@ -394,6 +386,7 @@ export class PageSession implements PageLink {
     this.table.clear();
     this.acks.clear();
     this.outbox.clear();
+    this.captures.close();
     this.audit('page-closed', {});
   }
 }

@@ -46,7 +46,7 @@ export interface StreamSocket extends SocketBase {
   write(payload: Uint8Array): void;
   end(): void;
   set(msg: SetMsg): void;
-  recv(max: number, ref?: number): void;
+  recv(max: number, ref?: number, how?: { timeoutMs?: number; nonBlocking?: boolean }): void;
 }
 
 /** A UDP socket: datagrams with their source, credit-or-drop; a connected one takes plain writes too. */

@@ -12,8 +12,16 @@ const MAX_READ_DELAY_MS = 60_000;
 interface PendingRead {
   max: number;
   ref?: number;
+  /** A `recv` with a timeout: fails with TIMED_OUT when it fires first. */
+  timer?: NodeJS.Timeout;
   /** Made by the read-delay timer: no `ok` reply, the next timer starts after it. */
   auto: boolean;
+}
+
+/** How a manual `recv` waits: Python's `settimeout(t)` or `setblocking(False)`. */
+export interface RecvHow {
+  timeoutMs?: number;
+  nonBlocking?: boolean;
 }
 
 /** What the reader needs from the TCP relay it reads for. */
@@ -71,7 +79,7 @@ export class PulledReader {
    * Manual mode: read at most `max` bytes of what has arrived, like Python's `recv(max)`. Replies
    * (Chunk, then `ok`) once at least one byte or the peer's FIN is there.
    */
-  recv(max: number, ref?: number): void {
+  recv(max: number, ref?: number, how: RecvHow = {}): void {
     if (!this.manual) {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: recv needs manual mode; send set {manualRecv: true} first`);
     }
@@ -81,7 +89,19 @@ export class PulledReader {
     if (max === 0) return this.page.send({ t: 'ok', id: this.id, ref, op: 'recv', bytes: 0, buffered: this.socket.readableLength });
     // One Chunk must fit in one frame and one receive window.
     const cap = Math.min(this.page.limits.receiveWindow, this.page.limits.frameBytes - CHUNK_HEADER);
-    this.pendingRead = { max: Math.min(max, cap), ref, auto: false };
+    const nothing = this.socket.readableLength === 0 && !this.socket.readableEnded;
+    if (how.nonBlocking && nothing) {
+      throw new GatewayError(ErrorCode.WouldBlock, `socket ${this.id}: recv(${max}) in non-blocking mode: nothing is queued (EAGAIN; Python raises BlockingIOError)`, { osCode: 'EAGAIN' });
+    }
+    const pending: PendingRead = { max: Math.min(max, cap), ref, auto: false };
+    this.pendingRead = pending;
+    if (how.timeoutMs && !how.nonBlocking) {
+      pending.timer = setTimeout(() => {
+        if (this.pendingRead !== pending) return;
+        this.pendingRead = undefined;
+        this.page.sendError(new GatewayError(ErrorCode.TimedOut, `socket ${this.id}: recv(${max}) timed out: nothing arrived in ${how.timeoutMs} ms (Python raises socket.timeout)`), { id: this.id, ref });
+      }, how.timeoutMs);
+    }
     this.serveRead();
   }
 
@@ -92,7 +112,8 @@ export class PulledReader {
     this.delayTimer = undefined;
     if (this.pendingRead?.auto) this.pendingRead = undefined;
     if (this.pendingRead && !this.manual) {
-      const { ref } = this.pendingRead;
+      const { ref, timer } = this.pendingRead;
+      clearTimeout(timer);
       this.pendingRead = undefined;
       this.page.sendError(new GatewayError(ErrorCode.InvalidState, `socket ${this.id}: recv cancelled, manual mode was turned off`), { id: this.id, ref });
     }
@@ -151,6 +172,7 @@ export class PulledReader {
   private completeRead(bytes: number): void {
     const p = this.pendingRead;
     if (!p) return;
+    clearTimeout(p.timer);
     this.pendingRead = undefined;
     if (!p.auto) this.page.send({ t: 'ok', id: this.id, ref: p.ref, op: 'recv', bytes, buffered: this.socket.readableLength });
     // Bytes left over wait one more delay; an empty buffer re-arms on the next 'readable'.
@@ -160,6 +182,7 @@ export class PulledReader {
   /** The socket closed: a waiting `recv` fails, the delay timer stops. */
   closed(): void {
     clearTimeout(this.delayTimer);
+    clearTimeout(this.pendingRead?.timer);
     if (this.pendingRead && !this.pendingRead.auto) {
       this.page.sendError(new GatewayError(ErrorCode.InvalidState, `socket ${this.id} closed while recv(${this.pendingRead.max}) was waiting`), { id: this.id, ref: this.pendingRead.ref });
     }

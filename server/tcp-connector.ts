@@ -35,6 +35,9 @@ export interface ConnectRequest {
   signal?: AbortSignal;
   /** The page dialling (its label), so loopback lab services can count connections per page. */
   owner?: string;
+  /** Bind the client here first (a lab capture needs the exact 4-tuple before the SYN). */
+  localAddress?: string;
+  localPort?: number;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Pro
     noDelay: req.noDelay ?? false,
     keepAlive: (req.keepAliveDelay ?? 0) > 0,
     keepAliveInitialDelay: req.keepAliveDelay ?? 0,
+    ...(req.localPort !== undefined && { localAddress: req.localAddress, localPort: req.localPort }),
   };
   // TLS runs over a TCP socket of our own, so a reset can reach the TCP handle underneath
   // (a TLSSocket's own handle is a TLSWrap, which resetAndDestroy() refuses).

@@ -1,6 +1,9 @@
 import net from 'node:net';
-import type { Address, ErrorCode } from '../shared/protocol.js';
-import { toGatewayError } from './gateway-error.js';
+import type { Address } from '../shared/protocol.js';
+import { ErrorCode } from '../shared/protocol.js';
+import { GatewayError, toGatewayError } from './gateway-error.js';
+import { listenWithoutReuseAddr } from './plain-bind.js';
+import { portHolders } from './port-holders.js';
 import { toAddress, type ListenerSocket, type PageLink } from './page-socket.js';
 
 /**
@@ -24,26 +27,28 @@ export class TcpListener implements ListenerSocket {
     private readonly page: PageLink,
   ) {}
 
-  /** Binds and listens; resolves once the port is open. */
+  /**
+   * Binds and listens; resolves once the port is open. `reuseAddr: false` binds without
+   * SO_REUSEADDR (which Node always sets) through a python3 helper (plain-bind.ts). An
+   * EADDRINUSE says what holds the port, from the kernel's table (TIME_WAIT only, or a listener).
+   */
   static async listen(
     id: number,
     page: PageLink,
-    opts: { host: string; port: number; backlog?: number; ipv6Only?: boolean },
+    opts: { host: string; port: number; backlog?: number; ipv6Only?: boolean; reuseAddr?: boolean },
     onConnection: (listener: TcpListener, socket: net.Socket) => void,
   ): Promise<TcpListener> {
     const target = await page.policy.resolve(opts.host, opts.port, 'listen');
-    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
-    const listener = new TcpListener(id, server, page);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: target.address, port: opts.port, backlog: opts.backlog ?? 511, ipv6Only: opts.ipv6Only ?? false }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }).catch((err) => {
-      server.close();
-      throw toGatewayError(err);
+    const how = { host: target.address, port: opts.port, backlog: opts.backlog ?? 511, ipv6Only: opts.ipv6Only ?? false };
+    const server = await (opts.reuseAddr === false ? listenWithoutReuseAddr(how) : listenNode(how)).catch(async (err) => {
+      const e = toGatewayError(err);
+      if (e.code !== ErrorCode.AddressInUse || opts.port === 0) throw e;
+      const held = await portHolders(opts.port);
+      if (!held.holder) throw e;
+      const reuse = opts.reuseAddr === false ? 'without SO_REUSEADDR' : 'with SO_REUSEADDR';
+      throw new GatewayError(e.code, `listen on ${opts.host}:${opts.port} ${reuse}: address in use — ${held.text}`, { ...e.extra, inUseBy: held.holder, timeWait: held.timeWait.length });
     });
+    const listener = new TcpListener(id, server, page);
     server.on('connection', (socket) => {
       listener.accepted++;
       listener.lastActivity = Date.now();
@@ -78,4 +83,19 @@ export class TcpListener implements ListenerSocket {
     this.server.close();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
+}
+
+/** Node's own listen (SO_REUSEADDR set by libuv); accepted sockets are held paused. */
+function listenNode(how: { host: string; port: number; backlog: number; ipv6Only: boolean }): Promise<net.Server> {
+  const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+  return new Promise<net.Server>((resolve, reject) => {
+    server.once('error', (err) => {
+      server.close();
+      reject(err);
+    });
+    server.listen(how, () => {
+      server.removeAllListeners('error');
+      resolve(server);
+    });
+  });
 }

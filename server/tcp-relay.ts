@@ -4,7 +4,7 @@ import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import { PacedStream } from './send-rate.js';
 import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
-import { PulledReader } from './pulled-reader.js';
+import { PulledReader, type RecvHow } from './pulled-reader.js';
 import { resetConnection } from './tcp-connector.js';
 import { BoundedWriter } from './write-queue-bound.js';
 
@@ -155,8 +155,8 @@ export class TcpRelay implements StreamSocket {
   }
 
   /** Manual mode: Python's `recv(max)`, served by the pulled reader. */
-  recv(max: number, ref?: number): void {
-    this.reader.recv(max, ref);
+  recv(max: number, ref?: number, how?: RecvHow): void {
+    this.reader.recv(max, ref, how);
   }
 
   /** Flowing reads on or off; the pulled reader reads on its own while they are off. */

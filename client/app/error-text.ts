@@ -6,6 +6,8 @@
 import { msg, str } from './i18n.js';
 
 interface Coded {
+  inUseBy?: unknown;
+  timeWait?: unknown;
   code?: unknown;
   sockgateCode?: unknown;
   rule?: unknown;
@@ -41,6 +43,8 @@ export function codeText(code: string): string | undefined {
     case 'INVALID_HEX': return msg('That is not valid hex.', { id: 'err.INVALID_HEX' });
     case 'INVALID_ESCAPE': return msg('An escape sequence is not valid (known: \\n \\r \\t \\0 \\\\ \\xNN).', { id: 'err.INVALID_ESCAPE' });
     case 'UNMAPPABLE_CHARACTER': return msg('A character cannot be written in the chosen encoding.', { id: 'err.UNMAPPABLE_CHARACTER' });
+    case 'WOULD_BLOCK': return msg('Nothing is queued: a non-blocking read would block (EAGAIN; Python raises BlockingIOError).', { id: 'err.WOULD_BLOCK' });
+    case 'UNSUPPORTED': return msg("The gateway's host cannot do this (see the details).", { id: 'err.UNSUPPORTED' });
     case 'FRAME_TOO_LARGE': return msg('A frame is larger than the framing allows.', { id: 'err.FRAME_TOO_LARGE' });
     default: return undefined;
   }
@@ -51,9 +55,19 @@ export function errorText(error: unknown): string {
   const e = (error ?? {}) as Coded;
   // Socket errors carry it as sockgateCode (code is DOMException's number); framing and encoding errors as code.
   const code = typeof e.sockgateCode === 'string' ? e.sockgateCode : typeof e.code === 'string' ? e.code : undefined;
-  const sentence = code ? codeText(code) : undefined;
+  const sentence = code === 'ADDRESS_IN_USE' && e.inUseBy ? inUseText(e) : code ? codeText(code) : undefined;
   if (!sentence) return e.message ?? String(error);
   const rule = typeof e.rule === 'string' && e.rule ? ' ' + msg(str`Rule: ${e.rule}.`, { id: 'err.rule' }) : '';
   const os = typeof e.osCode === 'string' && e.osCode ? ` (${e.osCode})` : '';
   return `${code}${os}: ${sentence}${rule}`;
+}
+
+/** ADDRESS_IN_USE with what the kernel's table shows holding the port. */
+function inUseText(e: Coded): string {
+  if (e.inUseBy === 'TIME_WAIT') {
+    const n = typeof e.timeWait === 'number' ? e.timeWait : 1;
+    return msg(str`Address already in use — but no socket listens there: only ${n} connection(s) in TIME_WAIT hold the port. A bind without SO_REUSEADDR fails until they expire (60 s on Linux); with SO_REUSEADDR it succeeds.`, { id: 'err.ADDRESS_IN_USE.timeWait' });
+  }
+  if (e.inUseBy === 'LISTEN') return msg('Address already in use: another socket is listening on that port.', { id: 'err.ADDRESS_IN_USE.listen' });
+  return codeText('ADDRESS_IN_USE')!;
 }

@@ -250,7 +250,9 @@ export class NewSocketDialog extends LitElement {
           <input name="port" class="mono" type="number" min="0" max="65535" data-testid="server-port" .value=${t.serverPort ? String(t.serverPort) : ''} /></label>
       </div>
       <div class="opts">
-        <label class="check"><input type="checkbox" name="reuseAddr" checked />SO_REUSEADDR</label>
+        <label class="check" title=${msg('Unticked, the gateway binds plainly, as Python\'s socket() + bind() without setsockopt (Node itself always sets SO_REUSEADDR; the plain bind is made by python3): it fails while connections in TIME_WAIT hold the port.', { id: 'dialog.reuseHelp' })}
+          ><input type="checkbox" name="reuseAddr" data-testid="server-reuseaddr" checked />SO_REUSEADDR</label
+        >
         <label class="check">${msg('Backlog', { id: 'dialog.backlog' })} <input name="backlog" type="number" min="1" style="width:70px" /></label>
       </div>
       <p class="help">${msg('Ports below 1024 are refused by default. Each accepted connection appears under the server.', { id: 'dialog.serverHelp' })}</p>`;

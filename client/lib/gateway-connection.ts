@@ -305,6 +305,10 @@ export class GatewayConnection extends EventTarget {
         return;
       case 'welcome':
         return;
+      case 'capture':
+        // Not the socket's handler: capture messages outlive the socket (the close comes after `closed`).
+        this.dispatchEvent(Object.assign(new Event('capture'), { message: msg }));
+        return;
       case 'error':
         if (msg.id !== undefined && this.#handlers.has(msg.id)) this.#handlers.get(msg.id)!.onControl(msg);
         else if (!pending) this.#emitError(socketErrorFromMessage(msg), msg);

@@ -5,7 +5,7 @@
  * through the class it is bound to. The lab's HTTP calls (`/api/labs`, `/api/tcp-states`) are
  * `gateway.api`'s (gateway-api.ts).
  */
-import type { OkMsg } from '../../shared/protocol.js';
+import type { CaptureMsg, OkMsg } from '../../shared/protocol.js';
 import type { GatewayConnection } from './gateway-connection.js';
 import { kConnection } from './socket-core.js';
 import { kTakeChunkInfo, type TCPSocket } from './tcp-socket.js';
@@ -49,9 +49,33 @@ export async function setReceiveMode(socket: TCPSocket, mode: ReceiveMode): Prom
  * the gateway reads at most `max`. The bytes arrive on the socket's readable (and `onChunk`) as one
  * chunk before this resolves.
  */
-export async function recv(socket: TCPSocket, max: number): Promise<RecvResult> {
-  const ok = await connectionOf(socket).request<OkMsg>({ t: 'recv', id: socket.id, max: Math.max(0, Math.floor(max)) });
+export async function recv(socket: TCPSocket, max: number, how: RecvOptions = {}): Promise<RecvResult> {
+  const conn = connectionOf(socket);
+  const extra = { ...(how.timeoutMs && { timeoutMs: Math.max(1, Math.floor(how.timeoutMs)) }), ...(how.nonBlocking && { nonBlocking: true }) };
+  const ok = await conn.request<OkMsg>({ t: 'recv', id: socket.id, max: Math.max(0, Math.floor(max)), ...extra });
   return { bytes: ok.bytes ?? 0, buffered: ok.buffered ?? 0 };
+}
+
+/** How a {@link recv} waits: Python's `settimeout(t)` (rejects TIMED_OUT) or `setblocking(False)` (rejects WOULD_BLOCK). */
+export interface RecvOptions {
+  timeoutMs?: number;
+  nonBlocking?: boolean;
+}
+
+/**
+ * Calls `listener` with every `capture` message about `socket` (opened with `extras.capture`),
+ * including those after it closed. Call it right after constructing the socket; returns the
+ * function that stops listening.
+ */
+export function watchCapture(socket: TCPSocket, listener: (message: CaptureMsg) => void): () => void {
+  const conn = connectionOf(socket);
+  const id = socket.id;
+  const handler = (e: Event) => {
+    const m = (e as Event & { message: CaptureMsg }).message;
+    if (m.id === id) listener(m);
+  };
+  conn.addEventListener('capture', handler);
+  return () => conn.removeEventListener('capture', handler);
 }
 
 /**

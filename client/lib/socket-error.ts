@@ -38,6 +38,8 @@ export type SocketErrorCode = ErrorCode | ClientErrorCode;
 export interface SocketErrorDetails {
   osCode?: string;
   rule?: string;
+  inUseBy?: 'LISTEN' | 'TIME_WAIT' | 'other';
+  timeWait?: number;
   cause?: unknown;
 }
 
@@ -54,12 +56,18 @@ export class SocketError extends DOMException {
   readonly osCode: string | undefined;
   /** The target-policy rule that denied the request, for `DENIED`. */
   readonly rule: string | undefined;
+  /** ADDRESS_IN_USE: what the kernel's table shows holding the port (`TIME_WAIT`: only connections in TIME_WAIT). */
+  readonly inUseBy: SocketErrorDetails['inUseBy'];
+  /** ADDRESS_IN_USE: how many TIME_WAIT entries hold the port. */
+  readonly timeWait: number | undefined;
 
   constructor(name: SocketErrorName, code: SocketErrorCode, message: string, details: SocketErrorDetails = {}) {
     super(message, name);
     this.sockgateCode = code;
     this.osCode = details.osCode;
     this.rule = details.rule;
+    this.inUseBy = details.inUseBy;
+    this.timeWait = details.timeWait;
     // DOMException's constructor takes no cause in every engine; set it as Error's would.
     if (details.cause !== undefined) Object.defineProperty(this, 'cause', { value: details.cause, writable: true, configurable: true });
   }
@@ -89,6 +97,8 @@ const nameByCode: Record<ErrorCode, SocketErrorName> = {
   [ErrorCode.BadOption]: 'NotSupportedError',
   [ErrorCode.BadMessage]: 'OperationError',
   [ErrorCode.FlowViolation]: 'OperationError',
+  [ErrorCode.WouldBlock]: 'OperationError',
+  [ErrorCode.Unsupported]: 'NotSupportedError',
 };
 
 /** The DOMException name a gateway error code maps to. */
@@ -97,8 +107,8 @@ export function errorNameFor(code: string): SocketErrorName {
 }
 
 /** Turns a gateway `error` message into a SocketError. */
-export function socketErrorFromMessage(msg: Pick<ErrorMsg, 'code' | 'message' | 'osCode' | 'rule'>): SocketError {
-  return new SocketError(errorNameFor(msg.code), msg.code, msg.message, { osCode: msg.osCode, rule: msg.rule });
+export function socketErrorFromMessage(msg: Pick<ErrorMsg, 'code' | 'message' | 'osCode' | 'rule' | 'inUseBy' | 'timeWait'>): SocketError {
+  return new SocketError(errorNameFor(msg.code), msg.code, msg.message, { osCode: msg.osCode, rule: msg.rule, inUseBy: msg.inUseBy, timeWait: msg.timeWait });
 }
 
 /** The error for a socket whose gateway connection went away. */

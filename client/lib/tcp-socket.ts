@@ -58,6 +58,7 @@ function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions:
   if (present(options.dnsQueryType)) request.dnsQueryType = toEnum(options.dnsQueryType, 'dnsQueryType', ['ipv4', 'ipv6']);
 
   const extras = toDictionary<TCPSocketExtras>(options.extras, 'extras');
+  if (extras.capture) request.capture = true;
   if (present(extras.connectTimeout)) request.timeoutMs = toUnsignedLong(extras.connectTimeout, 'extras.connectTimeout');
   const secure = present(extras.secureTransport) ? toEnum(extras.secureTransport, 'extras.secureTransport', ['on', 'off']) : 'off';
   if (secure === 'on') {

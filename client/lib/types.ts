@@ -62,6 +62,11 @@ export interface TCPSocketExtras {
    * The readable stays the spec's byte stream of Uint8Arrays either way.
    */
   chunks?: boolean;
+  /**
+   * Lab: capture the connection's real segments on the gateway's loopback (tcpdump); watch them
+   * with lab-extras' `watchCapture()`. Loopback targets only.
+   */
+  capture?: boolean;
   /** Called for each TCP read as it arrives, before the consumer reads it. */
   onChunk?: (chunk: TCPChunk) => void;
   /** Called with gateway errors about this socket that do not close it. */

@@ -88,6 +88,8 @@ export interface PacketMeta {
   direction?: keyof typeof Direction;
   /** `opt_comment`: shown by Wireshark as the packet comment (`frame.comment`). */
   comment?: string;
+  /** The packet's length on the wire when `frame` is only its first bytes (a snapped capture); default: all of it. */
+  originalLength?: number;
 }
 
 /** An Enhanced Packet Block holding all of `frame`. */
@@ -107,7 +109,7 @@ export function enhancedPacketBlock(frame: Uint8Array, meta: PacketMeta): Uint8A
   view.setUint32(4, Math.floor(micros / 0x1_0000_0000), true);
   view.setUint32(8, micros % 0x1_0000_0000, true);
   view.setUint32(12, frame.length, true);
-  view.setUint32(16, frame.length, true);
+  view.setUint32(16, Math.max(frame.length, meta.originalLength ?? 0), true);
   body.set(frame, 20);
   body.set(opts, 20 + pad4(frame.length));
   return block(BlockType.EPB, body);

@@ -64,5 +64,9 @@ export const ErrorCode = {
   /** The page closed a socket while it was still opening. */
   Aborted: 'ABORTED',
   Internal: 'INTERNAL',
+  /** A non-blocking `recv` found nothing queued (Python's BlockingIOError, EAGAIN). */
+  WouldBlock: 'WOULD_BLOCK',
+  /** The gateway's host cannot do what was asked (e.g. a bind without SO_REUSEADDR needs python3). */
+  Unsupported: 'UNSUPPORTED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

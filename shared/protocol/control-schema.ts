@@ -66,6 +66,7 @@ export const SCHEMAS: { readonly [T in ClientMessage['t']]: MessageSchema<ByTag<
     dnsQueryType: { type: 'dnsQueryType' },
     sendBufferSize: { type: 'uint' },
     receiveBufferSize: { type: 'uint' },
+    capture: { type: 'bool' },
   },
   'tcp.listen': {
     id, ref,
@@ -106,7 +107,7 @@ export const SCHEMAS: { readonly [T in ClientMessage['t']]: MessageSchema<ByTag<
     readDelayMs: { type: 'uint' },
     readSize: { type: 'uint' },
   },
-  recv: { id, ref, max: { type: 'uint', required: true } },
+  recv: { id, ref, max: { type: 'uint', required: true }, timeoutMs: { type: 'uint' }, nonBlocking: { type: 'bool' } },
   end: { id, ref },
   close: { id, ref, reset: { type: 'bool' } },
 };

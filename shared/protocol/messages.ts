@@ -49,6 +49,12 @@ export interface TcpConnectMsg extends Req {
   dnsQueryType?: 'ipv4' | 'ipv6';
   sendBufferSize?: number;
   receiveBufferSize?: number;
+  /**
+   * Lab: capture this connection's real segments on loopback with tcpdump (handshake, data,
+   * close) and stream them as `capture` messages. Loopback targets only; the gateway then binds
+   * the client to a local port it picks, so the capture filter is the exact 4-tuple.
+   */
+  capture?: boolean;
 }
 
 export interface TcpListenMsg extends Req {
@@ -117,6 +123,10 @@ export interface SetMsg extends Req {
  */
 export interface RecvMsg extends Req {
   t: 'recv';
+  /** Python's `settimeout(t)`: fail with TIMED_OUT if nothing arrived within this many ms (0 or absent: wait forever). */
+  timeoutMs?: number;
+  /** Python's `setblocking(False)`: fail at once with WOULD_BLOCK (EAGAIN) when nothing is queued. */
+  nonBlocking?: boolean;
   id: number;
   max: number;
 }
@@ -215,6 +225,10 @@ export interface ErrorMsg {
   osCode?: string;
   /** The policy rule that denied the target, for DENIED. */
   rule?: string;
+  /** ADDRESS_IN_USE of a listen: what the kernel's table shows holding the port (`TIME_WAIT`: nothing listens, only TIME_WAIT entries). */
+  inUseBy?: 'LISTEN' | 'TIME_WAIT' | 'other';
+  /** ADDRESS_IN_USE of a listen: how many TIME_WAIT entries hold the port. */
+  timeWait?: number;
   /** Set when the socket is gone as a result. */
   fatal?: boolean;
 }
@@ -224,6 +238,44 @@ export interface DroppedMsg {
   t: 'dropped';
   id: number;
   dropped: number;
+}
+
+/** One segment of a lab capture (`tcp.connect` `capture: true`), as tcpdump saw it on `lo`. */
+export interface CapturedSegmentInfo {
+  /** ms since the Unix epoch, to the microsecond. */
+  time: number;
+  /** `address:port` (IPv6 `[address]:port`). */
+  src: string;
+  dst: string;
+  /** Flag names in header bit order: FIN SYN RST PSH ACK URG ECE CWR. */
+  flags: string[];
+  /** Raw 32-bit sequence and acknowledgement numbers. */
+  seq: number;
+  ack: number;
+  win: number;
+  /** TCP payload length. */
+  len: number;
+  /** The captured frame (link header included, at most the snap length), base64. */
+  frame: string;
+  /** The frame's length on the wire. */
+  origLength: number;
+}
+
+/**
+ * A lab capture of socket `id`: `start` (tcpdump is listening; its command and filter),
+ * `packet` (one segment), `end` (the capture stopped, and why) or `unavailable` (it cannot run
+ * here; `reason` says exactly what is missing). May arrive after the socket's `closed`.
+ */
+export interface CaptureMsg {
+  t: 'capture';
+  id: number;
+  event: 'start' | 'packet' | 'end' | 'unavailable';
+  command?: string;
+  filter?: string;
+  /** pcap link type of the frames (1: Ethernet, Linux's lo). */
+  linkType?: number;
+  packet?: CapturedSegmentInfo;
+  reason?: string;
 }
 
 /** Sent to every page before the gateway shuts down. */
@@ -241,5 +293,6 @@ export type ServerMessage =
   | ClosedMsg
   | ErrorMsg
   | ShutdownMsg
-  | DroppedMsg;
+  | DroppedMsg
+  | CaptureMsg;
 

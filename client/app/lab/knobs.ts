@@ -9,6 +9,9 @@ import type { LabFramingName } from './stream-model.js';
 /** Which way the bytes go: the client writes (`forward`) or the server side answers (`reply`). */
 export type LabDirection = 'forward' | 'reply';
 
+/** How a manual recv(n) waits, as Python's socket does: blocking, `settimeout(t)`, or `setblocking(False)`. */
+export type RecvMode = 'blocking' | 'timeout' | 'nonblocking';
+
 /** What the knobs are set to. */
 export interface Knobs {
   direction: LabDirection;
@@ -18,6 +21,9 @@ export interface Knobs {
   readDelayMs: number;
   manual: boolean;
   recvN: number;
+  recvMode: RecvMode;
+  /** The `settimeout(t)` of recvMode 'timeout', ms. */
+  recvTimeoutMs: number;
   sendFraming: LabFramingName;
   decodeFraming: LabFramingName;
 }
@@ -31,6 +37,8 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = {
   readDelayMs: 0,
   manual: false,
   recvN: 1024,
+  recvMode: 'blocking',
+  recvTimeoutMs: 2000,
   sendFraming: 'none',
   decodeFraming: 'none',
 };
@@ -45,6 +53,8 @@ export function knobsFor(s: Scenario): Knobs {
     readDelayMs: s.readDelayMs,
     manual: s.recvN > 0,
     recvN: s.recvN || 1024,
+    recvMode: 'blocking',
+    recvTimeoutMs: DEFAULT_KNOBS.recvTimeoutMs,
     sendFraming: s.sendFraming,
     decodeFraming: s.decodeFraming,
   };

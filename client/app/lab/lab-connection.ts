@@ -3,8 +3,9 @@
  * it (the page then sees both ends: every write and every read), or one client connected to a lab
  * service or any server. Records the writes each side makes and the reads each side gets.
  */
-import { readChunk, recv, setReceiveMode, type ReceiveMode } from '../../lib/lab-extras.js';
+import { readChunk, recv, setReceiveMode, type ReceiveMode, type RecvOptions } from '../../lib/lab-extras.js';
 import type { SocketGateway, TCPServerSocket, TCPSocket, TCPSocketOpenInfo } from '../../lib/index.js';
+import type { PacketLog } from './packet-log.js';
 import type { ReadChunk, WrittenMessage } from './stream-model.js';
 
 /** How long a recv() waits for the pump to record the chunk the gateway already delivered. */
@@ -132,9 +133,9 @@ export class LabSide {
   }
 
   /** Python's `recv(n)` (manual mode): resolves once the read's chunk was recorded. */
-  async recv(n: number): Promise<number> {
+  async recv(n: number, how: RecvOptions = {}): Promise<number> {
     const before = this.reads.length;
-    const { bytes } = await recv(this.socket, n);
+    const { bytes } = await recv(this.socket, n, how);
     // The chunk is queued on the readable before the `ok`: the pump records it within a few turns.
     if (bytes > 0) await this.#until(() => this.reads.length > before, RECORD_BOUND_MS);
     return bytes;
@@ -155,10 +156,16 @@ export class LabConnection {
   private constructor(readonly target: LabTarget) {}
 
   /** Opens the sockets for `target` (`pair`: a page-owned listener on 127.0.0.1 and a client to it). */
-  static async open(gateway: SocketGateway, target: LabTarget, options: { noDelay: boolean }, onChange: () => void): Promise<LabConnection> {
+  static async open(gateway: SocketGateway, target: LabTarget, options: { noDelay: boolean; capture?: PacketLog }, onChange: () => void): Promise<LabConnection> {
     const lab = new LabConnection(target);
+    const dial = (host: string, port: number) => {
+      const socket = new gateway.TCPSocket(host, port, { noDelay: options.noDelay, extras: { chunks: true, capture: Boolean(options.capture) } });
+      // Before any await: the gateway's first capture message comes a turn later at the earliest.
+      options.capture?.attach(socket);
+      return socket;
+    };
     if (target.kind === 'remote') {
-      const socket = new gateway.TCPSocket(target.host, target.port, { noDelay: options.noDelay, extras: { chunks: true } });
+      const socket = dial(target.host, target.port);
       lab.client = new LabSide('client', socket, await socket.opened, onChange);
       return lab;
     }
@@ -167,7 +174,7 @@ export class LabConnection {
     lab.server = server;
     lab.serverAddress = { address: listening.localAddress, port: listening.localPort };
     lab.#serverReader = listening.readable.getReader();
-    const socket = new gateway.TCPSocket('127.0.0.1', listening.localPort, { noDelay: options.noDelay, extras: { chunks: true } });
+    const socket = dial('127.0.0.1', listening.localPort);
     const [info, accept] = await Promise.all([socket.opened, lab.#serverReader.read()]);
     lab.client = new LabSide('client', socket, info, onChange);
     if (accept.done) throw new Error('the lab server closed before it accepted the client');

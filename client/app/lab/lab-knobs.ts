@@ -8,10 +8,10 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LabServiceInfo } from '../../lib/gateway-api.js';
-import { localized, msg } from '../i18n.js';
+import { localized, msg, str } from '../i18n.js';
 import { controls } from '../theme.js';
 import { FRAMING_LABELS, FRAMING_NAMES } from './framing-labels.js';
-import type { Knobs, LabDirection } from './knobs.js';
+import type { Knobs, LabDirection, RecvMode } from './knobs.js';
 import { labKnobsStyles } from './lab-knobs.styles.js';
 import type { LabFramingName } from './stream-model.js';
 
@@ -57,6 +57,8 @@ export class LabKnobs extends LitElement {
   @property({ type: Boolean }) connected = false;
   /** A lab connection is open (recv(n) works in manual mode). */
   @property({ type: Boolean }) open = false;
+  /** The manual recv() now waiting, if any: the button shows it and takes no second press. */
+  @property({ attribute: false }) recvPending: { n: number; mode: RecvMode } | undefined;
 
   #knob<K extends keyof Knobs>(key: K, v: Knobs[K]): void {
     this.dispatchEvent(new CustomEvent('knob-change', { detail: { key, value: v } as KnobChange, bubbles: true, composed: true }));
@@ -110,8 +112,9 @@ export class LabKnobs extends LitElement {
         >
         <div class="row">
           <label>${msg('bytes per read, n', { id: 'lab.knob.recvN' })} <input type="number" min="1" max="65536" data-testid="knob-recv-n" .value=${String(k.recvN)} @change=${(e: Event) => this.#knob('recvN', Math.max(1, Number(value(e)) || 1))} /></label>
-          <button data-testid="recv-button" ?disabled=${!this.open || !k.manual} @click=${() => this.#action('lab-recv')}>recv(${k.recvN})</button>
+          <button data-testid="recv-button" ?disabled=${!this.open || !k.manual || !!this.recvPending} @click=${() => this.#action('lab-recv')}>recv(${k.recvN})</button>
         </div>
+        ${k.manual ? this.#recvMode(k) : nothing}
         <label
           >${msg('decode with', { id: 'lab.knob.decodeFraming' })}
           <select data-testid="knob-decode-framing" @change=${(e: Event) => this.#knob('decodeFraming', value(e) as LabFramingName)}>
@@ -139,6 +142,31 @@ export class LabKnobs extends LitElement {
         </div>
       </fieldset>
     </div>`;
+  }
+
+  #recvMode(k: Knobs) {
+    const modes: [RecvMode, string][] = [
+      ['blocking', msg('blocking (settimeout(None))', { id: 'lab.knob.recvBlocking' })],
+      ['timeout', msg('with a timeout (settimeout(t))', { id: 'lab.knob.recvTimeoutMode' })],
+      ['nonblocking', msg('non-blocking (setblocking(False))', { id: 'lab.knob.recvNonBlocking' })],
+    ];
+    const pending = this.recvPending;
+    return html`<div class="row">
+        <select aria-label=${msg('how recv() waits', { id: 'lab.knob.recvMode' })} data-testid="knob-recv-mode" @change=${(e: Event) => this.#knob('recvMode', value(e) as RecvMode)}>
+          ${modes.map(([m, label]) => html`<option value=${m} ?selected=${k.recvMode === m}>${label}</option>`)}
+        </select>
+        ${k.recvMode === 'timeout'
+          ? html`<label>t (ms) <input type="number" min="1" max="60000" step="100" data-testid="knob-recv-timeout" .value=${String(k.recvTimeoutMs)} @change=${(e: Event) => this.#knob('recvTimeoutMs', Math.max(1, Number(value(e)) || 1))} /></label>`
+          : nothing}
+      </div>
+      ${pending
+        ? html`<p class="pending" data-testid="recv-pending" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            ${pending.mode === 'timeout'
+              ? msg(str`recv(${pending.n}) is waiting for data (times out after ${k.recvTimeoutMs} ms)…`, { id: 'lab.recv.pendingTimeout' })
+              : msg(str`recv(${pending.n}) is blocked, waiting for data…`, { id: 'lab.recv.pending' })}
+          </p>`
+        : nothing}`;
   }
 
   #remote() {

@@ -9,15 +9,25 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SocketGateway } from '../../lib/index.js';
 import { msg, str } from '../i18n.js';
 import { FrameBatcher } from '../model/frame-batcher.js';
-import type { Knobs } from './knobs.js';
+import { errorText } from '../error-text.js';
+import type { Knobs, RecvMode } from './knobs.js';
 import { LabConnection, type LabTarget } from './lab-connection.js';
+import { PacketLog } from './packet-log.js';
 import { applyKnobs, applyReceiver, runScenario, sendMessages } from './scenario-runner.js';
 import type { Scenario, ScenarioId, ScenarioMessage } from './scenarios.js';
 
 /** Where the current run is, as the stage's `data-status` shows it. */
 export type LabStatus = 'idle' | 'connecting' | 'running' | 'done' | 'error';
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const runErrorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** What Python would raise for a failed recv(): socket.timeout, BlockingIOError, or the error in words. */
+function recvErrorText(err: unknown, k: Knobs): string {
+  const code = (err as { sockgateCode?: unknown }).sockgateCode;
+  if (code === 'TIMED_OUT') return msg(str`socket.timeout: timed out — nothing arrived within ${k.recvTimeoutMs} ms. The connection is still open; recv() again to keep waiting.`, { id: 'lab.recv.timeout' });
+  if (code === 'WOULD_BLOCK') return msg('BlockingIOError: [Errno 11] Resource temporarily unavailable — nothing was queued, so the non-blocking recv() returned at once (EAGAIN).', { id: 'lab.recv.wouldBlock' });
+  return errorText(err);
+}
 
 const sameTarget = (a: LabTarget, b: LabTarget) => (a.kind === 'pair' ? b.kind === 'pair' : b.kind === 'remote' && a.host === b.host && a.port === b.port);
 
@@ -31,6 +41,12 @@ export class LabRunController implements ReactiveController {
   status: LabStatus = 'idle';
   /** What the stage says under the picture (an error, or what a recv() returned). */
   message = '';
+  /** The manual recv() waiting for data, if any (the knobs show it as pending). */
+  recvPending: { n: number; mode: RecvMode; since: number } | undefined;
+  /** Capture the next connections' packets (tcpdump on the gateway's lo). */
+  captureOn = false;
+  /** The capture of the latest connection (kept when its connect failed: a refused port's SYN and RST). */
+  capture: PacketLog | undefined;
 
   #host: ReactiveControllerHost;
   #gateway: () => SocketGateway | undefined;
@@ -71,7 +87,7 @@ export class LabRunController implements ReactiveController {
       await runScenario(conn, s, k, () => run === this.#runId);
       if (run === this.#runId) this.#set({ status: 'done' });
     } catch (err) {
-      if (run === this.#runId) this.#set({ status: 'error', message: errorText(err) });
+      if (run === this.#runId) this.#set({ status: 'error', message: runErrorText(err) });
     }
   }
 
@@ -85,7 +101,7 @@ export class LabRunController implements ReactiveController {
       await sendMessages(conn.sender(k.direction), messages, k);
       this.#set({ status: 'done' });
     } catch (err) {
-      this.#set({ status: 'error', message: errorText(err) });
+      this.#set({ status: 'error', message: runErrorText(err) });
     }
   }
 
@@ -96,19 +112,25 @@ export class LabRunController implements ReactiveController {
     try {
       await this.#openForPlay(target, k);
     } catch (err) {
-      this.#set({ status: 'error', message: errorText(err) });
+      this.#set({ status: 'error', message: runErrorText(err) });
     }
   }
 
-  /** Manual mode: one `recv(k.recvN)` on the reading side; the stage says what it returned. */
+  /** Manual mode: one `recv(k.recvN)` on the reading side (blocking, with a timeout, or non-blocking); the stage says what it returned. */
   async recv(k: Knobs): Promise<void> {
     const conn = this.conn;
     if (!conn) return;
+    // One recv at a time, as on one socket: a second press while one waits says so in words.
+    if (this.recvPending) return this.#set({ message: msg(str`recv(${this.recvPending.n}) is still waiting; one recv() at a time on a socket.`, { id: 'lab.recv.busy' }) });
+    const how = k.recvMode === 'nonblocking' ? { nonBlocking: true } : k.recvMode === 'timeout' ? { timeoutMs: k.recvTimeoutMs } : {};
+    this.#set({ recvPending: { n: k.recvN, mode: k.recvMode, since: Date.now() }, message: '' });
     try {
-      const n = await conn.receiver(k.direction).recv(k.recvN);
+      const n = await conn.receiver(k.direction).recv(k.recvN, how);
       this.#set({ message: n === 0 ? msg("recv() returned b'' — the peer closed its side.", { id: 'lab.recv.eof' }) : msg(str`recv(${k.recvN}) returned ${n} bytes.`, { id: 'lab.recv.got' }) });
     } catch (err) {
-      this.#set({ message: errorText(err) });
+      this.#set({ message: recvErrorText(err, k) });
+    } finally {
+      this.#set({ recvPending: undefined });
     }
   }
 
@@ -120,7 +142,7 @@ export class LabRunController implements ReactiveController {
       if (key === 'noDelay') await conn.sender(k.direction).setSender({ noDelay: k.noDelay });
       if (key === 'readDelayMs' || key === 'manual' || key === 'recvN') await applyReceiver(conn.receiver(k.direction), k);
     } catch (err) {
-      this.#set({ message: errorText(err) });
+      this.#set({ message: runErrorText(err) });
     }
   }
 
@@ -145,8 +167,9 @@ export class LabRunController implements ReactiveController {
     const old = this.conn;
     this.#set({ conn: undefined });
     await old?.close();
-    this.#set({ status: 'connecting' });
-    const conn = await LabConnection.open(gateway, target, { noDelay: k.noDelay }, this.#changed);
+    this.capture?.detach();
+    this.#set({ status: 'connecting', capture: this.captureOn ? new PacketLog(this.#changed) : undefined });
+    const conn = await LabConnection.open(gateway, target, { noDelay: k.noDelay, capture: this.capture }, this.#changed);
     this.#set({ conn });
     return conn;
   }
@@ -159,7 +182,12 @@ export class LabRunController implements ReactiveController {
     return conn;
   }
 
-  #set(patch: Partial<Pick<LabRunController, 'conn' | 'scenario' | 'status' | 'message'>>): void {
+  /** Turns capturing of the next connections on or off. */
+  setCapture(on: boolean): void {
+    this.#set({ captureOn: on });
+  }
+
+  #set(patch: Partial<Pick<LabRunController, 'conn' | 'scenario' | 'status' | 'message' | 'capture' | 'captureOn' | 'recvPending'>>): void {
     Object.assign(this, patch);
     this.#host.requestUpdate();
   }

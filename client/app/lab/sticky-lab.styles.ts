@@ -43,6 +43,21 @@ export const stickyLabStyles = css`
   .panel h3 {
     margin: 0 0 8px;
   }
+  /* The kernel's states and the wire side by side; stacked on narrow windows. */
+  section.wire {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+    gap: 18px;
+  }
+  @media (max-width: 1100px) {
+    section.wire {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
+  .capture-toggle {
+    display: block;
+    margin-bottom: 6px;
+  }
   .explain {
     margin: 0 0 6px;
     font-size: 16px;

@@ -24,6 +24,7 @@ import { scenarios, type ScenarioId } from './scenarios.js';
 import { stickyLabStyles } from './sticky-lab.styles.js';
 import './stream-picture.js';
 import { LAB_FRAMINGS } from './stream-model.js';
+import './handshake-diagram.js';
 import './tcp-state-panel.js';
 import type { TcpCloseEvent, WatchedSocket } from './tcp-state-panel.js';
 import { closedKeys, watchedSockets } from './watched-sockets.js';
@@ -177,6 +178,7 @@ export class StickyLab extends LitElement {
           .services=${this.services}
           ?connected=${!!this.gateway}
           ?open=${!!conn}
+          .recvPending=${this.#lab.recvPending}
           @knob-change=${this.#setKnob}
           @play-change=${this.#setPlay}
           @lab-recv=${() => this.#lab.recv(this.knobs)}
@@ -185,15 +187,30 @@ export class StickyLab extends LitElement {
         ></lab-knobs>
       </section>
 
-      <section class="panel">
-        <h3>${msg('Live TCP states (from the kernel)', { id: 'lab.tcp.title' })}</h3>
-        <tcp-state-panel
-          data-testid="tcp-states"
-          .api=${this.gateway?.api}
-          .sockets=${this.#watchedCache.list}
-          .closedKeys=${closedKeys(conn)}
-          @tcp-close=${(e: TcpCloseEvent) => this.#lab.closeSocket(e.detail.key)}
-        ></tcp-state-panel>
+      <section class="panel wire">
+        <div>
+          <h3>${msg('Live TCP states (from the kernel)', { id: 'lab.tcp.title' })}</h3>
+          <tcp-state-panel
+            data-testid="tcp-states"
+            .api=${this.gateway?.api}
+            .sockets=${this.#watchedCache.list}
+            .closedKeys=${closedKeys(conn)}
+            @tcp-close=${(e: TcpCloseEvent) => this.#lab.closeSocket(e.detail.key)}
+          ></tcp-state-panel>
+        </div>
+        <div data-testid="wire-panel">
+          <h3>${msg('On the wire (tcpdump)', { id: 'wire.title' })}</h3>
+          <label class="capture-toggle"
+            ><input type="checkbox" data-testid="capture-toggle" .checked=${this.#lab.captureOn} @change=${(e: Event) => this.#lab.setCapture((e.target as HTMLInputElement).checked)} />
+            ${msg('capture packets of the next connection', { id: 'wire.toggle' })}</label
+          >
+          <handshake-diagram
+            .log=${this.#lab.capture}
+            .revision=${this.#lab.capture?.revision ?? 0}
+            .clientLabel=${msg('client', { id: 'lab.role.client' })}
+            .serverLabel=${msg('server', { id: 'wire.server' })}
+          ></handshake-diagram>
+        </div>
       </section>
     `;
   }

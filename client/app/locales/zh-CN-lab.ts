@@ -133,4 +133,14 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.sock.listener': '页面的服务器（监听中）',
   'lab.sock.client': '客户端套接字（页面）',
   'lab.sock.accepted': '已接受的套接字（页面）',
+  // issue 16 item 6: how the manual recv() waits
+  'lab.knob.recvMode': 'recv() 的等待方式',
+  'lab.knob.recvBlocking': '阻塞（settimeout(None)）',
+  'lab.knob.recvTimeoutMode': '带超时（settimeout(t)）',
+  'lab.knob.recvNonBlocking': '非阻塞（setblocking(False)）',
+  'lab.recv.pending': str`recv(${0}) 阻塞中，等待数据…`,
+  'lab.recv.pendingTimeout': str`recv(${0}) 正在等待数据（${1} 毫秒后超时）…`,
+  'lab.recv.busy': str`recv(${0}) 还在等待；一个套接字一次只能有一个 recv()。`,
+  'lab.recv.timeout': str`socket.timeout: timed out —— ${0} 毫秒内没有数据到达。连接仍然打开；再按 recv() 可以继续等待。`,
+  'lab.recv.wouldBlock': 'BlockingIOError: [Errno 11] Resource temporarily unavailable —— 没有排队的数据，所以非阻塞的 recv() 立即返回（EAGAIN）。',
 };

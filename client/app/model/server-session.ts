@@ -40,7 +40,7 @@ export class ServerSession extends SocketSession {
         new gateway.TCPServerSocket(options.address, {
           ...(options.port ? { localPort: options.port } : {}),
           ...(options.backlog ? { backlog: options.backlog } : {}),
-          extras: { chunks: true, signal: s.opening.signal, onError: (e) => s.logError(e), ...(options.reuseAddr ? { reuseAddr: true } : {}) },
+          extras: { chunks: true, signal: s.opening.signal, onError: (e) => s.logError(e), ...(options.reuseAddr !== undefined && { reuseAddr: options.reuseAddr }) },
         }),
       (server) => s.#run(server),
     );
