@@ -87,4 +87,37 @@ describe('course labs: subnets, UDP boundaries, HTTP (Chromium)', () => {
       await labShots(page, 'course-subnets');
     });
   });
+
+  describe('UDP keeps boundaries (in the sticky-packet lab)', () => {
+    const picture = (name: string) => byId('udp-picture').getAttribute(`data-${name}`);
+    const run = async (id: string) => {
+      await page.locator(`udp-boundary-lab [data-testid="scenario-${id}"]`).click();
+      await expect.poll(() => byId('udp-stage').getAttribute('data-scenario')).toBe(id);
+      await expect.poll(() => byId('udp-stage').getAttribute('data-status'), { timeout: 5000 }).toBe('done');
+    };
+
+    it('two quick sendto()s arrive as two datagrams, six as six: every read one message, intact', async () => {
+      await byId('nav-lab').click();
+      await run('udp-two-sends');
+      expect([await picture('written'), await picture('reads'), await picture('intact'), await picture('mixed-reads')]).toEqual(['2', '2', '2', '0']);
+      await run('udp-six-sends');
+      expect([await picture('written'), await picture('reads'), await picture('intact'), await picture('mixed-reads')]).toEqual(['6', '6', '6', '0']);
+    });
+
+    it('a 3000-byte datagram read with recvfrom(1024) is cut: 1024 B kept, 1976 B discarded, the next datagram whole', async () => {
+      await run('udp-truncate');
+      expect([await picture('written'), await picture('reads'), await picture('intact'), await picture('lost-bytes')]).toEqual(['2', '2', '1', '1976']);
+      expect(await byId('udp-picture').locator('[data-testid="lost-block"]').getAttribute('data-bytes')).toBe('1976');
+      expect(await text('udp-message')).toContain('1976 bytes discarded');
+      const shoot = () => byId('udp-picture').scrollIntoViewIfNeeded();
+      await labShots(page, 'lab-udp-truncate', shoot);
+      // A buffer as big as the datagram keeps it whole.
+      await byId('udp-recvn').fill('4096');
+      await byId('udp-recvn').dispatchEvent('change');
+      await byId('udp-rerun').click();
+      await expect.poll(() => picture('lost-bytes')).toBe('0');
+      await expect.poll(() => byId('udp-stage').getAttribute('data-status')).toBe('done');
+      expect([await picture('reads'), await picture('intact')]).toEqual(['2', '2']);
+    });
+  });
 });

@@ -6,9 +6,10 @@ import { localized, msg } from '../i18n.js';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ScenarioId } from './scenarios.js';
+import type { UdpScenarioId } from './udp-scenarios.js';
 
 /** Event fired by the Run button. */
-export type ScenarioRunEvent = CustomEvent<{ id: ScenarioId }>;
+export type ScenarioRunEvent = CustomEvent<{ id: ScenarioId | UdpScenarioId }>;
 
 /** A guided scenario's card. */
 @customElement('scenario-card')
@@ -83,7 +84,7 @@ export class ScenarioCard extends LitElement {
   `;
 
   /** The scenario id, sent with `scenario-run`. */
-  @property() scenario: ScenarioId = 'two-sends';
+  @property() scenario: ScenarioId | UdpScenarioId = 'two-sends';
   /** Its place in the list, from 1. */
   @property({ type: Number }) number = 1;
   @property() heading = '';

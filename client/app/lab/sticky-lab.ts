@@ -20,13 +20,16 @@ import './lab-knobs.js';
 import { LabRunController } from './lab-run-controller.js';
 import './scenario-card.js';
 import type { ScenarioRunEvent } from './scenario-card.js';
-import { scenarios, type ScenarioId } from './scenarios.js';
+import { SCENARIO_IDS, scenarios, type ScenarioId } from './scenarios.js';
 import { stickyLabStyles } from './sticky-lab.styles.js';
 import './stream-picture.js';
 import { LAB_FRAMINGS } from './stream-model.js';
 import './tcp-state-panel.js';
+import './udp-boundary-lab.js';
 import type { TcpCloseEvent, WatchedSocket } from './tcp-state-panel.js';
 import { closedKeys, watchedSockets } from './watched-sockets.js';
+
+const isStickyScenario = (id: string): id is ScenarioId => (SCENARIO_IDS as readonly string[]).includes(id);
 
 /** The sticky-packet lab view. */
 @customElement('sticky-lab')
@@ -125,7 +128,7 @@ export class StickyLab extends LitElement {
           { id: 'lab.intro' },
         )}
       </p>
-      <div class="cards" @scenario-run=${(e: ScenarioRunEvent) => this.runScenario(e.detail.id)}>
+      <div class="cards" @scenario-run=${(e: ScenarioRunEvent) => isStickyScenario(e.detail.id) && this.runScenario(e.detail.id)}>
         ${list.map(
           (s, i) => html`<scenario-card
             .scenario=${s.id}
@@ -195,6 +198,8 @@ export class StickyLab extends LitElement {
           @tcp-close=${(e: TcpCloseEvent) => this.#lab.closeSocket(e.detail.key)}
         ></tcp-state-panel>
       </section>
+
+      <section class="panel"><udp-boundary-lab></udp-boundary-lab></section>
     `;
   }
 }
