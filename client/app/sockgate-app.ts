@@ -52,6 +52,12 @@ export class SockgateApp extends LitElement {
       main > * { height: 100%; }
       [hidden] { display: none !important; }
       .lab-view { overflow: auto; }
+      /* 800 px wide: the three views, status, language and theme must still fit on one row. */
+      @media (max-width: 880px) {
+        header { gap: 8px; padding: 0 10px; }
+        .brand small { display: none; }
+        nav button { padding: 0 8px; }
+      }
     `,
   ];
 

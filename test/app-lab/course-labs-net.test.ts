@@ -3,7 +3,11 @@
  * gateway: the subnet calculator, UDP datagram boundaries and truncation over real loopback UDP
  * sockets, and HTTP (the page as a client of Python's http.server, and as a server curl hits).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../server/gateway.js';
@@ -13,11 +17,16 @@ import { labShots, setLanguage } from './lab-shots.js';
 let gateway: Gateway;
 let browser: Browser;
 let page: Page;
+let python: ChildProcess | undefined;
+let pythonPort = 0;
+let siteDir = '';
+const run = promisify(execFile);
 
 const byId = (testid: string) => page.locator(`[data-testid="${testid}"]`);
 const text = (testid: string) => byId(testid).innerText();
 
 async function showLab(id: string): Promise<void> {
+  await byId('nav-course').click();
   await byId(`course-lab-${id}`).click();
   await expect.poll(() => byId('course-lab-view').getAttribute('data-lab')).toBe(id);
 }
@@ -35,6 +44,8 @@ describe('course labs: subnets, UDP boundaries, HTTP (Chromium)', () => {
   });
 
   afterAll(async () => {
+    python?.kill();
+    if (siteDir) fs.rmSync(siteDir, { recursive: true, force: true });
     await browser?.close();
     await gateway?.close();
   });
@@ -118,6 +129,81 @@ describe('course labs: subnets, UDP boundaries, HTTP (Chromium)', () => {
       await expect.poll(() => picture('lost-bytes')).toBe('0');
       await expect.poll(() => byId('udp-stage').getAttribute('data-status')).toBe('done');
       expect([await picture('reads'), await picture('intact')]).toEqual(['2', '2']);
+    });
+  });
+  describe('HTTP', () => {
+    /** The course's own web server: Python's http.server on 127.0.0.1, port chosen by the kernel. */
+    async function startPython(): Promise<void> {
+      siteDir = fs.mkdtempSync(path.join(os.tmpdir(), 'course2-http-'));
+      fs.writeFileSync(path.join(siteDir, 'hello.txt'), 'hello from python http.server\n');
+      python = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', siteDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      pythonPort = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        python!.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /port (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        });
+        python!.once('exit', (code) => reject(new Error(`http.server exited ${code}`)));
+      });
+    }
+
+    const curl = (url: string, ...args: string[]) => run('curl', ['-sS', '-v', '--noproxy', '*', '--max-time', '5', ...args, url]);
+
+    it('the page as a client of Python\'s http.server: raw reads beside the parsed Content-Length response', async () => {
+      await startPython();
+      await showLab('http');
+      await byId('http-host').fill('127.0.0.1');
+      await byId('http-port').fill(String(pythonPort));
+      await byId('http-path').fill('/hello.txt');
+      await byId('http-send').click();
+      await expect.poll(() => byId('http-client-status').getAttribute('data-status'), { timeout: 8000 }).toBe('done');
+      expect(await byId('http-response').getAttribute('data-status')).toBe('200');
+      expect(await byId('http-response').getAttribute('data-framing')).toBe('content-length');
+      expect(await text('http-response-body')).toContain('hello from python http.server');
+      expect(await text('http-request-raw')).toContain('GET /hello.txt HTTP/1.1\\r\\n');
+      expect(await text('http-request-raw')).toContain(`Host: 127.0.0.1:${pythonPort}\\r\\n`);
+      expect(Number(await byId('http-reads').getAttribute('data-count'))).toBeGreaterThanOrEqual(1);
+      expect(await text('http-reads')).toContain('HTTP/1.0 200 OK\\r\\n');
+
+      // A method http.server does not implement: its own 501 page, parsed the same way.
+      await byId('http-method').selectOption('DELETE');
+      await byId('http-send').click();
+      await expect.poll(() => byId('http-response').getAttribute('data-status'), { timeout: 8000 }).toBe('501');
+      await byId('http-method').selectOption('GET');
+    });
+
+    it('the page as a web server: curl gets the chosen response, the page shows curl\'s raw request', async () => {
+      await byId('http-server-start').click();
+      const port = Number(await byId('http-server-url').getAttribute('data-port'));
+      expect(port).toBeGreaterThan(0);
+      const url = `http://127.0.0.1:${port}/from-curl?x=1`;
+      const plain = await curl(url);
+      expect(plain.stdout).toBe('<h1>Hello from a browser tab</h1>\n<p>This response was chosen in the sockgate HTTP lab.</p>\n');
+      expect(plain.stderr).toMatch(/< HTTP\/1.1 200 OK/);
+      await expect.poll(() => byId('http-conn-1').getAttribute('data-state')).toBe('closed');
+      expect(await text('http-conn-1-raw')).toContain('GET /from-curl?x=1 HTTP/1.1\\r\\n');
+      expect(await text('http-conn-1-raw')).toMatch(/User-Agent: curl\/[\d.]+\\r\\n/);
+      expect(await byId('http-conn-1-req-1').getAttribute('data-method')).toBe('GET');
+
+      // Chunked: curl decodes it back to the body; -v shows the header.
+      await byId('http-preset-chunked').click();
+      const chunked = await curl(url, '-X', 'POST', '--data', 'name=student');
+      expect(chunked.stdout).toBe('This body is sent in three chunks,\neach announced by its size in hex.\n');
+      expect(chunked.stderr).toMatch(/< Transfer-Encoding: chunked/);
+      await expect.poll(() => byId('http-conn-2').getAttribute('data-requests')).toBe('1');
+      expect(await byId('http-conn-2-req-1').getAttribute('data-body-bytes')).toBe('12');
+      expect(await text('http-conn-2-req-1-body')).toBe('name=student');
+    });
+
+    it('the page\'s client against its own server reads a chunked response: sizes, body, 0 chunk', async () => {
+      await byId('http-path').fill('/');
+      await byId('http-ask-own').click();
+      await expect.poll(() => byId('http-response').getAttribute('data-framing'), { timeout: 8000 }).toBe('chunked');
+      expect(await text('http-response-framing')).toMatch(/chunked: 3 chunks/);
+      expect(await text('http-response-body')).toContain('each announced by its size in hex.');
+      await labShots(page, 'course-http');
+      await byId('http-server-stop').click();
     });
   });
 });

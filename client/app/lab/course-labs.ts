@@ -9,10 +9,11 @@ import { localized, msg } from '../i18n.js';
 import { controls } from '../theme.js';
 import './concurrency-lab.js';
 import './subnet-lab.js';
+import './http-lab.js';
 import { courseLabStyles } from './course-lab.styles.js';
 
 /** The labs of this view, in the order listed. */
-export const COURSE_LAB_IDS = ['concurrency', 'subnets'] as const;
+export const COURSE_LAB_IDS = ['concurrency', 'subnets', 'http'] as const;
 /** One of {@link COURSE_LAB_IDS}. */
 export type CourseLabId = (typeof COURSE_LAB_IDS)[number];
 
@@ -26,6 +27,10 @@ const labs = (): Record<CourseLabId, { title: string; summary: string }> => ({
   subnets: {
     title: msg('Subnets', { id: 'lab.index.subnets.title' }),
     summary: msg('Address AND mask in binary: network, broadcast, hosts; same subnet or not.', { id: 'lab.index.subnets.summary' }),
+  },
+  http: {
+    title: msg('HTTP by hand', { id: 'lab.index.http.title' }),
+    summary: msg('Write a request over TCP and read the raw response; serve a page another tab or curl can hit.', { id: 'lab.index.http.summary' }),
   },
 });
 
@@ -43,6 +48,13 @@ export class CourseLabs extends LitElement {
       nav button[aria-current='true'] { border-color: var(--accent); box-shadow: inset 3px 0 0 var(--accent); }
       nav b { display: block; font-size: 14px; }
       nav small { display: block; color: var(--muted); font-size: 12px; line-height: 1.35; }
+      /* Narrow windows: the list becomes a row of titles above the lab, which gets the full width. */
+      @media (max-width: 1000px) {
+        :host { grid-template-columns: minmax(0, 1fr); padding: 10px 12px; gap: 10px; }
+        nav { display: flex; flex-wrap: wrap; gap: 6px; }
+        nav button { padding: 4px 10px; }
+        nav small { display: none; }
+      }
     `,
   ];
 
@@ -60,6 +72,8 @@ export class CourseLabs extends LitElement {
         return html`<concurrency-lab></concurrency-lab>`;
       case 'subnets':
         return html`<subnet-lab></subnet-lab>`;
+      case 'http':
+        return html`<http-lab></http-lab>`;
     }
   }
 
