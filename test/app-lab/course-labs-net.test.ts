@@ -206,4 +206,29 @@ describe('course labs: subnets, UDP boundaries, HTTP (Chromium)', () => {
       await byId('http-server-stop').click();
     });
   });
+  describe('lab index', () => {
+    it('lists every lab; one click connects to a built-in service, opens a course lab, or runs a UDP scenario', async () => {
+      await showLab('index');
+      const entries = await page.locator('[data-testid^="idx-setup-"]').count();
+      expect(entries).toBeGreaterThanOrEqual(17);
+      await labShots(page, 'course-index');
+
+      await byId('idx-setup-tcp-echo').click();
+      await expect.poll(() => byId('nav-workspace').getAttribute('aria-current')).toBe('page');
+      const listing = (await (await fetch(`${gateway.origin}/api/labs?token=${encodeURIComponent(gateway.token)}`)).json()) as { services: { name: string; port: number }[] };
+      const echo = listing.services.find((s) => s.name === 'tcp-echo')!;
+      await expect.poll(() => byId('socket-header').getAttribute('data-state'), { timeout: 5000 }).toBe('open');
+      expect(await text('socket-title')).toContain(String(echo.port));
+
+      await showLab('index');
+      await byId('idx-setup-subnets').click();
+      await expect.poll(() => byId('course-lab-view').getAttribute('data-lab')).toBe('subnets');
+
+      await showLab('index');
+      await byId('idx-setup-udp-boundaries').click();
+      await expect.poll(() => byId('nav-lab').getAttribute('aria-current')).toBe('page');
+      await expect.poll(() => byId('udp-stage').getAttribute('data-scenario')).toBe('udp-truncate');
+      await expect.poll(() => byId('udp-picture').getAttribute('data-lost-bytes'), { timeout: 5000 }).toBe('1976');
+    });
+  });
 });

@@ -10,16 +10,22 @@ import { controls } from '../theme.js';
 import './concurrency-lab.js';
 import './subnet-lab.js';
 import './http-lab.js';
+import './lab-index.js';
+import type { LabSetupEvent } from './lab-setup-event.js';
 import { courseLabStyles } from './course-lab.styles.js';
 
 /** The labs of this view, in the order listed. */
-export const COURSE_LAB_IDS = ['concurrency', 'subnets', 'http'] as const;
+export const COURSE_LAB_IDS = ['index', 'concurrency', 'subnets', 'http'] as const;
 /** One of {@link COURSE_LAB_IDS}. */
 export type CourseLabId = (typeof COURSE_LAB_IDS)[number];
 
 const KEY = 'sockgate.courseLab';
 
 const labs = (): Record<CourseLabId, { title: string; summary: string }> => ({
+  index: {
+    title: msg('All labs', { id: 'lab.index.all.title' }),
+    summary: msg('Every lab of the course: its code, one click to set it up, what to look at.', { id: 'lab.index.all.summary' }),
+  },
   concurrency: {
     title: msg('Loop vs threaded vs select servers', { id: 'lab.index.concurrency.title' }),
     summary: msg('Several clients at once; the loop server\'s second client waits in the accept queue.', { id: 'lab.index.concurrency.summary' }),
@@ -58,7 +64,7 @@ export class CourseLabs extends LitElement {
     `,
   ];
 
-  @state() private lab: CourseLabId = (COURSE_LAB_IDS as readonly string[]).includes(sessionStorage.getItem(KEY) ?? '') ? (sessionStorage.getItem(KEY) as CourseLabId) : 'concurrency';
+  @state() private lab: CourseLabId = (COURSE_LAB_IDS as readonly string[]).includes(sessionStorage.getItem(KEY) ?? '') ? (sessionStorage.getItem(KEY) as CourseLabId) : 'index';
 
   /** Shows one lab. */
   show(id: CourseLabId): void {
@@ -66,8 +72,18 @@ export class CourseLabs extends LitElement {
     sessionStorage.setItem(KEY, id);
   }
 
+  /** The index asks for one of these labs: show it here; anything else goes on up to the app. */
+  #onSetup(e: LabSetupEvent): void {
+    const lab = e.setup.view === 'course' ? e.setup.lab : '';
+    if (!(COURSE_LAB_IDS as readonly string[]).includes(lab)) return;
+    e.stopPropagation();
+    this.show(lab as CourseLabId);
+  }
+
   #content() {
     switch (this.lab) {
+      case 'index':
+        return html`<lab-index></lab-index>`;
       case 'concurrency':
         return html`<concurrency-lab></concurrency-lab>`;
       case 'subnets':
@@ -87,7 +103,7 @@ export class CourseLabs extends LitElement {
           </button>`,
         )}
       </nav>
-      <section data-testid="course-lab-view" data-lab=${this.lab}>${this.#content()}</section>
+      <section data-testid="course-lab-view" data-lab=${this.lab} @lab-setup=${this.#onSetup}>${this.#content()}</section>
     `;
   }
 }

@@ -26,6 +26,7 @@ import './stream-picture.js';
 import { LAB_FRAMINGS } from './stream-model.js';
 import './tcp-state-panel.js';
 import './udp-boundary-lab.js';
+import { isUdpScenario } from './udp-scenarios.js';
 import type { TcpCloseEvent, WatchedSocket } from './tcp-state-panel.js';
 import { closedKeys, watchedSockets } from './watched-sockets.js';
 
@@ -71,6 +72,15 @@ export class StickyLab extends LitElement {
     this.messagesText = messagesTextFor(s);
     this.target = 'pair';
     await this.#lab.runScenario(s, this.knobs);
+  }
+
+  /** Runs a TCP or a UDP scenario, or shows the live TCP states (`states`), bringing it into view. */
+  async runAny(id: string): Promise<void> {
+    await this.updateComplete;
+    if (isStickyScenario(id)) return this.runScenario(id);
+    const target = id === 'states' ? this.renderRoot.querySelector('tcp-state-panel') : this.renderRoot.querySelector('udp-boundary-lab');
+    target?.scrollIntoView({ block: 'start' });
+    if (isUdpScenario(id)) await this.renderRoot.querySelector('udp-boundary-lab')?.runScenario(id);
   }
 
   #playTarget(): LabTarget {

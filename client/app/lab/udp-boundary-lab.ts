@@ -16,11 +16,10 @@ import type { ScenarioRunEvent } from './scenario-card.js';
 import { stickyLabStyles } from './sticky-lab.styles.js';
 import './stream-picture.js';
 import { UdpLabRun } from './udp-lab-run.js';
-import { UDP_SCENARIO_IDS, udpScenarios, type UdpScenarioId } from './udp-scenarios.js';
+import { isUdpScenario, udpScenarios, type UdpScenarioId } from './udp-scenarios.js';
 
 /** How long a run waits for its datagrams, ms. */
 const READ_BOUND_MS = 3000;
-const isUdpScenario = (id: string): id is UdpScenarioId => (UDP_SCENARIO_IDS as readonly string[]).includes(id);
 
 /** The UDP scenarios and their picture. */
 @customElement('udp-boundary-lab')

@@ -10,6 +10,8 @@ import { listingText, type ScenarioMessage } from './scenarios.js';
 export const UDP_SCENARIO_IDS = ['udp-two-sends', 'udp-six-sends', 'udp-truncate'] as const;
 /** One of {@link UDP_SCENARIO_IDS}. */
 export type UdpScenarioId = (typeof UDP_SCENARIO_IDS)[number];
+/** Whether `id` names a UDP scenario. */
+export const isUdpScenario = (id: string): id is UdpScenarioId => (UDP_SCENARIO_IDS as readonly string[]).includes(id);
 
 /** One UDP scenario: datagrams to send and the reader's recvfrom size. */
 export interface UdpScenario {
