@@ -3,6 +3,7 @@
  * response for the page's web server, either with Content-Length or chunked. Header lines typed
  * by the student are parsed here too, so a bad line is refused with its reason. Pure.
  */
+import { concatAll } from '../tools/macros.js';
 
 /** A request as the builder's fields give it. */
 export interface HttpRequestSpec {
@@ -49,11 +50,7 @@ export function parseHeaderLines(text: string): [string, string][] {
 const has = (headers: [string, string][], name: string) => headers.some(([n]) => n.toLowerCase() === name);
 
 function join(head: string, body: Uint8Array): Uint8Array {
-  const h = encoder.encode(head);
-  const out = new Uint8Array(h.length + body.length);
-  out.set(h);
-  out.set(body, h.length);
-  return out;
+  return concatAll([encoder.encode(head), body]);
 }
 
 /** The request's bytes; adds `Host` and `Content-Length` when the headers lack them (and says which in `added`). */
@@ -90,11 +87,5 @@ export function buildResponse(spec: HttpResponseSpec): Uint8Array {
     parts.push(encoder.encode(`${piece.length.toString(16)}\r\n`), piece, encoder.encode('\r\n'));
   }
   parts.push(encoder.encode('0\r\n\r\n'));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatAll(parts);
 }

@@ -5,6 +5,7 @@
  * until the connection closed, or none). Requests and responses; bounded head and body sizes.
  * Pure: Uint8Array only, no Node or DOM types.
  */
+import { concatAll } from '../tools/macros.js';
 
 /** How a message's body ended. */
 export type HttpBodyFraming = 'content-length' | 'chunked' | 'until-close' | 'none';
@@ -66,7 +67,7 @@ export class HttpParser {
   readonly #kind: 'request' | 'response';
   readonly #maxHead: number;
   readonly #maxBody: number;
-  #buf = new Uint8Array(0);
+  #buf: Uint8Array = new Uint8Array(0);
   #state: State = { at: 'head' };
   #msg: HttpMessage | undefined;
   #body: Uint8Array[] = [];
@@ -98,10 +99,7 @@ export class HttpParser {
 
   /** Feeds one read; returns the messages it completed (none, one or several). Throws {@link HttpParseError}. */
   push(bytes: Uint8Array): HttpMessage[] {
-    const joined = new Uint8Array(this.#buf.length + bytes.length);
-    joined.set(this.#buf);
-    joined.set(bytes, this.#buf.length);
-    this.#buf = joined;
+    this.#buf = concatAll([this.#buf, bytes]);
     const out: HttpMessage[] = [];
     for (let m = this.#step(); m !== 'more'; m = this.#step()) if (m) out.push(m);
     return out;
@@ -254,13 +252,7 @@ export class HttpParser {
 
   #finish(): HttpMessage {
     const msg = this.#msg!;
-    const body = new Uint8Array(this.#bodyBytes);
-    let at = 0;
-    for (const part of this.#body) {
-      body.set(part, at);
-      at += part.length;
-    }
-    msg.body = body;
+    msg.body = concatAll(this.#body);
     msg.wireBytes = this.#wire;
     this.#msg = undefined;
     this.#body = [];

@@ -9,6 +9,7 @@ import { html, LitElement, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { buildResponse, parseHeaderLines } from '../../../shared/http/http-builder.js';
 import { HttpParser, type HttpMessage } from '../../../shared/http/http-parser.js';
+import { concatAll } from '../../../shared/tools/macros.js';
 import type { SocketGateway, TCPServerSocket, TCPSocket } from '../../lib/index.js';
 import { localized, msg, str } from '../i18n.js';
 import { controls } from '../theme.js';
@@ -137,7 +138,7 @@ export class HttpServerPanel extends LitElement {
         const { value, done } = await reader.read();
         if (done) break;
         conn.rawBytes += value.length;
-        if (conn.raw.length < RAW_SHOWN) conn.raw = concat(conn.raw, value.subarray(0, RAW_SHOWN - conn.raw.length));
+        if (conn.raw.length < RAW_SHOWN) conn.raw = concatAll([conn.raw, value.subarray(0, RAW_SHOWN - conn.raw.length)]);
         const requests = parser.push(value);
         conn.requests.push(...requests);
         update();
@@ -210,13 +211,6 @@ export class HttpServerPanel extends LitElement {
       </ol>
     `;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /** Offset just past the head's empty line. */

@@ -108,6 +108,20 @@ export class ScenarioCard extends LitElement {
   }
 }
 
+/** One card per scenario, numbered from 1; `active` is the one the picture shows, `running` whether it runs. */
+export function scenarioCards(list: readonly { id: ScenarioId | UdpScenarioId; title: () => string; lookFor: () => string }[], active: string | undefined, running: boolean) {
+  return list.map(
+    (s, i) => html`<scenario-card
+      .scenario=${s.id}
+      .number=${i + 1}
+      .heading=${s.title()}
+      .summary=${s.lookFor()}
+      ?active=${s.id === active}
+      ?running=${s.id === active && running}
+    ></scenario-card>`,
+  );
+}
+
 declare global {
   interface HTMLElementTagNameMap {
     'scenario-card': ScenarioCard;

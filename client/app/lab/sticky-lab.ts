@@ -18,8 +18,7 @@ import type { LabConnection, LabSide, LabTarget } from './lab-connection.js';
 import type { KnobChangeEvent, PlayChangeEvent, PlayTargetKind } from './lab-knobs.js';
 import './lab-knobs.js';
 import { LabRunController } from './lab-run-controller.js';
-import './scenario-card.js';
-import type { ScenarioRunEvent } from './scenario-card.js';
+import { scenarioCards, type ScenarioRunEvent } from './scenario-card.js';
 import { SCENARIO_IDS, scenarios, type ScenarioId } from './scenarios.js';
 import { stickyLabStyles } from './sticky-lab.styles.js';
 import './stream-picture.js';
@@ -139,16 +138,7 @@ export class StickyLab extends LitElement {
         )}
       </p>
       <div class="cards" @scenario-run=${(e: ScenarioRunEvent) => isStickyScenario(e.detail.id) && this.runScenario(e.detail.id)}>
-        ${list.map(
-          (s, i) => html`<scenario-card
-            .scenario=${s.id}
-            .number=${i + 1}
-            .heading=${s.title()}
-            .summary=${s.lookFor()}
-            ?active=${s.id === scenario}
-            ?running=${s.id === scenario && (status === 'running' || status === 'connecting')}
-          ></scenario-card>`,
-        )}
+        ${scenarioCards(list, scenario, status === 'running' || status === 'connecting')}
       </div>
 
       <section class="stage" data-testid="lab-stage" data-scenario=${scenario ?? ''} data-status=${status}>

@@ -11,8 +11,7 @@ import type { SocketGateway } from '../../lib/index.js';
 import { gatewayContext, type GatewayInfo } from '../gateway-controller.js';
 import { localized, msg, str } from '../i18n.js';
 import { controls } from '../theme.js';
-import './scenario-card.js';
-import type { ScenarioRunEvent } from './scenario-card.js';
+import { scenarioCards, type ScenarioRunEvent } from './scenario-card.js';
 import { stickyLabStyles } from './sticky-lab.styles.js';
 import './stream-picture.js';
 import { UdpLabRun } from './udp-lab-run.js';
@@ -106,16 +105,7 @@ export class UdpBoundaryLab extends LitElement {
         ${msg('The same sends over UDP (two real SOCK_DGRAM sockets on 127.0.0.1): every sendto() is one datagram, and every recvfrom(n) returns one datagram — never two, never half, but cut to n bytes when it is longer.', { id: 'lab.udp.intro' })}
       </p>
       <div class="cards" @scenario-run=${this.#onCard}>
-        ${list.map(
-          (s, i) => html`<scenario-card
-            .scenario=${s.id}
-            .number=${i + 1}
-            .heading=${s.title()}
-            .summary=${s.lookFor()}
-            ?active=${s.id === this.scenario}
-            ?running=${s.id === this.scenario && this.status === 'running'}
-          ></scenario-card>`,
-        )}
+        ${scenarioCards(list, this.scenario, this.status === 'running')}
       </div>
       ${active
         ? html`<div class="head with-code" data-testid="udp-stage" data-scenario=${active.id} data-status=${this.status}>

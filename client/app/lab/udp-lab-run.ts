@@ -5,6 +5,7 @@
  * the rest as discarded — what Linux's recvfrom(n) does with a longer datagram.
  */
 import type { SocketGateway, UDPSocket, UDPSocketOpenInfo } from '../../lib/index.js';
+import { ProgressWaiters } from './progress-waiters.js';
 import type { ScenarioMessage } from './scenarios.js';
 import type { ReadChunk, WrittenMessage } from './stream-model.js';
 
@@ -15,7 +16,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class UdpLabRun {
   readonly written: WrittenMessage[] = [];
   readonly reads: ReadChunk[] = [];
-  #waiters = new Set<() => void>();
+  #waiters = new ProgressWaiters();
   #reading = true;
 
   private constructor(
@@ -48,14 +49,14 @@ export class UdpLabRun {
         // recvfrom(n): the first n bytes; the kernel drops the rest of this datagram.
         const kept = whole.slice(0, this.recvN);
         this.reads.push({ data: kept, seq: value.seq ?? this.reads.length, time: value.time ?? Date.now(), ...(whole.length > kept.length && { lost: whole.length - kept.length }) });
-        for (const wake of [...this.#waiters]) wake();
+        this.#waiters.wake();
         this.onChange();
       }
     } catch {
       // Closed under the reader: the run is over.
     }
     this.#reading = false;
-    for (const wake of [...this.#waiters]) wake();
+    this.#waiters.wake();
   }
 
   /** Sends each message as one sendto() to the receiver, `gapMs` apart. */
@@ -76,20 +77,7 @@ export class UdpLabRun {
 
   /** Waits until `count` datagrams were read; false if `timeoutMs` passed first. */
   untilReads(count: number, timeoutMs: number): Promise<boolean> {
-    if (this.reads.length >= count) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const finish = (ok: boolean) => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve(ok);
-      };
-      const check = () => {
-        if (this.reads.length >= count) finish(true);
-        else if (!this.#reading) finish(false);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.#waiters.add(check);
-    });
+    return this.#waiters.until(() => this.reads.length >= count, () => !this.#reading, timeoutMs);
   }
 
   /** Closes both sockets. */
