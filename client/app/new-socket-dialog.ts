@@ -271,6 +271,7 @@ export class NewSocketDialog extends LitElement {
         <label class="check"><input type="checkbox" name="broadcast" data-testid="udp-broadcast" />${msg('SO_BROADCAST (allow sending to broadcast addresses)', { id: 'dialog.broadcast' })}</label>
         <label class="check"><input type="checkbox" name="reuseAddr" />SO_REUSEADDR</label>
       </div>
+      <p class="help" data-testid="udp-broadcast-help">${msg('Broadcast addresses: 255.255.255.255 (this link only, never routed) or an interface\'s directed broadcast — its address with every host bit set, shown beside each address above. Course labs → Subnets works them out bit by bit.', { id: 'dialog.broadcastHelp' })}</p>
       <label class="field">${msg('Multicast groups to join (comma-separated, optional)', { id: 'dialog.groups' })}<input name="groups" class="mono" data-testid="udp-groups" placeholder="239.1.2.3" /></label>
       <div class="grid" style="grid-template-columns: 1fr 90px">
         <label class="field">${msg('Multicast interface (joins and sends go through it)', { id: 'dialog.mcastIf' })}

@@ -60,6 +60,11 @@ export class SocketWorkspace extends LitElement {
     return undefined;
   }
 
+  /** Opens a socket as the dialog would (the lab index's one-click setups use this). */
+  open(request: OpenRequest): void {
+    this.#open(request);
+  }
+
   #open(request: OpenRequest): void {
     const gateway = this.gatewayInfo?.gateway;
     if (!gateway) {

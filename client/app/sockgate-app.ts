@@ -13,6 +13,7 @@ import './connection-banner.js';
 import './socket-workspace.js';
 import './lab/sticky-lab.js';
 import './lab/course-labs.js';
+import type { LabSetupEvent } from './lab/lab-setup-event.js';
 
 type View = 'workspace' | 'lab' | 'course';
 const VIEWS: readonly View[] = ['workspace', 'lab', 'course'];
@@ -52,6 +53,12 @@ export class SockgateApp extends LitElement {
       main > * { height: 100%; }
       [hidden] { display: none !important; }
       .lab-view { overflow: auto; }
+      /* 800 px wide: the three views, status, language and theme must still fit on one row. */
+      @media (max-width: 880px) {
+        header { gap: 8px; padding: 0 10px; }
+        .brand small { display: none; }
+        nav button { padding: 0 8px; }
+      }
     `,
   ];
 
@@ -101,7 +108,7 @@ export class SockgateApp extends LitElement {
         </button>
       </header>
       <connection-banner .info=${info} @retry-now=${() => this.gatewayController.retryNow()}></connection-banner>
-      <main>
+      <main @lab-setup=${this.#onLabSetup}>
         <socket-workspace ?hidden=${this.view !== 'workspace'}></socket-workspace>
         <div class="lab-view" ?hidden=${this.view !== 'lab'}><sticky-lab></sticky-lab></div>
         ${this.view === 'course' ? html`<div class="lab-view"><course-labs></course-labs></div>` : ''}
@@ -116,6 +123,16 @@ export class SockgateApp extends LitElement {
   #show(view: View): void {
     this.view = view;
     sessionStorage.setItem(VIEW_KEY, view);
+  }
+
+  /** The lab index's one click: a socket in the workspace, or a scenario of the sticky-packet lab. */
+  async #onLabSetup(event: LabSetupEvent): Promise<void> {
+    const setup = event.setup;
+    if (setup.view === 'course') return;
+    this.#show(setup.view);
+    await this.updateComplete;
+    if (setup.view === 'workspace') this.renderRoot.querySelector('socket-workspace')?.open(setup.request);
+    else await this.renderRoot.querySelector('sticky-lab')?.runAny(setup.scenario);
   }
 
   async #onLocale(event: Event): Promise<void> {

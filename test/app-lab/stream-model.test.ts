@@ -81,6 +81,20 @@ describe('analyseStream', () => {
     expect(p.counts.decoded).toBe(0);
   });
 
+  it('UDP: a datagram cut by recvfrom(n) is one ✗ read, its lost bytes skipped on the axis; the next datagram is ✓', () => {
+    const w = writes(['a'.repeat(3000), 'b'.repeat(600)], LAB_FRAMINGS.none);
+    const r: ReadChunk[] = [
+      { data: w[0]!.bytes.slice(0, 1024), seq: 0, time: 2000, lost: 1976 },
+      { data: w[1]!.bytes, seq: 1, time: 2001 },
+    ];
+    const p = analyseStream(w, r, LAB_FRAMINGS.none);
+    expect(p.aligned).toBe(true);
+    expect(p.counts).toEqual({ written: 2, reads: 2, decoded: 2, intact: 1, mixedReads: 0, splitMessages: 0 });
+    expect(p.chunks.map((c) => [c.start, c.end])).toEqual([[0, 1024], [3000, 3600]]);
+    expect(p.decoded.map((d) => d.matches)).toEqual([-1, 1]);
+    expect([p.readBytes, p.lostBytes]).toEqual([3600, 1976]);
+  });
+
   it('preview shows text with visible line ends, else hex, and truncates', () => {
     expect(preview(enc.encode('a\nb'))).toBe('a⏎b');
     expect(preview(new Uint8Array([0, 1, 0xff]))).toBe('00 01 ff');

@@ -6,6 +6,7 @@
 import { readChunk, recv, setReceiveMode, type ReceiveMode, type RecvOptions } from '../../lib/lab-extras.js';
 import type { SocketGateway, TCPServerSocket, TCPSocket, TCPSocketOpenInfo } from '../../lib/index.js';
 import type { PacketLog } from './packet-log.js';
+import { ProgressWaiters } from './progress-waiters.js';
 import type { ReadChunk, WrittenMessage } from './stream-model.js';
 
 /** How long a recv() waits for the pump to record the chunk the gateway already delivered. */
@@ -24,7 +25,7 @@ export class LabSide {
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #onChange: () => void;
   /** Woken on every recorded read and when reading ends (see {@link LabSide.untilRead}). */
-  #waiters = new Set<() => void>();
+  #waiters = new ProgressWaiters();
   /** False once the readable ended (EOF, close, failure): nothing more will be recorded. */
   #reading = true;
 
@@ -59,29 +60,12 @@ export class LabSide {
   }
 
   #wake(): void {
-    for (const wake of [...this.#waiters]) wake();
+    this.#waiters.wake();
   }
 
-  /**
-   * Resolves once `done()` holds, checked after every recorded read: true when it does, false when
-   * reading ended first or `timeoutMs` passed (the bound: a stalled peer never hangs the lab).
-   */
+  /** Resolves once `done()` holds, checked after every recorded read (see {@link ProgressWaiters.until}). */
   #until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    if (done()) return Promise.resolve(true);
-    if (!this.#reading) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const finish = (ok: boolean) => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        resolve(ok);
-      };
-      const check = () => {
-        if (done()) finish(true);
-        else if (!this.#reading) finish(false);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.#waiters.add(check);
-    });
+    return this.#waiters.until(done, () => !this.#reading, timeoutMs);
   }
 
   /** Waits until `bytes` bytes have been read in all; false if reading ended or `timeoutMs` passed first. */

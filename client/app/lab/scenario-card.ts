@@ -6,9 +6,10 @@ import { localized, msg } from '../i18n.js';
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ScenarioId } from './scenarios.js';
+import type { UdpScenarioId } from './udp-scenarios.js';
 
 /** Event fired by the Run button. */
-export type ScenarioRunEvent = CustomEvent<{ id: ScenarioId }>;
+export type ScenarioRunEvent = CustomEvent<{ id: ScenarioId | UdpScenarioId }>;
 
 /** A guided scenario's card. */
 @customElement('scenario-card')
@@ -83,7 +84,7 @@ export class ScenarioCard extends LitElement {
   `;
 
   /** The scenario id, sent with `scenario-run`. */
-  @property() scenario: ScenarioId = 'two-sends';
+  @property() scenario: ScenarioId | UdpScenarioId = 'two-sends';
   /** Its place in the list, from 1. */
   @property({ type: Number }) number = 1;
   @property() heading = '';
@@ -105,6 +106,20 @@ export class ScenarioCard extends LitElement {
   #run(): void {
     this.dispatchEvent(new CustomEvent('scenario-run', { detail: { id: this.scenario }, bubbles: true, composed: true }));
   }
+}
+
+/** One card per scenario, numbered from 1; `active` is the one the picture shows, `running` whether it runs. */
+export function scenarioCards(list: readonly { id: ScenarioId | UdpScenarioId; title: () => string; lookFor: () => string }[], active: string | undefined, running: boolean) {
+  return list.map(
+    (s, i) => html`<scenario-card
+      .scenario=${s.id}
+      .number=${i + 1}
+      .heading=${s.title()}
+      .summary=${s.lookFor()}
+      ?active=${s.id === active}
+      ?running=${s.id === active && running}
+    ></scenario-card>`,
+  );
 }
 
 declare global {

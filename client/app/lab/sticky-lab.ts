@@ -18,16 +18,19 @@ import type { LabConnection, LabSide, LabTarget } from './lab-connection.js';
 import type { KnobChangeEvent, PlayChangeEvent, PlayTargetKind } from './lab-knobs.js';
 import './lab-knobs.js';
 import { LabRunController } from './lab-run-controller.js';
-import './scenario-card.js';
-import type { ScenarioRunEvent } from './scenario-card.js';
-import { scenarios, type ScenarioId } from './scenarios.js';
+import { scenarioCards, type ScenarioRunEvent } from './scenario-card.js';
+import { SCENARIO_IDS, scenarios, type ScenarioId } from './scenarios.js';
 import { stickyLabStyles } from './sticky-lab.styles.js';
 import './stream-picture.js';
 import { LAB_FRAMINGS } from './stream-model.js';
 import './handshake-diagram.js';
 import './tcp-state-panel.js';
+import './udp-boundary-lab.js';
+import { isUdpScenario } from './udp-scenarios.js';
 import type { TcpCloseEvent, WatchedSocket } from './tcp-state-panel.js';
 import { closedKeys, watchedSockets } from './watched-sockets.js';
+
+const isStickyScenario = (id: string): id is ScenarioId => (SCENARIO_IDS as readonly string[]).includes(id);
 
 /** The sticky-packet lab view. */
 @customElement('sticky-lab')
@@ -69,6 +72,15 @@ export class StickyLab extends LitElement {
     this.messagesText = messagesTextFor(s);
     this.target = 'pair';
     await this.#lab.runScenario(s, this.knobs);
+  }
+
+  /** Runs a TCP or a UDP scenario, or shows the live TCP states (`states`), bringing it into view. */
+  async runAny(id: string): Promise<void> {
+    await this.updateComplete;
+    if (isStickyScenario(id)) return this.runScenario(id);
+    const target = id === 'states' ? this.renderRoot.querySelector('tcp-state-panel') : this.renderRoot.querySelector('udp-boundary-lab');
+    target?.scrollIntoView({ block: 'start' });
+    if (isUdpScenario(id)) await this.renderRoot.querySelector('udp-boundary-lab')?.runScenario(id);
   }
 
   #playTarget(): LabTarget {
@@ -126,17 +138,8 @@ export class StickyLab extends LitElement {
           { id: 'lab.intro' },
         )}
       </p>
-      <div class="cards" @scenario-run=${(e: ScenarioRunEvent) => this.runScenario(e.detail.id)}>
-        ${list.map(
-          (s, i) => html`<scenario-card
-            .scenario=${s.id}
-            .number=${i + 1}
-            .heading=${s.title()}
-            .summary=${s.lookFor()}
-            ?active=${s.id === scenario}
-            ?running=${s.id === scenario && (status === 'running' || status === 'connecting')}
-          ></scenario-card>`,
-        )}
+      <div class="cards" @scenario-run=${(e: ScenarioRunEvent) => isStickyScenario(e.detail.id) && this.runScenario(e.detail.id)}>
+        ${scenarioCards(list, scenario, status === 'running' || status === 'connecting')}
       </div>
 
       <section class="stage" data-testid="lab-stage" data-scenario=${scenario ?? ''} data-status=${status}>
@@ -212,6 +215,8 @@ export class StickyLab extends LitElement {
           ></handshake-diagram>
         </div>
       </section>
+
+      <section class="panel"><udp-boundary-lab></udp-boundary-lab></section>
     `;
   }
 }

@@ -38,6 +38,11 @@ export interface ReadChunk {
   seq: number;
   /** ms since the epoch, gateway clock (same host as the page in the lab). */
   time: number;
+  /**
+   * UDP only: bytes of this datagram a `recvfrom(n)` discarded (it was longer than n). They take
+   * their place on the axis after the read, so the next read starts at the next datagram.
+   */
+  lost?: number;
 }
 
 /** A written message placed on the stream. */
@@ -80,6 +85,8 @@ export interface StreamPicture {
   /** Bytes written and read so far. */
   writtenBytes: number;
   readBytes: number;
+  /** UDP: bytes of datagrams cut off by `recvfrom(n)` (counted in `readBytes`: the stream moved past them). */
+  lostBytes: number;
   /** Bytes read but not yet part of a decoded message (an incomplete frame). */
   pendingBytes: number;
   /** A framing error, e.g. a length prefix read from the middle of a text. */
@@ -119,6 +126,7 @@ function isEcho(written: readonly WrittenMessage[], reads: readonly ReadChunk[])
       if (at >= w.length || fold(w[at]!) !== fold(b)) return false;
       at++;
     }
+    at += c.lost ?? 0;
   }
   return true;
 }
@@ -139,9 +147,10 @@ export function analyseStream(written: readonly WrittenMessage[], reads: readonl
   const aligned = isEcho(written, reads);
   const chunks: PlacedChunk[] = reads.map((c, index) => {
     const start = offset;
-    offset += c.data.length;
-    const touched = aligned ? messages.filter((m) => m.start < offset && m.end > start).map((m) => m.index) : [];
-    return { ...c, index, start, end: offset, messages: touched };
+    const end = start + c.data.length;
+    offset = end + (c.lost ?? 0);
+    const touched = aligned ? messages.filter((m) => m.start < end && m.end > start).map((m) => m.index) : [];
+    return { ...c, index, start, end, messages: touched };
   });
   const readBytes = offset;
 
@@ -186,6 +195,7 @@ export function analyseStream(written: readonly WrittenMessage[], reads: readonl
     decoded,
     writtenBytes,
     readBytes,
+    lostBytes: reads.reduce((n, c) => n + (c.lost ?? 0), 0),
     pendingBytes,
     error,
     counts: {

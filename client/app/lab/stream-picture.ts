@@ -115,6 +115,8 @@ export class StreamPictureElement extends LitElement {
   @property({ attribute: false }) framing: FramingSpec = { kind: 'none' };
   /** Short framing name under the decoded row's title (e.g. `struct 'i'`). */
   @property() framingLabel = '';
+  /** Datagrams: the lanes say sendto() and recvfrom() (each read is one datagram). */
+  @property({ type: Boolean }) datagrams = false;
 
   @state() private width = 900;
   #picture: StreamPicture = analyseStream([], [], { kind: 'none' });
@@ -150,6 +152,7 @@ export class StreamPictureElement extends LitElement {
       this.dataset.splitMessages = String(c.splitMessages);
       this.dataset.writtenBytes = String(this.#picture.writtenBytes);
       this.dataset.readBytes = String(this.#picture.readBytes);
+      this.dataset.lostBytes = String(this.#picture.lostBytes);
       this.dataset.aligned = String(this.#picture.aligned);
     }
   }
@@ -192,6 +195,14 @@ export class StreamPictureElement extends LitElement {
       <text class="on-colour" x=${x0 + 6} y=${LANES.decoded + 21}>${fit(w, `#${d.index + 1} ${d.header ? JSON.stringify(d.header) : preview(d.payload, 64)}`)}</text>
       <text class="on-colour small" x=${x0 + 6} y=${LANES.decoded + 39}>${fit(w, `${d.payload.length} B`)}</text>
       <title>${`#${d.index + 1}: ${d.payload.length} B — ${preview(d.payload, 80)}`}</title>
+    </g>`;
+  }
+
+  /** The part of a datagram `recvfrom(n)` threw away, between x0 and x1. */
+  #lost(x0: number, x1: number, bytes: number, fit: (w: number, text: string) => string) {
+    return svg`<g data-testid="lost-block" data-bytes=${bytes}>
+      <rect x=${x0 + 1} y=${LANES.read} width=${Math.max(2, x1 - x0 - 2)} height=${LANE_H} rx="3" fill="url(#bad)" stroke="var(--bad)" stroke-dasharray="5 4" stroke-width="1.5"></rect>
+      <text class="on-paper small" x=${x0 + 7} y=${LANES.read + 30}>${fit(x1 - x0 - 4, msg(str`✂ discarded: ${bytes} B`, { id: 'lab.picture.lost' }))}</text>
     </g>`;
   }
 
@@ -240,8 +251,7 @@ export class StreamPictureElement extends LitElement {
     const x = (b: number) => LEFT + (b / total) * span;
     const t = (time: number) => Math.max(0, Math.round(time - p.t0));
     const fit = (w: number, text: string) => (w < 18 ? '' : preview(new TextEncoder().encode(text), Math.max(1, Math.floor((w - 8) / 7.4))));
-    const cuts = p.chunks.slice(0, -1).map((c) => c.end);
-    if (p.chunks.length > 0 && p.chunks.at(-1)!.end < p.writtenBytes) cuts.push(p.chunks.at(-1)!.end);
+    const cuts = p.chunks.flatMap((c, i) => [...(i < p.chunks.length - 1 || c.end < p.writtenBytes ? [c.end] : []), ...(c.lost && c.end + c.lost < p.writtenBytes ? [c.end + c.lost] : [])]);
 
     const laneTitle = (y: number, title: string, sub: string) => svg`
       <text class="lane-title" x="0" y=${y + 20}>${title}</text>
@@ -282,7 +292,7 @@ export class StreamPictureElement extends LitElement {
         <text class="on-paper" x=${x0 + 7} y=${LANES.read + 21}>${fit(w - 4, `recv #${c.index + 1}`)}</text>
         <text class="on-paper small" x=${x0 + 7} y=${LANES.read + 39}>${fit(w - 4, `${c.data.length} B · +${t(c.time)} ms`)}</text>
         <title>${`recv #${c.index + 1}: ${c.data.length} B at +${t(c.time)} ms — ${preview(c.data, 80)}`}</title>
-      </g>`;
+      </g>${c.lost ? this.#lost(x0 + w, x(c.end + c.lost), c.lost, fit) : nothing}`;
     });
 
     const decoded = p.decoded.map((d) => {
@@ -338,10 +348,10 @@ export class StreamPictureElement extends LitElement {
       </defs>
       ${laneTitle(
         LANES.written,
-        msg('send() — as written', { id: 'lab.picture.lane.written' }),
+        this.datagrams ? msg('sendto() — datagrams', { id: 'lab.picture.lane.sendto' }) : msg('send() — as written', { id: 'lab.picture.lane.written' }),
         p.aligned ? msg('one colour per message', { id: 'lab.picture.lane.writtenSub' }) : msg('requests (another stream)', { id: 'lab.picture.lane.writtenOther' }),
       )}
-      ${laneTitle(LANES.read, msg('recv() — as read', { id: 'lab.picture.lane.read' }), msg('one box per read', { id: 'lab.picture.lane.readSub' }))}
+      ${laneTitle(LANES.read, this.datagrams ? msg('recvfrom() — as read', { id: 'lab.picture.lane.recvfrom' }) : msg('recv() — as read', { id: 'lab.picture.lane.read' }), msg('one box per read', { id: 'lab.picture.lane.readSub' }))}
       ${laneTitle(LANES.decoded, msg('decoded', { id: 'lab.picture.lane.decoded' }), this.framingLabel)}
       ${written} ${reads} ${unread} ${decoded} ${pending}
       ${cuts.map(

@@ -26,6 +26,7 @@ export const templates: LocaleModule['templates'] = {
   'app.view.lab': '粘包实验',
   'app.view.course': '课程实验',
   'app.language': '语言',
+  'dialog.broadcastHelp': '广播地址：255.255.255.255（仅本链路，不会被路由）或某个网卡的定向广播——把它的地址的主机位全部置 1，上面每个地址旁已列出。“课程实验 → 子网划分”会逐位算给你看。',
   'app.theme': '切换浅色 / 深色主题',
   'banner.lost': '与网关的连接已断开。',
   'banner.socketsClosed': '之前打开的套接字已关闭。',
