@@ -7,8 +7,8 @@ import {
   FrameError,
   PROTOCOL_VERSION,
   decodeFrame,
-  type Address,
   type ClientMessage,
+  type OpenMsg,
   type ServerMessage,
 } from '../shared/protocol.js';
 import type { Limits } from './config.js';
@@ -17,9 +17,10 @@ import { parseControlMessage, salvageIds } from './control-parser.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageGrant } from './grants/grant-admin.js';
 import { AckBatcher, type PageSendWindow } from './page-send-window.js';
-import type { PageLink, PageSocket } from './page-socket.js';
+import { formatAddress, publicLimits, type PageLink, type PageSocket } from './page-socket.js';
 import { SocketTable } from './socket-table.js';
 import type { TargetPolicy } from './target-policy.js';
+import { RelayListener } from './relay-listener.js';
 import { TcpListener } from './tcp-listener.js';
 import { connectTcp } from './tcp-connector.js';
 import { TcpRelay } from './tcp-relay.js';
@@ -67,7 +68,7 @@ export class PageSession implements PageLink {
     });
     ws.on('close', () => this.teardown(ErrorCode.Shutdown));
     ws.on('error', () => this.teardown(ErrorCode.Shutdown));
-    this.send({ t: 'welcome', version: PROTOCOL_VERSION, gateway: ctx.gatewayName, limits: this.publicLimits() });
+    this.send({ t: 'welcome', version: PROTOCOL_VERSION, gateway: ctx.gatewayName, limits: publicLimits(this.limits) });
     if (this.limits.idleTimeoutMs > 0) {
       this.idleTimer = setInterval(() => this.closeIdle(), Math.min(1000, this.limits.idleTimeoutMs));
       this.idleTimer.unref();
@@ -81,11 +82,6 @@ export class PageSession implements PageLink {
   /** The open sockets (a snapshot), for the admin view and /metrics. */
   sockets(): PageSocket[] {
     return this.table.sockets();
-  }
-
-  private publicLimits() {
-    const { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond } = this.limits;
-    return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond };
   }
 
   // ---- PageLink ------------------------------------------------------------------------
@@ -175,18 +171,19 @@ export class PageSession implements PageLink {
     try {
       switch (frame.kind) {
         case Frame.Data:
-          if (relay.kind === 'tcp-server') throw listening(relay.id);
+          if (relay.kind === 'tcp-server' || relay.kind === 'relay') throw listening(relay.id);
           return relay.write(frame.payload);
         case Frame.SendTo:
           if (relay.kind === 'udp') return relay.sendTo(frame.host, frame.port, frame.payload);
           throw relay.kind === 'tcp' ? new GatewayError(ErrorCode.InvalidState, `socket ${relay.id} is TCP: SendTo frames are for UDP sockets`) : listening(relay.id);
         case Frame.Credit:
-          // A listener reads nothing: credit for it changes nothing and is not an error.
-          if (relay.kind !== 'tcp-server') relay.grant(frame.bytes);
+          // A listener (or relay) reads nothing for the page: credit changes nothing and is not an error.
+          if (relay.kind === 'tcp' || relay.kind === 'udp') relay.grant(frame.bytes);
           return;
         case Frame.Chunk:
         case Frame.Datagram:
         case Frame.Ack:
+        case Frame.RelayRead:
           throw new GatewayError(ErrorCode.BadMessage, `binary frame kind 0x0${frame.kind} only travels from the gateway to the page`);
         default: {
           const never: never = frame;
@@ -206,6 +203,7 @@ export class PageSession implements PageLink {
       case 'tcp.connect':
       case 'tcp.listen':
       case 'udp.bind':
+      case 'relay.listen':
         return this.open(msg);
       case 'udp.join':
       case 'udp.leave': {
@@ -225,7 +223,7 @@ export class PageSession implements PageLink {
         if ((msg.manualRecv !== undefined || msg.readDelayMs !== undefined || msg.readSize !== undefined) && relay.kind !== 'tcp') {
           throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: manualRecv, readDelayMs and readSize are TCP receive options`);
         }
-        if (relay.kind === 'tcp-server') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is a listening socket: it has no options to set`);
+        if (relay.kind === 'tcp-server' || relay.kind === 'relay') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is a listening socket: it has no options to set`);
         relay.set(msg);
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'set' });
       }
@@ -237,7 +235,7 @@ export class PageSession implements PageLink {
       case 'end': {
         const relay = this.table.get(msg.id);
         if (relay.kind === 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is UDP: there is no half-close`);
-        if (relay.kind === 'tcp-server') throw listening(msg.id);
+        if (relay.kind === 'tcp-server' || relay.kind === 'relay') throw listening(msg.id);
         relay.end();
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'end' });
       }
@@ -256,7 +254,7 @@ export class PageSession implements PageLink {
     }
   }
 
-  private async open(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>): Promise<void> {
+  private async open(msg: OpenMsg): Promise<void> {
     const { id, ref } = msg;
     // An id in use is SOCKET_EXISTS (from reserve) whatever the count; only a free id can hit the limit.
     if (!this.table.inUse(id) && this.socketCount >= this.limits.socketsPerPage) {
@@ -264,7 +262,7 @@ export class PageSession implements PageLink {
     }
     const pending = this.table.reserve(id);
     const { abort } = pending;
-    const target = msg.t === 'udp.bind' ? `${msg.host ?? '*'}:${msg.port ?? 0}` : `${msg.host}:${msg.port}`;
+    const target = msg.t === 'udp.bind' ? `${msg.host ?? '*'}:${msg.port ?? 0}` : msg.t === 'relay.listen' ? `${msg.host}:${msg.port}→${msg.targetHost}:${msg.targetPort}` : `${msg.host}:${msg.port}`;
     let relay: PageSocket;
     try {
       relay = await this.create(msg, abort.signal);
@@ -284,23 +282,17 @@ export class PageSession implements PageLink {
     }
     this.table.add(relay);
     const { local, remote } = relay.addresses();
-    this.audit('open', { socket: id, kind: relay.kind, local: fmt(local), remote: remote && fmt(remote) });
+    this.audit('open', { socket: id, kind: relay.kind, local: formatAddress(local), remote: remote && formatAddress(remote) });
     this.send({ t: 'opened', id, ref, kind: relay.kind, local, ...(remote && { remote }), sendWindow: this.limits.sendWindow });
   }
 
-  private async create(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>, signal: AbortSignal): Promise<PageSocket> {
+  private async create(msg: OpenMsg, signal: AbortSignal): Promise<PageSocket> {
     switch (msg.t) {
       case 'tcp.connect': {
         const socket = await connectTcp(this.policy, {
-          host: msg.host,
-          port: msg.port,
+          host: msg.host, port: msg.port, noDelay: msg.noDelay, keepAliveDelay: msg.keepAliveDelay, tls: msg.tls, signal, owner: this.label,
           timeoutMs: Math.min(msg.timeoutMs ?? this.limits.connectTimeoutMs, this.limits.connectTimeoutMs),
-          noDelay: msg.noDelay,
-          keepAliveDelay: msg.keepAliveDelay,
-          tls: msg.tls,
           family: msg.dnsQueryType === 'ipv6' ? 6 : msg.dnsQueryType === 'ipv4' ? 4 : 0,
-          signal,
-          owner: this.label,
         });
         return new TcpRelay(msg.id, socket, this, msg.credit ?? this.limits.receiveWindow);
       }
@@ -308,6 +300,8 @@ export class PageSession implements PageLink {
         return TcpListener.listen(msg.id, this, msg, (listener, socket) => this.accept(listener, socket));
       case 'udp.bind':
         return UdpRelay.bind(msg.id, this, msg);
+      case 'relay.listen':
+        return RelayListener.listen(msg.id, this, msg);
     }
   }
 
@@ -322,7 +316,7 @@ export class PageSession implements PageLink {
     const relay = new TcpRelay(id, socket, this, 0);
     this.table.add(relay);
     const { local, remote } = relay.addresses();
-    this.audit('accept', { socket: id, server: listener.id, local: fmt(local), remote: fmt(remote) });
+    this.audit('accept', { socket: id, server: listener.id, local: formatAddress(local), remote: formatAddress(remote) });
     this.send({ t: 'accepted', id, server: listener.id, local, remote, sendWindow: this.limits.sendWindow });
   }
 
@@ -397,7 +391,6 @@ export class PageSession implements PageLink {
   }
 }
 
-/** A listener takes no writes; its accepted connections do. */
+/** A listener takes no writes; its accepted connections do (a relay's are the gateway's own). */
 const listening = (id: number) => new GatewayError(ErrorCode.InvalidState, `socket ${id} is a listening socket: write to one of its accepted connections`);
 
-const fmt = (a: Address) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);

@@ -1,4 +1,4 @@
-import type { Address, ErrorCode, ServerMessage, SetMsg } from '../shared/protocol.js';
+import type { Address, ErrorCode, GatewayLimits, ServerMessage, SetMsg } from '../shared/protocol.js';
 import type { Limits } from './config.js';
 import type { GatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
@@ -10,6 +10,8 @@ export interface PageLink {
   readonly policy: TargetPolicy;
   /** True while the page's WebSocket has more queued than it should; relays stay paused. */
   readonly congested: boolean;
+  /** Sockets of the page, relay pairs included (for the --max-sockets limit). */
+  readonly socketCount: number;
   send(msg: ServerMessage): void;
   sendFrame(frame: Uint8Array): void;
   sendError(err: GatewayError, about: { id?: number; ref?: number; fatal?: boolean }): void;
@@ -63,10 +65,26 @@ export interface ListenerSocket extends SocketBase {
   readonly kind: 'tcp-server';
 }
 
+/** Relay mode: a listener piping each accepted client to its target inside the gateway; the page only watches. */
+export interface RelaySocket extends SocketBase {
+  readonly kind: 'relay';
+  /** Pairs alive now (they count against the page's socket limit). */
+  readonly pairCount: number;
+}
+
 /** One socket of a page, told apart by `kind`. */
-export type PageSocket = StreamSocket | DatagramSocket | ListenerSocket;
+export type PageSocket = StreamSocket | DatagramSocket | ListenerSocket | RelaySocket;
 
 /** An address as the protocol reports it, from what Node gives (which may be undefined on a closed socket). */
 export function toAddress(address: string | undefined, port: number | undefined, family?: string): Address {
   return { address: address ?? '', port: port ?? 0, family: family === 'IPv6' ? 'IPv6' : 'IPv4' };
+}
+
+/** `address:port`, IPv6 in brackets, for audit lines. */
+export const formatAddress = (a: Address) => (a.address.includes(':') ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
+
+/** The limits a page is told in `welcome` (the rest of Limits is the gateway's business). */
+export function publicLimits(limits: Limits): GatewayLimits {
+  const { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond } = limits;
+  return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond };
 }

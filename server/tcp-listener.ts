@@ -1,6 +1,7 @@
 import net from 'node:net';
 import type { Address, ErrorCode } from '../shared/protocol.js';
 import { toGatewayError } from './gateway-error.js';
+import type { TargetPolicy } from './target-policy.js';
 import { toAddress, type ListenerSocket, type PageLink } from './page-socket.js';
 
 /**
@@ -31,19 +32,8 @@ export class TcpListener implements ListenerSocket {
     opts: { host: string; port: number; backlog?: number; ipv6Only?: boolean },
     onConnection: (listener: TcpListener, socket: net.Socket) => void,
   ): Promise<TcpListener> {
-    const target = await page.policy.resolve(opts.host, opts.port, 'listen');
-    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+    const server = await openServer(page.policy, opts);
     const listener = new TcpListener(id, server, page);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host: target.address, port: opts.port, backlog: opts.backlog ?? 511, ipv6Only: opts.ipv6Only ?? false }, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    }).catch((err) => {
-      server.close();
-      throw toGatewayError(err);
-    });
     server.on('connection', (socket) => {
       listener.accepted++;
       listener.lastActivity = Date.now();
@@ -78,4 +68,24 @@ export class TcpListener implements ListenerSocket {
     this.server.close();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
+}
+
+/**
+ * A listening net.Server on `host:port` once the policy allows listening there; accepted
+ * connections arrive paused (`pauseOnConnect`) and half-open is allowed. Closes it on failure.
+ */
+export async function openServer(policy: TargetPolicy, opts: { host: string; port: number; backlog?: number; ipv6Only?: boolean }): Promise<net.Server> {
+  const target = await policy.resolve(opts.host, opts.port, 'listen');
+  const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: target.address, port: opts.port, backlog: opts.backlog ?? 511, ipv6Only: opts.ipv6Only ?? false }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch((err) => {
+    server.close();
+    throw toGatewayError(err);
+  });
+  return server;
 }

@@ -30,6 +30,8 @@ export class ProtocolClient {
   readonly messages: ServerMessage[] = [];
   readonly received = new Map<number, Received[]>();
   readonly acked = new Map<number, number>();
+  /** RelayRead frames, in arrival order. */
+  readonly relayReads: Array<Extract<ReturnType<typeof decodeFrame>, { kind: typeof Frame.RelayRead }>> = [];
   private waiters: Waiter[] = [];
   private dataWaiters: Array<() => void> = [];
   private nextRef = 1;
@@ -47,7 +49,9 @@ export class ProtocolClient {
         return;
       }
       const f = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      if (f.kind === Frame.Ack) {
+      if (f.kind === Frame.RelayRead) {
+        this.relayReads.push({ ...f, payload: Buffer.from(f.payload) });
+      } else if (f.kind === Frame.Ack) {
         this.acked.set(f.id, (this.acked.get(f.id) ?? 0) + f.bytes);
       } else if (f.kind === Frame.Chunk || f.kind === Frame.Datagram) {
         const list = this.received.get(f.id) ?? [];
