@@ -311,9 +311,10 @@ export class SocketLog extends LitElement {
     }
     const dir = store.dirOf(n);
     const bytes = store.bytesOf(n);
-    return html`<div class="line ${dir}${sel}" id="line-${n}" data-testid="log-line" data-dir=${dir} data-bytes=${bytes.byteLength} data-n=${n}>
+    const size = store.sizeOf(n); // more than bytes when only a prefix was copied (relay reads past their budget)
+    return html`<div class="line ${dir}${sel}" id="line-${n}" data-testid="log-line" data-dir=${dir} data-bytes=${size} data-n=${n}>
       <span class="t">${time}</span><span class="d">${dir === 'in' ? 'RX' : 'TX'}</span><span class="p" title=${peer}>${peer}</span>
-      <span class="b">${bytes.byteLength}</span><span class="x" data-testid="log-text">${shownText(bytes, this.encoding, 600)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, 200)}</span>
+      <span class="b">${size}</span><span class="x" data-testid="log-text">${shownText(bytes, this.encoding, 600)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, 200)}</span>
     </div>`;
   }
 

@@ -9,17 +9,24 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { gatewayContext, type GatewayInfo } from './gateway-controller.js';
 import { localized, msg } from './i18n.js';
 import { fetchLabServices, startLabServices, type LabServices } from './model/lab-services.js';
+import { RelaySession } from './model/relay-session.js';
 import { ServerSession } from './model/server-session.js';
 import type { Session } from './model/session.js';
 import { TcpSession } from './model/tcp-session.js';
 import { UdpSession } from './model/udp-session.js';
 import type { NewSocketDialog, OpenRequest, SocketOpenEvent } from './new-socket-dialog.js';
-import type { NewSocketEvent, SessionSelectEvent } from './socket-list.js';
+import type { RelayOptions } from '../lib/relay.js';
+import type { RelayOpenEvent } from './relay-form.js';
+import { relayWords } from './relay-words.js';
+import type { RelayActionEvent } from './relay-view.js';
+import type { NewSocketEvent, RelayPickEvent, SessionSelectEvent } from './socket-list.js';
 import type { SessionActionEvent } from './socket-view.js';
 import { controls } from './theme.js';
 import './new-socket-dialog.js';
 import './socket-list.js';
 import './socket-view.js';
+import './relay-form.js';
+import './relay-view.js';
 
 /** The workspace. */
 @customElement('socket-workspace')
@@ -47,6 +54,9 @@ export class SocketWorkspace extends LitElement {
 
   @state() private sessions: Session[] = [];
   @state() private selectedId = 0;
+  @state() private relays: RelaySession[] = [];
+  /** The relay shown instead of a socket; -1: the new-relay form; 0: none. */
+  @state() private selectedRelay = 0;
   @state() private openError = '';
   @state() private labServices: LabServices | undefined;
   @query('new-socket-dialog') private dialog!: NewSocketDialog;
@@ -75,6 +85,23 @@ export class SocketWorkspace extends LitElement {
           : UdpSession.bindSocket(gateway, request.options);
     this.sessions = [...this.sessions, session];
     this.selectedId = session.id;
+  }
+
+  #openRelay(options: RelayOptions, replacing?: RelaySession): void {
+    const gateway = this.gatewayInfo?.gateway;
+    if (!gateway) {
+      this.openError = msg('Not connected to the gateway; try again when the banner says it is back.', { id: 'ws.notConnected' });
+      return;
+    }
+    const relay = RelaySession.open(gateway, options, relayWords());
+    this.relays = replacing ? this.relays.map((r) => (r === replacing ? relay : r)) : [...this.relays, relay];
+    this.selectedRelay = relay.id;
+  }
+
+  #removeRelay(relay: RelaySession): void {
+    void relay.close();
+    this.relays = this.relays.filter((r) => r !== relay);
+    this.selectedRelay = 0;
   }
 
   #showDialog(kind: 'tcp' | 'server' | 'udp'): void {
@@ -108,12 +135,19 @@ export class SocketWorkspace extends LitElement {
   }
 
   override render() {
-    const selected = this.#find(this.selectedId);
+    const selected = this.selectedRelay ? undefined : this.#find(this.selectedId);
+    const relay = this.relays.find((r) => r.id === this.selectedRelay);
     return html`
-      <socket-list .sessions=${this.sessions} .selectedId=${this.selectedId}
-        @session-select=${(e: SessionSelectEvent) => (this.selectedId = e.sessionId)}
+      <socket-list .sessions=${this.sessions} .selectedId=${this.selectedRelay ? 0 : this.selectedId} .relays=${this.relays} .selectedRelay=${this.selectedRelay}
+        @session-select=${(e: SessionSelectEvent) => ((this.selectedId = e.sessionId), (this.selectedRelay = 0))}
+        @relay-pick=${(e: RelayPickEvent) => (this.selectedRelay = e.relayId || -1)}
         @new-socket=${(e: NewSocketEvent) => this.#showDialog(e.kind)}></socket-list>
-      ${selected
+      ${this.selectedRelay === -1
+        ? html`<relay-form @relay-open=${(e: RelayOpenEvent) => this.#openRelay(e.options)}></relay-form>`
+        : relay
+        ? html`<relay-view .relay=${relay} @relay-remove=${(e: RelayActionEvent) => this.#removeRelay(e.relay)}
+            @relay-reopen=${(e: RelayActionEvent) => this.#openRelay(e.relay.options, e.relay)}></relay-view>`
+        : selected
         ? html`<socket-view .session=${selected} .interfaces=${this.gatewayInfo?.interfaces ?? []}
             @session-remove=${(e: SessionActionEvent) => this.#remove(e.session)}
             @session-reopen=${(e: SessionActionEvent) => this.#reopen(e.session)}

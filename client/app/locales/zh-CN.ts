@@ -8,12 +8,14 @@ import { str } from '@lit/localize';
 import { labTemplates } from './zh-CN-lab.js';
 import { toolsTemplates } from './zh-CN-tools.js';
 import { captureTemplates } from './zh-CN-capture.js';
+import { relayTemplates } from './zh-CN-relay.js';
 
 /** id → Chinese template. */
 export const templates: LocaleModule['templates'] = {
   ...labTemplates,
   ...toolsTemplates,
   ...captureTemplates,
+  ...relayTemplates,
   'app.connected': '已连接',
   'app.connecting': '正在连接…',
   'app.reconnecting': '正在重连…',

@@ -1,0 +1,31 @@
+/**
+ * Chinese strings of relay mode (ids `relay.…`), in Lit localize's runtime format; `zh-CN.ts`
+ * spreads them into the page's templates.
+ */
+import type { LocaleModule } from '@lit/localize';
+import { str } from '@lit/localize';
+
+/** `msg()` id → Chinese template, for the relay form, view and list. */
+export const relayTemplates: LocaleModule['templates'] = {
+  'relay.kindLong': 'TCP 中继',
+  'relay.list': '中继',
+  'relay.pairs': '对连接',
+  'relay.new': '新建中继',
+  'relay.intro': '网关在此监听，把每个连进来的客户端双向转发到目标。先启动你的服务器程序，再让客户端程序连到监听端口，就能看到两个方向上每一次读取及其边界。',
+  'relay.localAddress': '监听地址',
+  'relay.targetHost': '转发到主机',
+  'relay.logBudget': '日志最多复制（KiB），之后只记大小',
+  'relay.start': '启动中继',
+  'relay.explain': '中继：连到这里的每个客户端都由网关转发到目标；两个方向的每次读取都会记录。',
+  'relay.close': '关闭中继',
+  'relay.noPairs': '还没有客户端：让你的客户端程序连到监听地址。',
+  'relay.client': '客户端',
+  'relay.via': '经由',
+  'relay.state': '状态',
+  'relay.upHint': '客户端 → 目标',
+  'relay.downHint': '目标 → 客户端',
+  'relay.bytesReads': '字节 / 读取次数',
+  'relay.missedShort': str`${0} 次读取未显示`,
+  'relay.missed': str`${0} 次读取未显示（页面跟不上；中继照常转发）`,
+  'relay.truncated': '日志已截断：复制额度已用完，此后只记录大小',
+};
