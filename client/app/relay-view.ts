@@ -29,7 +29,7 @@ export class RelayView extends LitElement {
   static override styles = [
     controls,
     css`
-      :host { display: grid; grid-template-rows: max-content auto minmax(214px, 1fr); gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
+      :host { display: grid; grid-template-columns: minmax(0, 1fr); grid-template-rows: max-content auto minmax(214px, 1fr); gap: 10px; padding: 12px 14px; min-height: 0; height: 100%; box-sizing: border-box; overflow: auto; }
       header { display: flex; align-items: center; gap: 14px; flex-wrap: wrap; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 10px 14px; }
       h2 { margin: 0; font: 600 15px/1.3 var(--mono); overflow-wrap: anywhere; }
       .sub { font-size: 12px; color: var(--muted); }
@@ -66,7 +66,7 @@ export class RelayView extends LitElement {
       <header data-testid="relay-header" data-state=${r.state}>
         <div>
           <h2 data-testid="relay-title">${r.title}</h2>
-          <div class="sub">${msg('Relay: every client that connects here is forwarded to the target by the gateway; each read of both directions is logged.', { id: 'relay.explain' })}</div>
+          <div class="sub">${msg('Each client that connects here is forwarded to the target by the gateway. Log: RX = a read from the client (→ target), TX = a read from the target (→ client).', { id: 'relay.explain' })}</div>
         </div>
         <span class="pill ${r.state}">${stateLabel(r.state)}</span>
         <span class="totals" data-testid="relay-totals">↑ ${bytes(r.bytesUp)} · ↓ ${bytes(r.bytesDown)}</span>

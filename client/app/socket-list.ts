@@ -130,7 +130,7 @@ export class SocketList extends LitElement {
     return html`<li>
       <button data-testid="relay-item" data-state=${r.state} aria-current=${r.id === this.selectedRelay ? 'true' : 'false'} @click=${() => this.dispatchEvent(new RelayPickEvent(r.id))}>
         <span class="tag">RELAY</span><span class="t" title=${r.title}>${r.title}</span><span class="dot ${r.state}"></span>
-        <span class="meta"><span>↑ ${bytes(r.bytesUp)}</span><span>↓ ${bytes(r.bytesDown)}</span><span>${r.pairs.length} ${msg('pairs', { id: 'relay.pairs' })}</span><span class="st">${stateLabel(r.state)}</span></span>
+        <span class="meta"><span>↑ ${bytes(r.bytesUp)}</span><span>↓ ${bytes(r.bytesDown)}</span><span>${msg('pairs', { id: 'relay.pairs' })}: ${r.pairs.length}</span><span class="st">${stateLabel(r.state)}</span></span>
       </button>
     </li>`;
   }

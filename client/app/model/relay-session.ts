@@ -178,7 +178,7 @@ export class RelaySession extends EventTarget {
     }
     if (r.dir === 'up') this.bytesUp += r.size;
     else this.bytesDown += r.size;
-    const from = p ? (r.dir === 'up' ? `#${r.pair} ${p.client} → ${this.target}` : `#${r.pair} ${this.target} → ${p.client}`) : `#${r.pair}`;
+    const from = `#${r.pair} ${r.dir === 'up' ? '→' : '←'}`;
     this.log.append(r.dir === 'up' ? 'in' : 'out', r.time, from, r.data, r.seq, r.size);
     this.#changed();
   }
