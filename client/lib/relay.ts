@@ -149,6 +149,7 @@ export class Relay {
     if (this.#done) return;
     this.#done = true;
     this.conn.release(this.id, this.handler);
-    this.events.closed?.({ bytesIn: msg.bytesIn, bytesOut: msg.bytesOut, ...(lost && { error: lost }) });
+    const error = lost ?? (msg.error ? socketErrorFromMessage({ code: msg.error, message: `the gateway closed the relay (${msg.error})` }) : undefined);
+    this.events.closed?.({ bytesIn: msg.bytesIn, bytesOut: msg.bytesOut, ...(error && { error }) });
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Chinese strings of relay mode (ids `relay.…`), in Lit localize's runtime format; `zh-CN.ts`
+ * Chinese strings of relay mode (ids `relay.…`) and of the lost-work bar (ids `lost.…`), in Lit localize's runtime format; `zh-CN.ts`
  * spreads them into the page's templates.
  */
 import type { LocaleModule } from '@lit/localize';
@@ -28,4 +28,10 @@ export const relayTemplates: LocaleModule['templates'] = {
   'relay.missedShort': str`${0} 次读取未显示`,
   'relay.missed': str`${0} 次读取未显示（页面跟不上；中继照常转发）`,
   'relay.truncated': '日志已截断：复制额度已用完，此后只记录大小',
+  'lost.title': str`有 ${0} 个套接字因页面重新加载或网关重启而关闭。`,
+  'lost.reopenAll': '全部重新打开',
+  'lost.reopen': '重新打开',
+  'lost.forget': '忽略',
+  'lost.restored': str`已恢复重新加载前的 ${0} 行日志。`,
+  'lost.restoredDropped': str`已恢复重新加载前的 ${0} 行日志；更早的 ${1} 行未保留。`,
 };
