@@ -11,6 +11,7 @@ import type { GatewayInterface } from '../lib/index.js';
 import { errorText } from './error-text.js';
 import { bytes as fmtBytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
+import { framingMenuLabel } from './framing-menu-label.js';
 import { buildPayload, DEFAULT_PAYLOAD, FRAMINGS, type PayloadSettings } from './model/composer-payload.js';
 import { lastTargets, load, mostRecent, rememberTargets, save, type HistoryItem, type Snippet } from './model/persist.js';
 import type { SendJob, SendTarget, Session } from './model/session.js';
@@ -263,7 +264,7 @@ export class MessageComposer extends LitElement {
           : nothing}
         <label class="check">${msg('Framing', { id: 'composer.framing' })}
           <select data-testid="framing" @change=${(e: Event) => this.#set('framing', (e.target as HTMLSelectElement).value)}>
-            ${FRAMINGS.map((f) => html`<option value=${f.id} ?selected=${f.id === s.framing}>${f.id === 'none' ? msg('none', { id: 'composer.none' }) : f.label}</option>`)}
+            ${FRAMINGS.map((f) => html`<option value=${f.id} ?selected=${f.id === s.framing}>${framingMenuLabel(f.id, f.label)}</option>`)}
           </select>
         </label>
         ${s.framing === 'json-header'

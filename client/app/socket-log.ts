@@ -11,6 +11,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { TextEncodingName } from '../../shared/encoding/index.js';
 import { codeText } from './error-text.js';
+import { localDetail } from './gateway-words.js';
 import { clockMs, shownHex, shownText } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import { downloadLog, logFileBody } from './log-save.js';
@@ -306,7 +307,7 @@ export class SocketLog extends LitElement {
       const sentence = isError && ev.code ? codeText(ev.code) : undefined;
       return html`<div class="line ${isError ? 'error' : 'event'}${sel}" id="line-${n}" data-testid="log-line" data-dir="event" data-event=${ev.event} data-code=${ev.code ?? ''} data-n=${n}>
         <span class="t">${time}</span><span class="d">${isError ? 'ERR' : '•'}</span><span class="p">${peer}</span><span class="b"></span>
-        <span class="x ev" title=${ev.detail ?? ''}>${ev.code ? html`<span class="code">${ev.code}</span>` : nothing}${eventLabel(ev.event)}${sentence ? ` — ${sentence}` : ''}${ev.detail ? html` <span class="muted">${ev.detail}</span>` : nothing}</span>
+        <span class="x ev" title=${ev.detail ?? ''}>${ev.code ? html`<span class="code">${ev.code}</span>` : nothing}${eventLabel(ev.event)}${sentence ? ` — ${sentence}` : ''}${ev.detail ? html` <span class="muted">${localDetail(ev.detail)}</span>` : nothing}</span>
       </div>`;
     }
     const dir = store.dirOf(n);

@@ -9,6 +9,7 @@ import { labTemplates } from './zh-CN-lab.js';
 import { toolsTemplates } from './zh-CN-tools.js';
 import { captureTemplates } from './zh-CN-capture.js';
 import { relayTemplates } from './zh-CN-relay.js';
+import { wordsTemplates } from './zh-CN-words.js';
 
 /** id → Chinese template. */
 export const templates: LocaleModule['templates'] = {
@@ -16,6 +17,7 @@ export const templates: LocaleModule['templates'] = {
   ...toolsTemplates,
   ...captureTemplates,
   ...relayTemplates,
+  ...wordsTemplates,
   'app.connected': '已连接',
   'app.connecting': '正在连接…',
   'app.reconnecting': '正在重连…',
