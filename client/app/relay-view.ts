@@ -45,6 +45,7 @@ export class RelayView extends LitElement {
       th { color: var(--muted); font-weight: 600; position: sticky; top: 0; background: var(--surface); }
       td.mono { font-family: var(--mono); }
       td.err { color: var(--error); white-space: normal; }
+      @media (max-width: 900px) { .via { display: none; } }
       .empty { padding: 12px; color: var(--faint); font-size: 12.5px; }
     `,
   ];
@@ -81,7 +82,7 @@ export class RelayView extends LitElement {
         ${r.pairs.length === 0
           ? html`<div class="empty">${r.state === 'open' ? msg('No client yet: point your client program at the listening address.', { id: 'relay.noPairs' }) : ''}</div>`
           : html`<table>
-              <thead><tr><th>#</th><th>${msg('Client', { id: 'relay.client' })}</th><th>${msg('Via', { id: 'relay.via' })}</th><th>${msg('State', { id: 'relay.state' })}</th>
+              <thead><tr><th>#</th><th>${msg('Client', { id: 'relay.client' })}</th><th class="via">${msg('Via', { id: 'relay.via' })}</th><th>${msg('State', { id: 'relay.state' })}</th>
                 <th title=${msg('client → target', { id: 'relay.upHint' })}>↑ ${msg('bytes / reads', { id: 'relay.bytesReads' })}</th>
                 <th title=${msg('target → client', { id: 'relay.downHint' })}>↓ ${msg('bytes / reads', { id: 'relay.bytesReads' })}</th><th></th></tr></thead>
               <tbody>${r.pairs.map((p) => this.#pair(p))}</tbody>
@@ -94,7 +95,7 @@ export class RelayView extends LitElement {
   #pair(p: RelayPairInfo) {
     const state = p.state === 'connecting' ? stateLabel('opening') : stateLabel(p.state);
     return html`<tr data-testid="relay-pair" data-pair=${p.n} data-state=${p.state}>
-      <td>${p.n}</td><td class="mono">${p.client}</td><td class="mono">${p.via || '…'}</td><td>${state}</td>
+      <td>${p.n}</td><td class="mono">${p.client}</td><td class="mono via">${p.via || '…'}</td><td>${state}</td>
       <td data-testid="pair-up">${bytes(p.up.bytes)} / ${p.up.reads}${p.up.fin ? ' FIN' : ''}</td>
       <td data-testid="pair-down">${bytes(p.down.bytes)} / ${p.down.reads}${p.down.fin ? ' FIN' : ''}</td>
       <td class=${p.error ? 'err' : ''}>${p.error ? errorText({ sockgateCode: p.error.code, rule: p.error.rule, message: p.error.message }) : p.missed ? msg(str`${p.missed} reads not shown`, { id: 'relay.missedShort' }) : ''}</td>

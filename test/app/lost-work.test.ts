@@ -4,12 +4,12 @@
  * sockets are offered again with their logs from IndexedDB; after a gateway restart "Reopen all"
  * opens every lost socket with its settings.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import type { Browser, Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { echoServer } from '../helpers/peers.js';
+import { echoServer, freePort } from '../helpers/peers.js';
 import { newTcpClient, newUdp, openPage, send, waitForLine } from './page-driver.js';
 
 let browser: Browser;
@@ -22,14 +22,6 @@ afterAll(async () => {
   await browser?.close();
   echo?.close();
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Reloads and records the beforeunload dialog, if one came; `accept` decides whether the reload goes on. */
 async function reload(page: Page, accept: boolean): Promise<Dialog | undefined> {
@@ -82,7 +74,6 @@ describe('lost work', () => {
     const restored = page.getByTestId('restored-socket');
     await expect.poll(() => restored.count()).toBe(2);
     expect(await restored.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['tcp', 'udp']);
-    await page.screenshot({ path: artifactPath('lost-work-en-light-1440x900.png') });
     await restored.first().getByTestId('reopen-restored').click();
     await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
     await waitForLine(page, 'in', 'before reload'); // the old line, restored
@@ -94,6 +85,23 @@ describe('lost work', () => {
     await expect.poll(() => page.getByTestId('lost-work').count()).toBe(0);
     await page.context().close();
   });
+
+  for (const locale of ['en', 'zh-CN'] as const)
+    for (const theme of ['light', 'dark'] as const)
+      test(`screenshots of the reopen offer, ${locale} ${theme}`, async () => {
+        const page = await openPage(browser, gateway.url, { locale, theme });
+        await newTcpClient(page, '127.0.0.1', echo.port);
+        await waitForLine(page, 'event', locale === 'en' ? /Connected/ : /已连接/);
+        await page.waitForTimeout(1_200);
+        await reload(page, true);
+        await page.getByTestId('restored-socket').first().waitFor();
+        await page.screenshot({ path: artifactPath(`lost-work-${locale}-${theme}-1440x900.png`) });
+        await page.setViewportSize({ width: 800, height: 600 });
+        await page.screenshot({ path: artifactPath(`lost-work-${locale}-${theme}-800x600.png`) });
+        const bar = (await page.getByTestId('lost-work').boundingBox())!;
+        expect(bar.x + bar.width).toBeLessThanOrEqual(290);
+        await page.context().close();
+      });
 });
 
 test('after a gateway restart "Reopen all" opens every lost socket with its settings', async () => {
@@ -109,8 +117,7 @@ test('after a gateway restart "Reopen all" opens every lost socket with its sett
   await page.locator('[data-testid=gateway-status][data-state=open]').waitFor({ timeout: 15_000 });
   await page.getByTestId('lost-work').waitFor();
   expect(await page.getByTestId('lost-work').textContent()).toMatch(/2 sockets were closed/);
-  await page.setViewportSize({ width: 800, height: 600 });
-  await page.screenshot({ path: artifactPath('lost-work-en-light-800x600.png') });
+  await page.screenshot({ path: artifactPath('lost-work-after-restart-en-light-1440x900.png') });
   await page.getByTestId('reopen-all').click();
   await expect.poll(() => page.locator('[data-testid=socket-item][data-state=open]').count()).toBe(2);
   // Same settings: the TCP client dials the same target again, and the new one echoes.
