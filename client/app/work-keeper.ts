@@ -21,8 +21,8 @@ export interface WorkHost {
   reopen(session: Session): void;
 }
 
-/** How often the workspace is saved while something changed, ms. */
-const SAVE_EVERY_MS = 1000;
+/** How often the workspace is saved while something changed, ms (a busy socket must not make the page copy its log often). */
+const SAVE_EVERY_MS = 2000;
 const LOST_CODES = new Set(['CONNECTION_LOST', 'SHUTDOWN']);
 const live = (state: string) => state === 'opening' || state === 'open' || state === 'half-closed' || state === 'closing';
 const lostBy = (error: unknown) => LOST_CODES.has(String((error as { sockgateCode?: string } | undefined)?.sockgateCode));

@@ -68,7 +68,7 @@ describe('lost work', () => {
     await send(page, 'before reload');
     await waitForLine(page, 'in', 'before reload');
     await newUdp(page);
-    await page.waitForTimeout(1_500); // the keeper saves once a second
+    await page.waitForTimeout(2_500); // the keeper saves every 2 s
     await reload(page, true);
     await page.locator('[data-testid=gateway-status][data-state=open]').waitFor();
     const restored = page.getByTestId('restored-socket');
@@ -92,7 +92,7 @@ describe('lost work', () => {
         const page = await openPage(browser, gateway.url, { locale, theme });
         await newTcpClient(page, '127.0.0.1', echo.port);
         await waitForLine(page, 'event', locale === 'en' ? /Connected/ : /已连接/);
-        await page.waitForTimeout(1_200);
+        await page.waitForTimeout(2_300);
         await reload(page, true);
         await page.getByTestId('restored-socket').first().waitFor();
         await page.screenshot({ path: artifactPath(`lost-work-${locale}-${theme}-1440x900.png`) });

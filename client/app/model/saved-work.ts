@@ -23,16 +23,23 @@ export interface SavedSocket {
   dropped: number;
 }
 
-/** The lines of `log` as plain objects to save (payloads copied). */
+/**
+ * The newest lines of `log` as plain objects to save (payloads copied): at most MAX_LINES and
+ * MAX_BYTES of payload, walking back from the newest, so a busy log costs only what is kept.
+ */
 export function logLines(log: LogStore): { lines: Omit<LogEntry, 'n'>[]; dropped: number } {
-  const from = Math.max(log.firstN, log.lastN - MAX_LINES + 1);
   const lines: Omit<LogEntry, 'n'>[] = [];
-  for (let n = from; n <= log.lastN; n++) {
+  let bytes = 0;
+  let n = log.lastN;
+  for (; n >= log.firstN && lines.length < MAX_LINES; n--) {
+    const size = log.dirOf(n) === 'event' ? 0 : log.bytesOf(n).byteLength;
+    if (bytes + size > MAX_BYTES) break;
+    bytes += size;
     const { n: _, ...e } = log.entry(n);
     if (e.bytes) e.bytes = e.bytes.slice();
     lines.push(e);
   }
-  return { lines, dropped: log.dropped + (from - log.firstN) };
+  return { lines: lines.reverse(), dropped: log.dropped + (n - log.firstN + 1) };
 }
 
 /** Caps every socket to MAX_LINES and all of them to `maxBytes`, dropping the oldest lines (of the socket holding the oldest). */
