@@ -9,7 +9,7 @@ export function applySet(relay: PageSocket, msg: SetMsg): void {
   if ((msg.manualRecv !== undefined || msg.readDelayMs !== undefined || msg.readSize !== undefined) && relay.kind !== 'tcp') {
     throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a TCP connection: manualRecv, readDelayMs and readSize are TCP receive options`);
   }
-  if (relay.kind === 'tcp-server') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is a listening socket: it has no options to set`);
+  if (relay.kind === 'tcp-server' || relay.kind === 'relay') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is a listening socket: it has no options to set`);
   relay.set(msg);
 }
 
@@ -22,7 +22,7 @@ export function applyRecv(relay: PageSocket, max: number, ref?: number, how?: { 
 /** Half-close of a TCP connection. */
 export function applyEnd(relay: PageSocket): void {
   if (relay.kind === 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${relay.id} is UDP: there is no half-close`);
-  if (relay.kind === 'tcp-server') throw listening(relay.id);
+  if (relay.kind === 'tcp-server' || relay.kind === 'relay') throw listening(relay.id);
   relay.end();
 }
 

@@ -1,4 +1,4 @@
-import { encodeBatch } from '../shared/protocol.js';
+import { BATCHABLE_KINDS, encodeBatch } from '../shared/protocol.js';
 
 /** Frames up to this size wait for the end of the event-loop turn and travel together; larger ones go at once. */
 export const BATCH_ENTRY_MAX = 16 * 1024;
@@ -33,7 +33,8 @@ export class PageOutbox {
   /** One binary frame for the page. */
   frame(frame: Uint8Array): void {
     if (!this.batching) return this.write(frame);
-    if (frame.byteLength > BATCH_ENTRY_MAX) {
+    // Large frames and kinds a Batch may not carry (a relay's RelayRead) go alone, after what waits.
+    if (frame.byteLength > BATCH_ENTRY_MAX || !BATCHABLE_KINDS.has(frame[0]!)) {
       this.flush();
       return this.write(frame);
     }

@@ -11,6 +11,7 @@ import {
   decodeSocketFrame,
   type Address,
   type ClientMessage,
+  type OpenMsg,
   type ServerMessage,
 } from '../shared/protocol.js';
 import { publicLimits, type Limits } from './config.js';
@@ -26,6 +27,7 @@ import { formatAddress, listening, type PageLink, type PageSocket } from './page
 import { ByteBucket, type SendBuckets } from './send-rate.js';
 import { SocketTable } from './socket-table.js';
 import type { TargetPolicy } from './target-policy.js';
+import { RelayListener } from './relay-listener.js';
 import { TcpListener } from './tcp-listener.js';
 import { dialForPage } from './page-dial.js';
 import { TcpRelay } from './tcp-relay.js';
@@ -187,18 +189,19 @@ export class PageSession implements PageLink {
     try {
       switch (frame.kind) {
         case Frame.Data:
-          if (relay.kind === 'tcp-server') throw listening(relay.id);
+          if (relay.kind === 'tcp-server' || relay.kind === 'relay') throw listening(relay.id);
           return relay.write(frame.payload);
         case Frame.SendTo:
           if (relay.kind === 'udp') return relay.sendTo(frame.host, frame.port, frame.payload);
           throw relay.kind === 'tcp' ? new GatewayError(ErrorCode.InvalidState, `socket ${relay.id} is TCP: SendTo frames are for UDP sockets`) : listening(relay.id);
         case Frame.Credit:
-          // A listener reads nothing: credit for it changes nothing and is not an error.
-          if (relay.kind !== 'tcp-server') relay.grant(frame.bytes);
+          // A listener (or relay) reads nothing for the page: credit changes nothing and is not an error.
+          if (relay.kind === 'tcp' || relay.kind === 'udp') relay.grant(frame.bytes);
           return;
         case Frame.Chunk:
         case Frame.Datagram:
         case Frame.Ack:
+        case Frame.RelayRead:
           throw new GatewayError(ErrorCode.BadMessage, `binary frame kind 0x0${frame.kind} only travels from the gateway to the page`);
         default: {
           const never: never = frame;
@@ -218,6 +221,7 @@ export class PageSession implements PageLink {
       case 'tcp.connect':
       case 'tcp.listen':
       case 'udp.bind':
+      case 'relay.listen':
         return this.open(msg);
       case 'udp.join':
       case 'udp.leave': {
@@ -255,7 +259,7 @@ export class PageSession implements PageLink {
     }
   }
 
-  private async open(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>): Promise<void> {
+  private async open(msg: OpenMsg): Promise<void> {
     const { id, ref } = msg;
     // An id in use is SOCKET_EXISTS (from reserve) whatever the count; only a free id can hit the limit.
     if (!this.table.inUse(id) && this.socketCount >= this.limits.socketsPerPage) {
@@ -264,7 +268,7 @@ export class PageSession implements PageLink {
     if (!this.table.inUse(id) && this.ctx.quota?.full()) throw this.ctx.quota.error();
     const pending = this.table.reserve(id);
     const { abort } = pending;
-    const target = msg.t === 'udp.bind' ? `${msg.host ?? '*'}:${msg.port ?? 0}` : `${msg.host}:${msg.port}`;
+    const target = msg.t === 'udp.bind' ? `${msg.host ?? '*'}:${msg.port ?? 0}` : msg.t === 'relay.listen' ? `${msg.host}:${msg.port}→${msg.targetHost}:${msg.targetPort}` : `${msg.host}:${msg.port}`;
     let relay: PageSocket;
     try {
       relay = await this.create(msg, abort.signal);
@@ -288,7 +292,7 @@ export class PageSession implements PageLink {
     this.send({ t: 'opened', id, ref, kind: relay.kind, local, ...(remote && { remote }), sendWindow: this.limits.sendWindow });
   }
 
-  private async create(msg: Extract<ClientMessage, { t: 'tcp.connect' | 'tcp.listen' | 'udp.bind' }>, signal: AbortSignal): Promise<PageSocket> {
+  private async create(msg: OpenMsg, signal: AbortSignal): Promise<PageSocket> {
     switch (msg.t) {
       case 'tcp.connect': {
         const socket = await dialForPage(this, this.label, this.captures, msg, signal);
@@ -298,6 +302,8 @@ export class PageSession implements PageLink {
         return TcpListener.listen(msg.id, this, msg, (listener, socket) => this.accept(listener, socket));
       case 'udp.bind':
         return UdpRelay.bind(msg.id, this, msg);
+      case 'relay.listen':
+        return RelayListener.listen(msg.id, this, msg);
     }
   }
 

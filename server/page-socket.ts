@@ -13,6 +13,8 @@ export interface PageLink {
   readonly congested: boolean;
   /** Byte-rate buckets every page → target byte passes (`--send-rate`, the grant's `bytesPerSecond`). */
   readonly sendBuckets: SendBuckets;
+  /** Sockets of the page, relay pairs included (for the --max-sockets limit). */
+  readonly socketCount: number;
   send(msg: ServerMessage): void;
   sendFrame(frame: Uint8Array): void;
   sendError(err: GatewayError, about: { id?: number; ref?: number; fatal?: boolean }): void;
@@ -66,8 +68,15 @@ export interface ListenerSocket extends SocketBase {
   readonly kind: 'tcp-server';
 }
 
+/** Relay mode: a listener piping each accepted client to its target inside the gateway; the page only watches. */
+export interface RelaySocket extends SocketBase {
+  readonly kind: 'relay';
+  /** Pairs alive now (they count against the page's socket limit). */
+  readonly pairCount: number;
+}
+
 /** One socket of a page, told apart by `kind`. */
-export type PageSocket = StreamSocket | DatagramSocket | ListenerSocket;
+export type PageSocket = StreamSocket | DatagramSocket | ListenerSocket | RelaySocket;
 
 /** An address as the protocol reports it, from what Node gives (which may be undefined on a closed socket). */
 export function toAddress(address: string | undefined, port: number | undefined, family?: string): Address {

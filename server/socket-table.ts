@@ -18,9 +18,11 @@ export class SocketTable {
   private readonly pending = new Map<number, PendingOpen>();
   private nextGatewayId = GATEWAY_ID_BASE;
 
-  /** Sockets that count against the page's limit: open ones and opens in progress. */
+  /** Sockets that count against the page's limit: open ones, opens in progress, relay pairs. */
   get size(): number {
-    return this.open.size + this.pending.size;
+    let n = this.open.size + this.pending.size;
+    for (const s of this.open.values()) if (s.kind === 'relay') n += s.pairCount;
+    return n;
   }
 
   /** The open socket `id`; INVALID_STATE while it is still opening, UNKNOWN_SOCKET if there is none. */

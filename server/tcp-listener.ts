@@ -4,6 +4,7 @@ import { ErrorCode } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import { listenWithoutReuseAddr } from './plain-bind.js';
 import { portHolders } from './port-holders.js';
+import type { TargetPolicy } from './target-policy.js';
 import { toAddress, type ListenerSocket, type PageLink } from './page-socket.js';
 
 /**
@@ -38,16 +39,7 @@ export class TcpListener implements ListenerSocket {
     opts: { host: string; port: number; backlog?: number; ipv6Only?: boolean; reuseAddr?: boolean },
     onConnection: (listener: TcpListener, socket: net.Socket) => void,
   ): Promise<TcpListener> {
-    const target = await page.policy.resolve(opts.host, opts.port, 'listen');
-    const how = { host: target.address, port: opts.port, backlog: opts.backlog ?? 511, ipv6Only: opts.ipv6Only ?? false };
-    const server = await (opts.reuseAddr === false ? listenWithoutReuseAddr(how) : listenNode(how)).catch(async (err) => {
-      const e = toGatewayError(err);
-      if (e.code !== ErrorCode.AddressInUse || opts.port === 0) throw e;
-      const held = await portHolders(opts.port);
-      if (!held.holder) throw e;
-      const reuse = opts.reuseAddr === false ? 'without SO_REUSEADDR' : 'with SO_REUSEADDR';
-      throw new GatewayError(e.code, `listen on ${opts.host}:${opts.port} ${reuse}: address in use — ${held.text}`, { ...e.extra, inUseBy: held.holder, timeWait: held.timeWait.length });
-    });
+    const server = await openServer(page.policy, opts);
     const listener = new TcpListener(id, server, page);
     server.on('connection', (socket) => {
       listener.accepted++;
@@ -83,6 +75,28 @@ export class TcpListener implements ListenerSocket {
     this.server.close();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }
+}
+
+/**
+ * A listening net.Server on `host:port` once the policy allows listening there; accepted
+ * connections arrive paused (`pauseOnConnect`) and half-open is allowed. `reuseAddr: false` binds
+ * without SO_REUSEADDR (a plain bind handed over by python3); an "address in use" says what holds
+ * the port (a listener, or only TIME_WAIT entries).
+ */
+export async function openServer(
+  policy: TargetPolicy,
+  opts: { host: string; port: number; backlog?: number; ipv6Only?: boolean; reuseAddr?: boolean },
+): Promise<net.Server> {
+  const target = await policy.resolve(opts.host, opts.port, 'listen');
+  const how = { host: target.address, port: opts.port, backlog: opts.backlog ?? 511, ipv6Only: opts.ipv6Only ?? false };
+  return (opts.reuseAddr === false ? listenWithoutReuseAddr(how) : listenNode(how)).catch(async (err) => {
+    const e = toGatewayError(err);
+    if (e.code !== ErrorCode.AddressInUse || opts.port === 0) throw e;
+    const held = await portHolders(opts.port);
+    if (!held.holder) throw e;
+    const reuse = opts.reuseAddr === false ? 'without SO_REUSEADDR' : 'with SO_REUSEADDR';
+    throw new GatewayError(e.code, `listen on ${opts.host}:${opts.port} ${reuse}: address in use — ${held.text}`, { ...e.extra, inUseBy: held.holder, timeWait: held.timeWait.length });
+  });
 }
 
 /** Node's own listen (SO_REUSEADDR set by libuv); accepted sockets are held paused. */

@@ -3,6 +3,7 @@
  * ClientErrorCode, encoding and framing codes), with the code itself and, for a policy denial,
  * the rule. The English detail from the gateway stays available as the tooltip.
  */
+import { ruleText } from './gateway-words.js';
 import { msg, str } from './i18n.js';
 
 interface Coded {
@@ -57,7 +58,7 @@ export function errorText(error: unknown): string {
   const code = typeof e.sockgateCode === 'string' ? e.sockgateCode : typeof e.code === 'string' ? e.code : undefined;
   const sentence = code === 'ADDRESS_IN_USE' && e.inUseBy ? inUseText(e) : code ? codeText(code) : undefined;
   if (!sentence) return e.message ?? String(error);
-  const rule = typeof e.rule === 'string' && e.rule ? ' ' + msg(str`Rule: ${e.rule}.`, { id: 'err.rule' }) : '';
+  const rule = typeof e.rule === 'string' && e.rule ? ' ' + msg(str`Rule: ${ruleText(e.rule)}.`, { id: 'err.rule' }) : '';
   const os = typeof e.osCode === 'string' && e.osCode ? ` (${e.osCode})` : '';
   return `${code}${os}: ${sentence}${rule}`;
 }

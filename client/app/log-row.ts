@@ -7,6 +7,7 @@ import { html, nothing } from 'lit';
 import type { TextEncodingName } from '../../shared/encoding/index.js';
 import { codeText } from './error-text.js';
 import { clockMs, shownHex, shownText } from './format.js';
+import { localDetail } from './gateway-words.js';
 import { msg, str } from './i18n.js';
 import { eventLabel } from './log-event-label.js';
 import type { LogStore } from './model/log-store.js';
@@ -22,16 +23,17 @@ export function logRow(store: LogStore, n: number, encoding: TextEncodingName, s
     const sentence = isError && ev.code ? codeText(ev.code) : undefined;
     return html`<div class="line ${isError ? 'error' : 'event'}${sel}" id="line-${n}" data-testid="log-line" data-dir="event" data-event=${ev.event} data-code=${ev.code ?? ''} data-n=${n}>
       <span class="t">${time}</span><span class="d">${isError ? 'ERR' : '•'}</span><span class="p">${peer}</span><span class="b"></span>
-      <span class="x ev" title=${ev.detail ?? ''}>${ev.code ? html`<span class="code">${ev.code}</span>` : nothing}${eventLabel(ev.event)}${sentence ? ` — ${sentence}` : ''}${ev.detail ? html` <span class="muted">${ev.detail}</span>` : nothing}</span>
+      <span class="x ev" title=${ev.detail ?? ''}>${ev.code ? html`<span class="code">${ev.code}</span>` : nothing}${eventLabel(ev.event)}${sentence ? ` — ${sentence}` : ''}${ev.detail ? html` <span class="muted">${localDetail(ev.detail)}</span>` : nothing}</span>
     </div>`;
   }
   const dir = store.dirOf(n);
   const bytes = store.bytesOf(n);
   const failed = store.failedOf(n);
-  return html`<div class="line ${dir}${failed ? ' failed' : ''}${sel}" id="line-${n}" data-testid="log-line" data-dir=${dir} data-bytes=${bytes.byteLength} data-failed=${failed ? 'true' : nothing} data-n=${n}
+  const size = store.sizeOf(n); // more than bytes when only a prefix was copied (relay reads past their budget)
+  return html`<div class="line ${dir}${failed ? ' failed' : ''}${sel}" id="line-${n}" data-testid="log-line" data-dir=${dir} data-bytes=${size} data-failed=${failed ? 'true' : nothing} data-n=${n}
       title=${failed ? msg(str`Not sent: ${failed}`, { id: 'log.notSent' }) : nothing}>
     <span class="t">${time}</span><span class="d">${dir === 'in' ? 'RX' : failed ? 'TX ✕' : 'TX'}</span><span class="p" title=${peer}>${peer}</span>
-    <span class="b">${bytes.byteLength}</span><span class="x" data-testid="log-text">${shownText(bytes, encoding, 600)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, 200)}</span>
+    <span class="b">${size}</span><span class="x" data-testid="log-text">${shownText(bytes, encoding, 600)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, 200)}</span>
   </div>`;
 }
 

@@ -14,9 +14,10 @@ import { renderConfirm, renderTarget } from './composer-target.js';
 import { errorText } from './error-text.js';
 import { bytes as fmtBytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
-import { DEFAULT_PAYLOAD, FRAMINGS, type PayloadSettings } from './model/composer-payload.js';
+import { framingMenuLabel } from './framing-menu-label.js';
+import { buildPayload, DEFAULT_PAYLOAD, FRAMINGS, type PayloadSettings } from './model/composer-payload.js';
 import { composerStateOf, defaultComposerState, type ComposerState } from './model/composer-state.js';
-import { lastTargets, load, mostRecent, rememberTargets, save, type HistoryItem } from './model/persist.js';
+import { lastTargets, load, mostRecent, rememberTargets, save, type HistoryItem, type Snippet } from './model/persist.js';
 import { receivedFramingOf } from './model/received-framing.js';
 import type { SendJob, SendTarget, Session } from './model/session.js';
 import { PRESETS } from './presets.js';
@@ -275,7 +276,7 @@ export class MessageComposer extends LitElement {
           : nothing}
         <label class="check" title=${msg('Frames what you send and splits what arrives into messages', { id: 'composer.framingHint' })}>${msg('Framing', { id: 'composer.framing' })}
           <select data-testid="framing" @change=${(e: Event) => this.#set('framing', (e.target as HTMLSelectElement).value)}>
-            ${FRAMINGS.map((f) => html`<option value=${f.id} ?selected=${f.id === s.framing}>${f.id === 'none' ? msg('none', { id: 'composer.none' }) : f.label}</option>`)}
+            ${FRAMINGS.map((f) => html`<option value=${f.id} ?selected=${f.id === s.framing}>${framingMenuLabel(f.id, f.label)}</option>`)}
           </select>
         </label>
         ${s.framing === 'json-header'

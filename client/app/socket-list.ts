@@ -7,6 +7,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { bytes } from './format.js';
 import { localized, msg } from './i18n.js';
+import type { RelaySession } from './model/relay-session.js';
 import type { Session, SessionKind } from './model/session.js';
 import { kindTag, stateLabel } from './state-label.js';
 import { controls } from './theme.js';
@@ -24,6 +25,14 @@ export class NewSocketEvent extends Event {
   static readonly type = 'new-socket';
   constructor(readonly kind: Exclude<SessionKind, 'accepted'>) {
     super(NewSocketEvent.type, { bubbles: true, composed: true });
+  }
+}
+
+/** The user wants a new relay (`relayId` 0) or picked relay `relayId`. */
+export class RelayPickEvent extends Event {
+  static readonly type = 'relay-pick';
+  constructor(readonly relayId: number) {
+    super(RelayPickEvent.type, { bubbles: true, composed: true });
   }
 }
 
@@ -63,8 +72,12 @@ export class SocketList extends LitElement {
   @property({ attribute: false }) sessions: readonly Session[] = [];
   /** The selected session's id. */
   @property({ type: Number }) selectedId = 0;
+  /** Relays, in order of creation. */
+  @property({ attribute: false }) relays: readonly RelaySession[] = [];
+  /** The selected relay's id (0: none). */
+  @property({ type: Number }) selectedRelay = 0;
 
-  #watched = new Set<Session>();
+  #watched = new Set<EventTarget>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #onChange = () => {
     this.#timer ??= setTimeout(() => {
@@ -74,11 +87,11 @@ export class SocketList extends LitElement {
   };
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('sessions')) this.#rewatch();
+    if (changed.has('sessions') || changed.has('relays')) this.#rewatch();
   }
 
   #rewatch(): void {
-    const now = new Set(this.isConnected ? this.sessions : []);
+    const now = new Set<EventTarget>(this.isConnected ? [...this.sessions, ...this.relays] : []);
     for (const s of this.#watched) if (!now.has(s)) s.removeEventListener('change', this.#onChange);
     for (const s of now) if (!this.#watched.has(s)) s.addEventListener('change', this.#onChange);
     this.#watched = now;
@@ -101,6 +114,7 @@ export class SocketList extends LitElement {
         <button data-testid="new-tcp" @click=${() => this.dispatchEvent(new NewSocketEvent('tcp'))}>＋ ${msg('TCP client', { id: 'kind.tcpLong' })}</button>
         <button data-testid="new-server" @click=${() => this.dispatchEvent(new NewSocketEvent('server'))}>＋ ${msg('TCP server', { id: 'kind.serverLong' })}</button>
         <button data-testid="new-udp" @click=${() => this.dispatchEvent(new NewSocketEvent('udp'))}>＋ ${msg('UDP socket', { id: 'kind.udpLong' })}</button>
+        <button data-testid="new-relay" @click=${() => this.dispatchEvent(new RelayPickEvent(0))}>＋ ${msg('TCP relay', { id: 'relay.kindLong' })}</button>
       </div>
       <h2 class="list">${msg('Sockets', { id: 'list.sockets' })}</h2>
       ${this.sessions.length === 0
@@ -108,7 +122,17 @@ export class SocketList extends LitElement {
         : html`<ul data-testid="socket-list" aria-label=${msg('Sockets', { id: 'list.sockets' })}>
             ${this.sessions.map((s) => html`${this.#item(s, false)}${s.kind === 'server' ? s.clients.map((c) => this.#item(c, true)) : nothing}`)}
           </ul>`}
+      ${this.relays.length ? html`<h2 class="list">${msg('Relays', { id: 'relay.list' })}</h2><ul data-testid="relay-list">${this.relays.map((r) => this.#relay(r))}</ul>` : nothing}
     `;
+  }
+
+  #relay(r: RelaySession) {
+    return html`<li>
+      <button data-testid="relay-item" data-state=${r.state} aria-current=${r.id === this.selectedRelay ? 'true' : 'false'} @click=${() => this.dispatchEvent(new RelayPickEvent(r.id))}>
+        <span class="tag">RELAY</span><span class="t" title=${r.title}>${r.title}</span><span class="dot ${r.state}"></span>
+        <span class="meta"><span>↑ ${bytes(r.bytesUp)}</span><span>↓ ${bytes(r.bytesDown)}</span><span>${msg('pairs', { id: 'relay.pairs' })}: ${r.pairs.length}</span><span class="st">${stateLabel(r.state)}</span></span>
+      </button>
+    </li>`;
   }
 
   #item(s: Session, child: boolean) {
@@ -130,6 +154,7 @@ declare global {
   interface HTMLElementEventMap {
     'session-select': SessionSelectEvent;
     'new-socket': NewSocketEvent;
+    'relay-pick': RelayPickEvent;
   }
 }
 

@@ -7,6 +7,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { GatewayInterface } from '../lib/index.js';
 import { errorText } from './error-text.js';
+import { localDetail } from './gateway-words.js';
 import { bytes } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import type { ComposerSendEvent } from './message-composer.js';
@@ -157,7 +158,7 @@ export class SocketView extends LitElement {
         </div>
       </header>
       ${failedToOpen && s.error
-        ? html`<div class="failure" role="alert" data-testid="socket-error">${errorText(s.error)}<div class="detail">${(s.error as Error).message ?? ''}</div></div>`
+        ? html`<div class="failure" role="alert" data-testid="socket-error">${errorText(s.error)}<div class="detail" title=${(s.error as Error).message ?? ''}>${localDetail((s.error as Error).message ?? '')}</div></div>`
         : s.kind === 'server'
           ? html`<div class="panel"><h3>${msg(str`Clients (${s.clients.filter((x) => x.canSend).length} connected)`, { id: 'view.clients' })}</h3><server-clients .session=${s} @client-send=${this.#onClient} @client-kick=${this.#onClient}></server-clients></div>`
           : s.kind === 'udp'

@@ -9,17 +9,27 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { gatewayContext, type GatewayInfo } from './gateway-controller.js';
 import { localized, msg } from './i18n.js';
 import { fetchLabServices, startLabServices, type LabServices } from './model/lab-services.js';
+import type { WorkReopenEvent } from './lost-work-bar.js';
+import { RelaySession } from './model/relay-session.js';
+import { WorkKeeper } from './work-keeper.js';
 import { ServerSession } from './model/server-session.js';
 import type { Session } from './model/session.js';
 import { TcpSession } from './model/tcp-session.js';
 import { UdpSession } from './model/udp-session.js';
 import type { NewSocketDialog, OpenRequest, SocketOpenEvent } from './new-socket-dialog.js';
-import type { NewSocketEvent, SessionSelectEvent } from './socket-list.js';
+import type { RelayOptions } from '../lib/relay.js';
+import type { RelayOpenEvent } from './relay-form.js';
+import { relayWords } from './relay-words.js';
+import type { RelayActionEvent } from './relay-view.js';
+import type { NewSocketEvent, RelayPickEvent, SessionSelectEvent } from './socket-list.js';
 import type { SessionActionEvent } from './socket-view.js';
 import { controls } from './theme.js';
 import './new-socket-dialog.js';
 import './socket-list.js';
 import './socket-view.js';
+import './lost-work-bar.js';
+import './relay-form.js';
+import './relay-view.js';
 
 /** The workspace. */
 @customElement('socket-workspace')
@@ -29,6 +39,7 @@ export class SocketWorkspace extends LitElement {
     controls,
     css`
       :host { display: grid; grid-template-columns: 290px minmax(0, 1fr); min-height: 0; height: 100%; }
+      .side { display: grid; grid-template-rows: auto minmax(0, 1fr); min-height: 0; background: var(--surface); }
       .welcome { display: grid; place-content: center; gap: 18px; padding: 32px; max-width: 760px; margin: 0 auto; }
       .welcome h1 { margin: 0; font-size: 22px; font-weight: 650; }
       .welcome p { margin: 0; color: var(--muted); line-height: 1.6; }
@@ -47,6 +58,9 @@ export class SocketWorkspace extends LitElement {
 
   @state() private sessions: Session[] = [];
   @state() private selectedId = 0;
+  @state() private relays: RelaySession[] = [];
+  /** The relay shown instead of a socket; -1: the new-relay form; 0: none. */
+  @state() private selectedRelay = 0;
   @state() private openError = '';
   @state() private labServices: LabServices | undefined;
   @query('new-socket-dialog') private dialog!: NewSocketDialog;
@@ -60,16 +74,25 @@ export class SocketWorkspace extends LitElement {
     return undefined;
   }
 
+  /** Reload warning, reopen offers and the logs kept in IndexedDB (defect 6). */
+  #keeper = new WorkKeeper(this, {
+    sessions: () => this.sessions,
+    relays: () => this.relays,
+    open: (request) => this.#open(request),
+    openRelay: (options, replacing) => this.#openRelay(options, replacing),
+    reopen: (session) => this.#reopen(session),
+  });
+
   /** Opens a socket as the dialog would (the lab index's one-click setups use this). */
   open(request: OpenRequest): void {
     this.#open(request);
   }
 
-  #open(request: OpenRequest): void {
+  #open(request: OpenRequest): Session | undefined {
     const gateway = this.gatewayInfo?.gateway;
     if (!gateway) {
       this.openError = msg('Not connected to the gateway; try again when the banner says it is back.', { id: 'ws.notConnected' });
-      return;
+      return undefined;
     }
     this.openError = '';
     const session =
@@ -80,6 +103,26 @@ export class SocketWorkspace extends LitElement {
           : UdpSession.bindSocket(gateway, request.options);
     this.sessions = [...this.sessions, session];
     this.selectedId = session.id;
+    this.selectedRelay = 0;
+    return session;
+  }
+
+  #openRelay(options: RelayOptions, replacing?: RelaySession): RelaySession | undefined {
+    const gateway = this.gatewayInfo?.gateway;
+    if (!gateway) {
+      this.openError = msg('Not connected to the gateway; try again when the banner says it is back.', { id: 'ws.notConnected' });
+      return undefined;
+    }
+    const relay = RelaySession.open(gateway, options, relayWords());
+    this.relays = replacing ? this.relays.map((r) => (r === replacing ? relay : r)) : [...this.relays, relay];
+    this.selectedRelay = relay.id;
+    return relay;
+  }
+
+  #removeRelay(relay: RelaySession): void {
+    void relay.close();
+    this.relays = this.relays.filter((r) => r !== relay);
+    this.selectedRelay = 0;
   }
 
   #showDialog(kind: 'tcp' | 'server' | 'udp'): void {
@@ -113,12 +156,23 @@ export class SocketWorkspace extends LitElement {
   }
 
   override render() {
-    const selected = this.#find(this.selectedId);
+    const selected = this.selectedRelay ? undefined : this.#find(this.selectedId);
+    const relay = this.relays.find((r) => r.id === this.selectedRelay);
     return html`
-      <socket-list .sessions=${this.sessions} .selectedId=${this.selectedId}
-        @session-select=${(e: SessionSelectEvent) => (this.selectedId = e.sessionId)}
+      <div class="side">
+      <lost-work-bar .restored=${this.#keeper.restored} .lost=${this.gatewayInfo?.state === 'open' ? this.#keeper.lostCount() : 0}
+        @work-reopen=${(e: WorkReopenEvent) => this.#keeper.reopen(e.index)} @work-forget=${() => this.#keeper.forget()}></lost-work-bar>
+      <socket-list .sessions=${this.sessions} .selectedId=${this.selectedRelay ? 0 : this.selectedId} .relays=${this.relays} .selectedRelay=${this.selectedRelay}
+        @session-select=${(e: SessionSelectEvent) => ((this.selectedId = e.sessionId), (this.selectedRelay = 0))}
+        @relay-pick=${(e: RelayPickEvent) => (this.selectedRelay = e.relayId || -1)}
         @new-socket=${(e: NewSocketEvent) => this.#showDialog(e.kind)}></socket-list>
-      ${selected
+      </div>
+      ${this.selectedRelay === -1
+        ? html`<relay-form @relay-open=${(e: RelayOpenEvent) => this.#openRelay(e.options)}></relay-form>`
+        : relay
+        ? html`<relay-view .relay=${relay} @relay-remove=${(e: RelayActionEvent) => this.#removeRelay(e.relay)}
+            @relay-reopen=${(e: RelayActionEvent) => this.#openRelay(e.relay.options, e.relay)}></relay-view>`
+        : selected
         ? html`<socket-view .session=${selected} .interfaces=${this.gatewayInfo?.interfaces ?? []}
             @session-remove=${(e: SessionActionEvent) => this.#remove(e.session)}
             @session-reopen=${(e: SessionActionEvent) => this.#reopen(e.session)}

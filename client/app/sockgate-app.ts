@@ -44,6 +44,12 @@ export class SockgateApp extends LitElement {
       nav button:hover:not(:disabled) { background: none; color: var(--text); }
       nav button[aria-current='page'] { color: var(--text); border-bottom-color: var(--accent); }
       .spacer { flex: 1; }
+      /* 800×600 and split screens: the header must fit (it pushed the page 28 px wide in English). */
+      @media (max-width: 900px) {
+        header { gap: 8px; padding: 0 10px; }
+        nav button { padding: 0 8px; }
+        .brand small { display: none; }
+      }
       .status { display: inline-flex; align-items: center; gap: 6px; font-size: 12px; color: var(--muted); }
       .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--faint); }
       .dot.open { background: var(--ok); }

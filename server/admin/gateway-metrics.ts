@@ -75,7 +75,7 @@ export class GatewayMetrics {
 
   /** The text exposition format (version 0.0.4). */
   render(): string {
-    const live = { tcp: 0, 'tcp-server': 0, udp: 0 } as Record<string, number>;
+    const live = { tcp: 0, 'tcp-server': 0, udp: 0, relay: 0 } as Record<string, number>;
     let liveIn = 0;
     let liveOut = 0;
     for (const page of this.registry.pages()) {

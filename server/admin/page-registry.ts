@@ -125,7 +125,7 @@ function toView(s: PageSocket, rateIn: number, rateOut: number): SocketView {
   } catch {
     // a socket torn down under us has no addresses left
   }
-  const state = s.kind === 'tcp-server' ? 'listening' : s.kind === 'udp' ? 'bound' : 'open';
+  const state = s.kind === 'tcp-server' || s.kind === 'relay' ? 'listening' : s.kind === 'udp' ? 'bound' : 'open';
   return { id: s.id, kind: s.kind, state, local, ...(remote && { remote }), bytesIn: s.bytesIn, bytesOut: s.bytesOut, rateIn, rateOut };
 }
 

@@ -68,6 +68,17 @@ export const SCHEMAS: { readonly [T in ClientMessage['t']]: MessageSchema<ByTag<
     receiveBufferSize: { type: 'uint' },
     capture: { type: 'bool' },
   },
+  'relay.listen': {
+    id, ref,
+    host: { type: 'host', required: true },
+    port: { type: 'port', required: true },
+    targetHost: { type: 'host', required: true },
+    targetPort: { type: 'port', required: true },
+    backlog: { type: 'uint' },
+    ipv6Only: { type: 'bool' },
+    noDelay: { type: 'bool' },
+    logBytes: { type: 'uint' },
+  },
   'tcp.listen': {
     id, ref,
     host: { type: 'host', required: true },
@@ -184,7 +195,7 @@ export function validateControlMessage(data: unknown): ClientMessage {
     checkField(t, name, spec.type, v);
   }
   const sid = msg.id as number;
-  if ((t === 'tcp.connect' || t === 'tcp.listen' || t === 'udp.bind') && (sid === 0 || sid >= GATEWAY_ID_BASE)) {
+  if ((t === 'tcp.connect' || t === 'tcp.listen' || t === 'udp.bind' || t === 'relay.listen') && (sid === 0 || sid >= GATEWAY_ID_BASE)) {
     throw new ControlMessageError(ErrorCode.BadOption, `${t}: "id" must be 1–${GATEWAY_ID_BASE - 1} (higher ids are the gateway's)`);
   }
   return msg as unknown as ClientMessage;

@@ -19,6 +19,8 @@ export const Frame = {
    * frames in one WebSocket message, each whole and in order, so a burst costs one message.
    */
   Batch: 0x07,
+  /** gateway → page: one read a relay forwarded (either direction), with its size and a copy of (a prefix of) its bytes. */
+  RelayRead: 0x08,
 } as const;
 export type FrameKind = (typeof Frame)[keyof typeof Frame];
 
@@ -36,6 +38,13 @@ export const ChunkLayout = { kind: 0, id: 1, seq: 5, time: 9, payload: 17 } as c
 export const SendToLayout = { kind: 0, id: 1, port: 5, addressLength: 7, address: 8 } as const;
 /** Datagram (gateway → page): a Chunk header, then port u16, address length u8, address, datagram. */
 export const DatagramLayout = { kind: 0, id: 1, seq: 5, time: 9, port: 17, addressLength: 19, address: 20 } as const;
+/**
+ * RelayRead (gateway → page): kind, relay id, pair u32, dir u8 (0 up: client → target, 1 down),
+ * seq u32 (reads of that pair and direction, counted whether reported or not), time f64, size u32
+ * (the read's length), then the first bytes of the read (fewer than size, or none, past the budget).
+ */
+export const RelayReadLayout = { kind: 0, id: 1, pair: 5, dir: 9, seq: 10, time: 14, size: 22, payload: 26 } as const;
+export const RELAY_READ_HEADER = RelayReadLayout.payload;
 
 /**
  * Batch (gateway → page, v2): kind, the number of entries u32 (where other frames have the socket

@@ -15,6 +15,8 @@ import {
   DatagramLayout,
   Frame,
   MAX_FRAME_ADDRESS,
+  RELAY_READ_HEADER,
+  RelayReadLayout,
   SendToLayout,
 } from './frame-layout.js';
 
@@ -138,13 +140,28 @@ export function encodeBatch(frames: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** RelayRead: one read a relay forwarded; `copy` is all of it, a prefix, or empty (sizes only). */
+export function encodeRelayRead(id: number, pair: number, dir: 0 | 1, seq: number, timeMs: number, size: number, copy: Uint8Array): Uint8Array {
+  const out = new Uint8Array(RELAY_READ_HEADER + copy.byteLength);
+  out[RelayReadLayout.kind] = Frame.RelayRead;
+  putU32(out, RelayReadLayout.id, id);
+  putU32(out, RelayReadLayout.pair, pair);
+  out[RelayReadLayout.dir] = dir;
+  putU32(out, RelayReadLayout.seq, seq >>> 0);
+  putF64(out, RelayReadLayout.time, timeMs);
+  putU32(out, RelayReadLayout.size, size);
+  out.set(copy, RelayReadLayout.payload);
+  return out;
+}
+
 /** One frame of a socket: every decoded kind but Batch. */
 export type SocketFrame =
   | { kind: typeof Frame.Data; id: number; payload: Uint8Array }
   | { kind: typeof Frame.Chunk; id: number; seq: number; time: number; payload: Uint8Array }
   | { kind: typeof Frame.SendTo; id: number; host: string; port: number; payload: Uint8Array }
   | { kind: typeof Frame.Datagram; id: number; seq: number; time: number; host: string; port: number; payload: Uint8Array }
-  | { kind: typeof Frame.Credit | typeof Frame.Ack; id: number; bytes: number };
+  | { kind: typeof Frame.Credit | typeof Frame.Ack; id: number; bytes: number }
+  | { kind: typeof Frame.RelayRead; id: number; pair: number; dir: 'up' | 'down'; seq: number; time: number; size: number; payload: Uint8Array };
 
 /** A decoded binary message: one socket's frame, or a Batch of them (in order). */
 export type DecodedFrame = SocketFrame | { kind: typeof Frame.Batch; frames: SocketFrame[] };
@@ -241,6 +258,15 @@ export function decodeSocketFrame(frame: Uint8Array): SocketFrame {
         host: utf8Decoder.decode(frame.subarray(at, at + len)),
         payload: frame.subarray(at + len),
       };
+    }
+    case Frame.RelayRead: {
+      if (frame.byteLength < RELAY_READ_HEADER) throw new FrameError(`relay read frame shorter than its ${RELAY_READ_HEADER}-byte header`, 'short-header');
+      const d = frame[RelayReadLayout.dir];
+      if (d !== 0 && d !== 1) throw new FrameError(`relay read direction must be 0 or 1, got ${d}`, 'wrong-size');
+      const size = view.getUint32(RelayReadLayout.size);
+      const payload = frame.subarray(RelayReadLayout.payload);
+      if (payload.byteLength > size) throw new FrameError(`relay read copies ${payload.byteLength} bytes of a ${size}-byte read`, 'wrong-size');
+      return { kind, id, pair: view.getUint32(RelayReadLayout.pair), dir: d === 0 ? 'up' : 'down', seq: view.getUint32(RelayReadLayout.seq), time: view.getFloat64(RelayReadLayout.time), size, payload };
     }
     default:
       throw new FrameError(`unknown binary frame kind 0x${(kind ?? 0).toString(16).padStart(2, '0')}`, 'unknown-kind');

@@ -144,7 +144,28 @@ export interface CloseMsg extends Req {
   reset?: boolean;
 }
 
+/**
+ * Relay mode: listen on host:port and forward every accepted client to targetHost:targetPort,
+ * reporting each read of both directions to the page (RelayRead frames) while the bytes flow
+ * peer to peer inside the gateway at the peers' pace.
+ */
+export interface RelayListenMsg extends Req {
+  t: 'relay.listen';
+  id: number;
+  host: string;
+  port: number;
+  targetHost: string;
+  targetPort: number;
+  backlog?: number;
+  ipv6Only?: boolean;
+  /** Nagle off on both of a pair's connections. */
+  noDelay?: boolean;
+  /** Payload bytes the relay copies to the page (all pairs, both directions); after that, sizes only. Default 1 MiB. */
+  logBytes?: number;
+}
+
 export type ClientMessage =
+  | RelayListenMsg
   | TcpConnectMsg
   | TcpListenMsg
   | UdpBindMsg
@@ -153,6 +174,9 @@ export type ClientMessage =
   | EndMsg
   | CloseMsg
   | RecvMsg;
+
+/** The requests that open a socket (they carry a page-chosen `id`). */
+export type OpenMsg = TcpConnectMsg | TcpListenMsg | UdpBindMsg | RelayListenMsg;
 
 // ---- gateway → page control messages --------------------------------------------------
 
@@ -167,8 +191,9 @@ export interface OpenedMsg {
   t: 'opened';
   id: number;
   ref?: number;
-  kind: 'tcp' | 'tcp-server' | 'udp';
+  kind: 'tcp' | 'tcp-server' | 'udp' | 'relay';
   local: Address;
+  /** TCP: the peer; relay: the target as checked (its resolved address). */
   remote?: Address;
   /** Bytes the page may send before waiting for an Ack (its initial send credit). */
   sendWindow: number;
@@ -284,7 +309,57 @@ export interface ShutdownMsg {
   reason: string;
 }
 
+/** Which way a relayed read went: `up` client → target, `down` target → client. */
+export type RelayDirection = 'up' | 'down';
+
+/** Relay: a client was accepted; the relay is dialling the target for it. */
+export interface RelayPairMsg {
+  t: 'relay.pair';
+  id: number;
+  pair: number;
+  client: Address;
+}
+
+/** Relay: the pair's connection to the target is up; bytes now flow both ways. */
+export interface RelayConnectedMsg {
+  t: 'relay.connected';
+  id: number;
+  pair: number;
+  /** The relay's own end of the connection to the target. */
+  local: Address;
+  target: Address;
+}
+
+/** Relay: one side of a pair sent FIN (`up`: the client did; `down`: the target did); it was passed on. */
+export interface RelayFinMsg {
+  t: 'relay.fin';
+  id: number;
+  pair: number;
+  dir: RelayDirection;
+}
+
+/** Relay: a pair is gone (both connections closed), or its target could not be reached. */
+export interface RelayPairClosedMsg {
+  t: 'relay.pair-closed';
+  id: number;
+  pair: number;
+  /** Bytes client → target and target → client. */
+  bytesUp: number;
+  bytesDown: number;
+  /** Reads each way (reported or not). */
+  readsUp: number;
+  readsDown: number;
+  error?: ErrorCode;
+  message?: string;
+  /** The policy rule, when the target was denied. */
+  rule?: string;
+}
+
 export type ServerMessage =
+  | RelayPairMsg
+  | RelayConnectedMsg
+  | RelayFinMsg
+  | RelayPairClosedMsg
   | WelcomeMsg
   | OpenedMsg
   | AcceptedMsg

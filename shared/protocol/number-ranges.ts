@@ -35,6 +35,7 @@ export const NUMBER_RANGES: Record<string, NumberRange> = {
   readDelayMs: { min: 0, max: 60_000 },
   readSize: { min: 1, max: INT32_MAX },
   max: { min: 0, max: MAX_SOCKET_ID },
+  logBytes: { min: 0, max: 64 << 20, why: 'a relay copies at most 64 MiB of its reads to the page' },
 };
 
 /** The range for field `name`, or the full u32 range for a number field without its own. */

@@ -21,6 +21,9 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
+/** A loopback port free right now (bound then closed), for a gateway that must come back on the same port. */
+export const freePort = closedPort;
+
 /** Connects a plain TCP client and collects what it receives. */
 export async function tcpClient(port: number, host = '127.0.0.1'): Promise<net.Socket & { data: () => Buffer }> {
   const chunks: Buffer[] = [];

@@ -31,6 +31,8 @@ export class ProtocolClient {
   readonly messages: ServerMessage[] = [];
   readonly received = new Map<number, Received[]>();
   readonly acked = new Map<number, number>();
+  /** RelayRead frames, in arrival order. */
+  readonly relayReads: Array<Extract<ReturnType<typeof decodeFrame>, { kind: typeof Frame.RelayRead }>> = [];
   private waiters: Waiter[] = [];
   private dataWaiters: Array<() => void> = [];
   private nextRef = 1;
@@ -66,7 +68,9 @@ export class ProtocolClient {
 
   /** One frame of a socket (a Batch's frames come here one by one). */
   private onFrame(f: SocketFrame): void {
-    if (f.kind === Frame.Ack) {
+    if (f.kind === Frame.RelayRead) {
+      this.relayReads.push({ ...f, payload: Buffer.from(f.payload) });
+    } else if (f.kind === Frame.Ack) {
       this.acked.set(f.id, (this.acked.get(f.id) ?? 0) + f.bytes);
     } else if (f.kind === Frame.Chunk || f.kind === Frame.Datagram) {
       const list = this.received.get(f.id) ?? [];

@@ -147,7 +147,7 @@ describe('a websockify client that writes before its target answers', () => {
 
 describe('a page that sends without reading', () => {
   for (const [what, frame] of [
-    ['garbage frames (each answered with an error)', Buffer.concat([Buffer.from([0x07, 0, 0, 0, 1]), Buffer.alloc(59)])],
+    ['garbage frames (each answered with an error)', Buffer.concat([Buffer.from([0x09, 0, 0, 0, 1]), Buffer.alloc(59)])],
     ['empty datagrams (no send credit spent, each queued for the pacer)', Buffer.from([0x03, 0, 0, 0, 1, 0x1f, 0x90, 9, ...Buffer.from('127.0.0.1')])],
   ] as const) {
     it(`cannot grow the gateway with ${what}: its WebSocket is no longer read`, async () => {

@@ -134,7 +134,7 @@ describe('malformed traffic', () => {
       '{"t":"tcp.connect","id":3,"host":"127.0.0.1","port":1,"__proto__":{"polluted":true}}', // parsed as data, no pollution
     ];
     const binaries = [
-      Buffer.from([0x07, 0, 0, 0, 1]), // reserved kind
+      Buffer.from([0x09, 0, 0, 0, 1]), // reserved kind (0x07 is Batch, 0x08 RelayRead)
       Buffer.from([0xff, 0, 0, 0, 1, 9, 9]),
       Buffer.from([Frame.Chunk, 0, 0, 0, 1, ...new Uint8Array(12)]), // gateway→page kinds
       Buffer.from([Frame.Datagram, 0, 0, 0, 1, ...new Uint8Array(20)]),

@@ -15,6 +15,7 @@ type Kind = 'host' | 'port' | 'uint' | 'bool' | 'tls' | 'dnsQueryType';
 const FIELDS: Record<string, Record<string, Kind>> = {
   'tcp.connect': { host: 'host', port: 'port', noDelay: 'bool', keepAliveDelay: 'uint', timeoutMs: 'uint', tls: 'tls', credit: 'uint', dnsQueryType: 'dnsQueryType', sendBufferSize: 'uint', receiveBufferSize: 'uint' },
   'tcp.listen': { host: 'host', port: 'port', backlog: 'uint', reuseAddr: 'bool', ipv6Only: 'bool' },
+  'relay.listen': { host: 'host', port: 'port', targetHost: 'host', targetPort: 'port', backlog: 'uint', ipv6Only: 'bool', noDelay: 'bool', logBytes: 'uint' },
   'udp.bind': { host: 'host', port: 'port', remoteHost: 'host', remotePort: 'port', reuseAddr: 'bool', ipv6Only: 'bool', broadcast: 'bool', multicastTTL: 'uint', multicastLoopback: 'bool', multicastInterface: 'host', credit: 'uint', dnsQueryType: 'dnsQueryType', sendBufferSize: 'uint', receiveBufferSize: 'uint' },
   'udp.join': { group: 'host', interface: 'host' },
   'udp.leave': { group: 'host', interface: 'host' },
@@ -37,7 +38,7 @@ function valueFor(kind: Kind, name: string): fc.Arbitrary<unknown> {
       return fc.oneof({ weight: 4, arbitrary: peers }, { weight: 3, arbitrary: edgeNumber }, { weight: 1, arbitrary: wrongType });
     }
     case 'uint':
-      return fc.oneof({ weight: 4, arbitrary: edgeNumber }, { weight: 2, arbitrary: fc.integer({ min: 0, max: name === 'multicastTTL' ? 2 : 100_000 }) }, { weight: 1, arbitrary: wrongType });
+      return fc.oneof({ weight: 4, arbitrary: edgeNumber }, { weight: 2, arbitrary: fc.integer({ min: 0, max: name === 'multicastTTL' ? 2 : name === 'logBytes' ? 64 << 20 : 100_000 }) }, { weight: 1, arbitrary: wrongType });
     case 'bool':
       return fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: wrongType });
     case 'tls':
@@ -69,6 +70,7 @@ function nearValid(): fc.Arbitrary<string> {
   const bases: Record<string, () => Record<string, unknown>> = {
     'tcp.connect': () => ({ host: '127.0.0.1', port: t.echoPort }),
     'tcp.listen': () => ({ host: '127.0.0.1', port: 0 }),
+    'relay.listen': () => ({ host: '127.0.0.1', port: 0, targetHost: '127.0.0.1', targetPort: t.echoPort }),
     'udp.bind': () => ({ host: '127.0.0.1' }),
     'udp.join': () => ({ id: 2, group: '239.1.2.3' }),
     'udp.leave': () => ({ id: 2, group: '239.1.2.3' }),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchLayout, CHUNK_HEADER, CREDIT_FRAME, DATA_HEADER, Frame, encodeBatch, encodeChunk, encodeCounter, encodeData, encodeDatagram, encodeSendTo } from '../../shared/protocol.js';
+import { BatchLayout, CHUNK_HEADER, CREDIT_FRAME, DATA_HEADER, Frame, RELAY_READ_HEADER, encodeBatch, encodeChunk, encodeCounter, encodeData, encodeDatagram, encodeRelayRead, encodeSendTo } from '../../shared/protocol.js';
 import { DEFAULT_LIMITS } from '../../server/config.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
 import { BATCH, SCALE, endBatch, fuzzPage, safeHost, startFuzzTarget, tallyLine, type FuzzTarget } from './fuzz-kit.js';
@@ -19,7 +19,7 @@ const NOBODY = 1000;
 
 let t: FuzzTarget;
 
-const id = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(1, 2, 3, 4) }, { weight: 1, arbitrary: fc.constantFrom(0, NOBODY, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff) }, { weight: 1, arbitrary: fc.nat({ max: 0xffff_ffff }) });
+const id = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(1, 2, 3, 4, 5) }, { weight: 1, arbitrary: fc.constantFrom(0, NOBODY, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff) }, { weight: 1, arbitrary: fc.nat({ max: 0xffff_ffff }) });
 const u32 = fc.oneof(fc.constantFrom(0, 1, 2 ** 20, 2 ** 20 + 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1), fc.nat({ max: 0xffff_ffff }));
 const payload = fc.oneof(
   { weight: 6, arbitrary: fc.uint8Array({ minLength: 0, maxLength: 64 }) },
@@ -44,6 +44,8 @@ const wellFormed = (): fc.Arbitrary<Uint8Array> =>
     }),
     fc.tuple(id, u32, safeHost, port(), payload).map(([i, seq, h, pt, p]) => encodeDatagram(i, seq, Date.now(), h, pt, p)),
     batch(),
+    // RelayRead travels gateway → page only; a page sending one is refused (size ≥ payload so it encodes).
+    fc.tuple(id, u32, fc.constantFrom<0 | 1>(0, 1), u32, payload).map(([i, pair, d, seq, p]) => encodeRelayRead(i, pair, d, seq, Date.now(), p.length + (seq & 0xff), p)),
   );
 
 /** A well-formed Batch of what it may carry (Chunk, Datagram, Ack), or of what it may not (Data, SendTo, Credit). */
@@ -62,7 +64,7 @@ const batch = (): fc.Arbitrary<Uint8Array> =>
     .map(encodeBatch);
 
 /** Header sizes per kind: cuts at 0, 1, header-1, header and header+1 hit every length check. */
-const HEADERS: Record<number, number> = { [Frame.Data]: DATA_HEADER, [Frame.SendTo]: 8, [Frame.Credit]: CREDIT_FRAME, [Frame.Ack]: CREDIT_FRAME, [Frame.Chunk]: CHUNK_HEADER, [Frame.Datagram]: CHUNK_HEADER + 3, [Frame.Batch]: BatchLayout.entries };
+const HEADERS: Record<number, number> = { [Frame.Data]: DATA_HEADER, [Frame.SendTo]: 8, [Frame.Credit]: CREDIT_FRAME, [Frame.Ack]: CREDIT_FRAME, [Frame.Chunk]: CHUNK_HEADER, [Frame.Datagram]: CHUNK_HEADER + 3, [Frame.Batch]: BatchLayout.entries, [Frame.RelayRead]: RELAY_READ_HEADER };
 
 /** A frame cut or padded to a boundary length, or random bytes under a random kind byte. */
 const mangled = (): fc.Arbitrary<Uint8Array> =>
@@ -75,7 +77,7 @@ const mangled = (): fc.Arbitrary<Uint8Array> =>
       out.set(pad, Math.max(0, len));
       return out;
     }),
-    fc.tuple(fc.constantFrom(0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x7f, 0x80, 0xff), fc.uint8Array({ maxLength: 40 })).map(([kind, rest]) => Uint8Array.from([kind, ...rest])),
+    fc.tuple(fc.constantFrom(0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x7f, 0x80, 0xff), fc.uint8Array({ maxLength: 40 })).map(([kind, rest]) => Uint8Array.from([kind, ...rest])),
   ).map((f) => {
     // A cut SendTo may carry a host that is no longer an IP literal: aim it at no socket, so it is never resolved.
     if (f.length >= 5 && f[0] === Frame.SendTo) new DataView(f.buffer, f.byteOffset).setUint32(1, NOBODY);
@@ -104,7 +106,7 @@ describe('fuzz: binary frames against a real gateway', () => {
   }, 600_000);
 
   it('every kind at the frame limit and one past it (a page each: past the limit closes it with 1009)', async () => {
-    for (const kind of [Frame.Data, Frame.Chunk, Frame.SendTo, Frame.Datagram, Frame.Credit, Frame.Ack, 0x07]) {
+    for (const kind of [Frame.Data, Frame.Chunk, Frame.SendTo, Frame.Datagram, Frame.Credit, Frame.Ack, Frame.RelayRead, 0x09]) {
       for (const size of [MAX, MAX + 1]) {
         const page = await fuzzPage(t);
         const f = new Uint8Array(size);

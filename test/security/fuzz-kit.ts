@@ -64,7 +64,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   };
 }
 
-/** A page with sockets 1 (TCP to echo), 2 (UDP unconnected), 3 (UDP connected to the peer), 4 (TCP listener). */
+/** A page with sockets 1 (TCP to echo), 2 (UDP unconnected), 3 (UDP connected to the peer), 4 (TCP listener), 5 (relay to the echo). */
 export async function fuzzPage(t: FuzzTarget): Promise<ProtocolClient> {
   const page = await ProtocolClient.connect(t.gp.origin, t.gp.token);
   const opened = await Promise.all([
@@ -72,6 +72,7 @@ export async function fuzzPage(t: FuzzTarget): Promise<ProtocolClient> {
     page.request({ t: 'udp.bind', id: 2, host: '127.0.0.1' }),
     page.request({ t: 'udp.bind', id: 3, host: '127.0.0.1', remoteHost: '127.0.0.1', remotePort: t.udpPort }),
     page.request({ t: 'tcp.listen', id: 4, host: '127.0.0.1', port: 0 }),
+    page.request({ t: 'relay.listen', id: 5, host: '127.0.0.1', port: 0, targetHost: '127.0.0.1', targetPort: t.echoPort }),
   ]);
   for (const o of opened) expect(o, JSON.stringify(o)).toMatchObject({ t: 'opened' });
   return page;

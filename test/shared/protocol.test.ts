@@ -17,6 +17,7 @@ import {
   encodeCounter,
   encodeData,
   encodeDatagram,
+  encodeRelayRead,
   encodeSendTo,
   validateControlMessage,
   writeChunkHeader,
@@ -189,13 +190,14 @@ describe('control message schema', () => {
     expect(validateControlMessage({ t: 'tcp.connect', id: 1, host: 'a', port: 1, tls: { servername: 'x', insecure: true } })).toMatchObject({ t: 'tcp.connect' });
     expect(validateControlMessage({ t: 'udp.join', id: 1, ref: 3, group: '239.1.1.1', interface: '127.0.0.1' })).toMatchObject({ t: 'udp.join' });
     expect(validateControlMessage({ t: 'recv', id: 1, max: 0 })).toMatchObject({ t: 'recv' });
-    expect(Object.keys(SCHEMAS).sort()).toEqual(['close', 'end', 'recv', 'set', 'tcp.connect', 'tcp.listen', 'udp.bind', 'udp.join', 'udp.leave']);
+    expect(validateControlMessage({ t: 'relay.listen', id: 1, host: '127.0.0.1', port: 0, targetHost: 'a', targetPort: 1, logBytes: 64 << 20 })).toMatchObject({ t: 'relay.listen' });
+    expect(Object.keys(SCHEMAS).sort()).toEqual(['close', 'end', 'recv', 'relay.listen', 'set', 'tcp.connect', 'tcp.listen', 'udp.bind', 'udp.join', 'udp.leave']);
   });
 
   it('refuses an unknown key with BAD_MESSAGE naming the key, for every message type', () => {
     for (const [t, schema] of Object.entries(SCHEMAS)) {
       // The type's required fields, each with a value its check accepts, so only the stranger is wrong.
-      const valid = { t, id: 1, host: 'a', port: 1, group: 'g', max: 1 };
+      const valid = { t, id: 1, host: 'a', port: 1, group: 'g', max: 1, targetHost: 'b', targetPort: 2 };
       const required = Object.fromEntries(Object.entries(valid).filter(([k]) => k === 't' || Object.hasOwn(schema, k)));
       expect(() => validateControlMessage(required)).not.toThrow();
       const e = errorOf({ ...required, noSuchOption: true });
@@ -212,6 +214,8 @@ describe('control message schema', () => {
     expect(errorOf({ t: 'tcp.connect', id: 1, host: 'a', port: 65536 })).toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('"port"') });
     expect(errorOf({ t: 'recv', id: 1 })).toMatchObject({ code: 'BAD_OPTION', message: 'recv: "max" is required' });
     expect(errorOf({ t: 'tcp.listen', id: 0x8000_0000, host: 'a', port: 1 })).toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('"id"') });
+    expect(errorOf({ t: 'relay.listen', id: 1, host: 'a', port: 1, targetHost: 'b', targetPort: 2, logBytes: (64 << 20) + 1 })).toMatchObject({ code: 'BAD_OPTION', message: expect.stringContaining('"logBytes"') });
+    expect(errorOf({ t: 'relay.listen', id: 1, host: 'a', port: 1, targetHost: 'b' })).toMatchObject({ code: 'BAD_OPTION', message: 'relay.listen: "targetPort" is required' });
   });
 
   it('a message that is not an object or has an unknown type is BAD_MESSAGE', () => {
@@ -226,5 +230,21 @@ describe('control message schema', () => {
     // @ts-expect-error a number field cannot be checked as a host.
     const wrongType: MessageSchema<EndMsg> = { id: { type: 'host', required: true }, ref: { type: 'uint' } };
     expect([missing, optional, wrongType]).toHaveLength(3);
+  });
+});
+
+describe('RelayRead frames (relay mode)', () => {
+  it('round-trips every field at its documented offset; a copy shorter than the read is allowed, longer is not', () => {
+    const f = encodeRelayRead(7, 3, 1, 9, 1700000000123.5, 10, new Uint8Array([0x41, 0x42]));
+    expect([...f.subarray(0, 26)]).toEqual([
+      0x08, 0, 0, 0, 7, 0, 0, 0, 3, 1, 0, 0, 0, 9, ...new Uint8Array(new Float64Array([1700000000123.5]).buffer).reverse(), 0, 0, 0, 10,
+    ]);
+    expect(decodeFrame(f)).toEqual({ kind: Frame.RelayRead, id: 7, pair: 3, dir: 'down', seq: 9, time: 1700000000123.5, size: 10, payload: new Uint8Array([0x41, 0x42]) });
+    expect(() => decodeFrame(f.subarray(0, 25))).toThrow(FrameError);
+    const bad = encodeRelayRead(7, 3, 0, 9, 0, 1, new Uint8Array([1]));
+    bad[9] = 2;
+    expect(() => decodeFrame(bad)).toThrow(/direction/);
+    const over = new Uint8Array([...encodeRelayRead(1, 1, 0, 0, 0, 1, new Uint8Array([1])), 2]);
+    expect(() => decodeFrame(over)).toThrow(/copies 2 bytes of a 1-byte read/);
   });
 });

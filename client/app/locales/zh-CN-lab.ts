@@ -12,7 +12,7 @@ import { courseTemplates } from './zh-CN-course.js';
 /** `msg()` id → Chinese template, for the lab's elements. */
 export const labTemplates: LocaleModule['templates'] = {
   ...courseTemplates,
-  'lab.title': '粘包实验 · Sticky packets',
+  'lab.title': '粘包实验',
   'lab.intro':
     'TCP 传送的是字节流，不是消息：你调用 send() 的边界，并不是对方 recv() 的边界。下面每个实验都通过网关使用真实的套接字，图中显示的正是内核实际返回的数据。',
 

@@ -10,6 +10,8 @@ import { toolsTemplates } from './zh-CN-tools.js';
 import { captureTemplates } from './zh-CN-capture.js';
 import { workspaceTemplates } from './zh-CN-workspace.js';
 import { wireTemplates } from './zh-CN-wire.js';
+import { relayTemplates } from './zh-CN-relay.js';
+import { wordsTemplates } from './zh-CN-words.js';
 
 /** id → Chinese template. */
 export const templates: LocaleModule['templates'] = {
@@ -18,6 +20,8 @@ export const templates: LocaleModule['templates'] = {
   ...captureTemplates,
   ...workspaceTemplates,
   ...wireTemplates,
+  ...relayTemplates,
+  ...wordsTemplates,
   'app.connected': '已连接',
   'app.connecting': '正在连接…',
   'app.reconnecting': '正在重连…',

@@ -85,6 +85,8 @@ const EMPTY = new Uint8Array(0);
 class Block {
   readonly time = new Float64Array(BLOCK_LINES);
   readonly size = new Uint32Array(BLOCK_LINES);
+  /** Payload bytes kept (less than size when only a prefix, or nothing, was copied: relay reads past their budget). */
+  readonly kept = new Uint32Array(BLOCK_LINES);
   readonly seq = new Uint32Array(BLOCK_LINES);
   readonly offset = new Uint32Array(BLOCK_LINES);
   readonly peer = new Uint32Array(BLOCK_LINES);
@@ -159,9 +161,9 @@ export class LogStore extends EventTarget {
     return this.#bytes;
   }
 
-  /** Appends a data line without allocating an object; returns its number. */
-  append(dir: 'in' | 'out', time: number, peer: string, bytes: Uint8Array, seq?: number): number {
-    const n = this.#push(DIR_CODE[dir], time, peer, bytes, seq);
+  /** Appends a data line without allocating an object; returns its number. `size` (≥ bytes) when only a prefix was copied. */
+  append(dir: 'in' | 'out', time: number, peer: string, bytes: Uint8Array, seq?: number, size?: number): number {
+    const n = this.#push(DIR_CODE[dir], time, peer, bytes, seq, size);
     this.tap?.(n);
     return n;
   }
@@ -246,7 +248,7 @@ export class LogStore extends EventTarget {
   /** Payload of line `n`: a view into the arena (copy it to keep it past a trim or clear). */
   bytesOf(n: number): Uint8Array {
     const [b, r] = this.#at(n);
-    const size = b.size[r]!;
+    const size = b.kept[r]!;
     if (size === 0) return EMPTY;
     return b.pages[b.page[r]!]!.subarray(b.offset[r]!, b.offset[r]! + size);
   }
@@ -293,7 +295,7 @@ export class LogStore extends EventTarget {
     return id;
   }
 
-  #push(dir: number, time: number, peer: string, bytes: Uint8Array, seq: number | undefined): number {
+  #push(dir: number, time: number, peer: string, bytes: Uint8Array, seq: number | undefined, size?: number): number {
     const row = this.#end;
     const blockNo = Math.floor(row / BLOCK_LINES);
     if (this.#blocks.length === 0) this.#block0 = blockNo;
@@ -306,7 +308,8 @@ export class LogStore extends EventTarget {
     block.time[r] = time;
     this.#orderTimes(dir, row, time);
     block.dir[r] = dir;
-    block.size[r] = bytes.byteLength;
+    block.size[r] = Math.max(size ?? 0, bytes.byteLength);
+    block.kept[r] = bytes.byteLength;
     block.seq[r] = seq ?? NO_SEQ;
     block.peer[r] = this.#peerId(peer);
     if (bytes.byteLength > 0) {
@@ -346,7 +349,7 @@ export class LogStore extends EventTarget {
     let bytes = this.#bytes;
     while (bytes > LOG_BYTES_CAP * 0.9 && start < this.#end - 1) {
       const b = this.#blocks[Math.floor(start / BLOCK_LINES) - this.#block0]!;
-      bytes -= b.size[start % BLOCK_LINES]!;
+      bytes -= b.kept[start % BLOCK_LINES]!;
       start++;
     }
     this.#dropTo(start);
@@ -357,7 +360,7 @@ export class LogStore extends EventTarget {
     for (let row = this.#start; row < start; row++) {
       const b = this.#blocks[Math.floor(row / BLOCK_LINES) - this.#block0]!;
       const r = row % BLOCK_LINES;
-      this.#bytes -= b.size[r]!;
+      this.#bytes -= b.kept[r]!;
       if (b.dir[r] === 2) this.#events.delete(row + 1);
       else if (this.#failed.size) this.#failed.delete(row + 1);
     }
