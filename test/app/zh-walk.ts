@@ -11,7 +11,9 @@ export const KEEP = new Set(
   ('Web telnet sockgate TCP UDP UTF GBK Latin hex Hex IPv4 IPv6 IPMSG FeiQ Redis PING HTTP GET JSON CRC Modbus CCITT XOR sum8 pcapng ' +
     'JSONL Lines Wireshark tshark ncat Python struct recv send SO_BROADCAST SO_REUSEADDR TCP_NODELAY TTL backlog Nagle localhost ' +
     'Linux utf gbk sleep noDelay cork select accept connect listen upper data vs ' +
-    'txt json bin msgs KiB MiB Tab Enter Esc Ctrl Shift English FIN SYN ACK RST TIME_WAIT CLOSE_WAIT ESTABLISHED LISTEN socketserver').split(' '),
+    'txt json bin msgs KiB MiB Tab Enter Esc Ctrl Shift English FIN SYN ACK RST TIME_WAIT CLOSE_WAIT ESTABLISHED LISTEN socketserver ' +
+    // Names of tools, built-in services, Python exceptions and chat commands, the same in every language.
+    'tcpdump curl epoll tcp udp echo chat bulk nick who PermissionError BlockingIOError').split(' ').concat(["b''"]),
 );
 
 export interface Finding {

@@ -126,7 +126,7 @@ s.sendto(data, ('255.255.255.255', 9000))`,
       code: `msg = '1:123:user:host:32:hello'
 s.sendto(msg.encode('gbk'), (ip, 2425))`,
       setup: udp('0.0.0.0', 2425, true),
-      look: () => msg('Use the IPMSG presets of the composer, decoding GBK. (Reading IPMSG fields is issue 16 item 5.)', { id: 'lab.idx.feiq.look' }),
+      look: () => msg('Use the IPMSG presets of the composer, decoding GBK.', { id: 'lab.idx.feiq.look' }),
     },
     {
       id: 'reuseaddr',
