@@ -3,30 +3,17 @@
  * tabs, a TCP client with an error, a server, a UDP socket, the relay form and view, the lab
  * views — and fails on any visible English (zh-walk.ts) or any text that overflows its box.
  */
-import type net from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startGateway, type Gateway } from '../../server/gateway.js';
-import { launchChromium } from '../helpers/browser.js';
-import { closedPort, echoServer } from '../helpers/peers.js';
+import type { Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { browserFixture } from '../helpers/browser-fixture.js';
+import { closedPort } from '../helpers/peers.js';
 import { newTcpClient, newTcpServer, newUdp, openPage, send, waitForLine } from './page-driver.js';
 import { overflowing, visibleEnglish, type Finding } from './zh-walk.js';
 
-let gateway: Gateway;
-let browser: Browser;
-let echo: net.Server & { port: number };
-
-beforeAll(async () => {
-  [gateway, browser, echo] = await Promise.all([startGateway({ port: 0, audit: null }), launchChromium(), echoServer()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-  echo?.close();
-});
+const f = browserFixture();
 
 test('zh-CN at 800×600: no English left on any view, nothing overflows', async () => {
-  const page: Page = await openPage(browser, gateway.url, { locale: 'zh-CN' });
+  const page: Page = await openPage(f.browser, f.gateway.url, { locale: 'zh-CN' });
   await page.setViewportSize({ width: 800, height: 600 });
   const english: Finding[] = [];
   const over: string[] = [];
@@ -43,7 +30,7 @@ test('zh-CN at 800×600: no English left on any view, nothing overflows', async 
   await newTcpClient(page, '127.0.0.1', await closedPort());
   await waitForLine(page, 'event', /REFUSED/);
   await look('tcp refused');
-  await newTcpClient(page, '127.0.0.1', echo.port);
+  await newTcpClient(page, '127.0.0.1', f.echo.port);
   await send(page, 'hi');
   await waitForLine(page, 'in', 'hi');
   await look('tcp echo');

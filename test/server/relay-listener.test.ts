@@ -1,22 +1,12 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OpenedMsg, RelayPairClosedMsg } from '../../shared/protocol.js';
-import { startGateway, type Gateway } from '../../server/gateway.js';
+import { gatewayFixture } from '../helpers/gateway-fixture.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
-import { closedPort, echoServer, tcpClient, waitFor } from '../helpers/peers.js';
+import { closedPort, tcpClient, waitFor } from '../helpers/peers.js';
 
-let gw: Gateway;
-let echo: Awaited<ReturnType<typeof echoServer>>;
-
-beforeAll(async () => {
-  gw = await startGateway({ port: 0, audit: null });
-  echo = await echoServer();
-});
-afterAll(async () => {
-  await gw.close();
-  echo.close();
-});
+const f = gatewayFixture();
 
 async function openRelay(page: ProtocolClient, id: number, targetPort: number, extra: Record<string, unknown> = {}): Promise<OpenedMsg> {
   const opened = await page.request({ t: 'relay.listen', id, host: '127.0.0.1', port: 0, targetHost: '127.0.0.1', targetPort, ...extra });
@@ -26,12 +16,12 @@ async function openRelay(page: ProtocolClient, id: number, targetPort: number, e
 
 describe('relay mode', () => {
   it('forwards a client to its target and reports every read of both directions with its boundaries', async () => {
-    const page = await ProtocolClient.connect(gw.origin, gw.token);
-    const opened = await openRelay(page, 1, echo.port);
+    const page = await ProtocolClient.connect(f.gw.origin, f.gw.token);
+    const opened = await openRelay(page, 1, f.echoPort);
     const connected = page.next((m) => m.t === 'relay.connected');
     const client = await tcpClient(opened.local.port);
     expect(await page.next((m) => m.t === 'relay.pair')).toMatchObject({ id: 1, pair: 1, client: { address: '127.0.0.1', port: client.localPort } });
-    expect(await connected).toMatchObject({ id: 1, pair: 1, target: { address: '127.0.0.1', port: echo.port } });
+    expect(await connected).toMatchObject({ id: 1, pair: 1, target: { address: '127.0.0.1', port: f.echoPort } });
     client.write('hello');
     await waitFor(() => client.data().length === 5);
     client.write('world!');
@@ -57,8 +47,8 @@ describe('relay mode', () => {
   });
 
   it('copies bytes up to logBytes, then sizes only', async () => {
-    const page = await ProtocolClient.connect(gw.origin, gw.token);
-    const opened = await openRelay(page, 2, echo.port, { logBytes: 10 });
+    const page = await ProtocolClient.connect(f.gw.origin, f.gw.token);
+    const opened = await openRelay(page, 2, f.echoPort, { logBytes: 10 });
     const client = await tcpClient(opened.local.port);
     await page.next((m) => m.t === 'relay.connected');
     client.write('0123456789abcdef');
@@ -72,13 +62,13 @@ describe('relay mode', () => {
   });
 
   it('the target policy: a denied target is DENIED with its rule; a low listen port too; an unreachable target fails the pair, not the relay', async () => {
-    const page = await ProtocolClient.connect(gw.origin, gw.token);
+    const page = await ProtocolClient.connect(f.gw.origin, f.gw.token);
     const denied = await page.request({ t: 'relay.listen', id: 3, host: '127.0.0.1', port: 0, targetHost: '169.254.169.254', targetPort: 80 });
     expect(denied).toMatchObject({ t: 'error', id: 3, code: 'DENIED', fatal: true });
     expect((denied as { rule?: string }).rule).toMatch(/metadata|link-local|169\.254/);
-    const low = await page.request({ t: 'relay.listen', id: 4, host: '127.0.0.1', port: 80, targetHost: '127.0.0.1', targetPort: echo.port });
+    const low = await page.request({ t: 'relay.listen', id: 4, host: '127.0.0.1', port: 80, targetHost: '127.0.0.1', targetPort: f.echoPort });
     expect(low).toMatchObject({ t: 'error', code: 'DENIED' });
-    const bad = await page.request({ t: 'relay.listen', id: 5, host: '127.0.0.1', port: 0, targetHost: '127.0.0.1', targetPort: echo.port, logBytes: -1 });
+    const bad = await page.request({ t: 'relay.listen', id: 5, host: '127.0.0.1', port: 0, targetHost: '127.0.0.1', targetPort: f.echoPort, logBytes: -1 });
     expect(bad).toMatchObject({ t: 'error', code: 'BAD_OPTION' });
     const opened = await openRelay(page, 6, await closedPort());
     const client = await tcpClient(opened.local.port);
@@ -90,8 +80,8 @@ describe('relay mode', () => {
   });
 
   it('keeps forwarding at the peers’ pace while the page does not read; reads are left unreported (seq gaps) instead of queued', async () => {
-    const page = await ProtocolClient.connect(gw.origin, gw.token);
-    const opened = await openRelay(page, 7, echo.port, { logBytes: 64 << 20 });
+    const page = await ProtocolClient.connect(f.gw.origin, f.gw.token);
+    const opened = await openRelay(page, 7, f.echoPort, { logBytes: 64 << 20 });
     const client = await tcpClient(opened.local.port);
     await page.next((m) => m.t === 'relay.connected');
     page.ws.pause(); // the page stops reading its WebSocket
@@ -112,8 +102,8 @@ describe('relay mode', () => {
   }, 40_000);
 
   it('closing the page closes the relay and its pairs', async () => {
-    const page = await ProtocolClient.connect(gw.origin, gw.token);
-    const opened = await openRelay(page, 8, echo.port);
+    const page = await ProtocolClient.connect(f.gw.origin, f.gw.token);
+    const opened = await openRelay(page, 8, f.echoPort);
     const client = await tcpClient(opened.local.port);
     await page.next((m) => m.t === 'relay.connected');
     const gone = new Promise((r) => client.once('end', r)); // the gateway closed its end
