@@ -113,7 +113,7 @@ const median = (xs: number[]) => {
 };
 const cell = (xs: number[], unit = '') => {
   const m = median(xs);
-  const t = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(1)) + unit;
+  const t = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1 }) + unit;
   return xs.length > 1 ? `${t(m)} (${t(Math.min(...xs))}–${t(Math.max(...xs))})` : t(m);
 };
 
