@@ -16,7 +16,7 @@ export interface PeerPorts {
   source: number;
   /** Echoes every datagram to its sender. */
   udp: number;
-  /** Reads "RATE MS\n", then writes 64-byte messages at RATE per second for MS ms, one write each. */
+  /** Reads "RATE MS\n", then writes 64-byte messages at RATE per second for MS ms, one write each, evenly spaced. */
   ticker: number;
 }
 
@@ -54,8 +54,14 @@ export async function runPeer(): Promise<void> {
     };
     pump();
   });
-  // Paced writes, one per turn of the event loop, so the gateway sees (about) one read per message.
+  // Paced writes, each its own write() and (Nagle off) its own segment, spaced evenly in time so the
+  // gateway can read each one alone: between two due writes the ticker sleeps (Atomics.wait, no
+  // CPU) rather than spinning on setImmediate, which took a whole core from the machine it measures
+  // and made the readers late, so the kernel handed them several writes per read. It yields to its
+  // event loop every 20 ms. A write that falls behind is sent at once (the count stays exact).
   const tick = Buffer.alloc(64, 0x74);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const SLACK_MS = 0.07;
   const ticker = net.createServer({ noDelay: true }, (s) => {
     s.on('error', () => s.destroy());
     let line = '';
@@ -68,13 +74,21 @@ export async function runPeer(): Promise<void> {
       const total = Math.round((rate * Number(m[2])) / 1000);
       const t0 = performance.now();
       let sent = 0;
-      const step = () => {
-        if (s.destroyed) return;
-        const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000));
-        if (sent < due) (s.write(tick), sent++);
-        if (sent < total) setImmediate(step);
+      const slice = () => {
+        const until = performance.now() + 20;
+        while (!s.destroyed && sent < total) {
+          const now = performance.now();
+          const wait = t0 + ((sent + 1) * 1000) / rate - now;
+          if (wait <= 0) {
+            s.write(tick);
+            sent++;
+          } else if (now > until) break;
+          // The kernel wakes a sleeper ~60 µs late (timer slack): sleep short of the due time, spin the rest.
+          else if (wait > SLACK_MS) Atomics.wait(sleeper, 0, 0, wait - SLACK_MS);
+        }
+        if (!s.destroyed && sent < total) setImmediate(slice);
       };
-      step();
+      slice();
     });
   });
   const udp = dgram.createSocket('udp4');

@@ -2,32 +2,34 @@
  * The product page's log at speed (issue 13 item 5): the real page (`client/app`, served by the
  * bench's gateway) in Chromium, one socket per source — a TCP client to the peer's ticker (paced
  * 64-byte writes) and a UDP socket fed by a sender process — through a ramp of 1k … 50k reads a
- * second, then 10 s held at 10k. Per step, measured in the page: log lines added per second (every
- * read is its own line), the share of frames later than 25 ms, the worst frame, and clicks (one
- * every 200 ms on "Reset counters") to the next animation frame, p95.
+ * second, then 10 s held at 10k. What one step measures: bench/product-step.ts.
+ *
+ * With several gateways (the bench's `--baseline`: a bundle in its own directory serves its own
+ * page build beside it, e.g. dist/before/sockgate.js with dist/before/public) every round runs
+ * each source on each gateway in turn, the order rotating, so a before and an after page meet the
+ * same moments of a shared machine. `--product-rounds N` sets the rounds (1 by default).
+ * `--product-profile DIR` writes a Chromium CPU profile of the page (CDP `Profiler`) during each
+ * 10 s hold to DIR/<gateway>-<source>-<round>.cpuprofile (open it in DevTools, or summarise it
+ * with `node dist/bench.js --role profile-summary FILE`); `--product-trace DIR` a Chromium trace
+ * of each hold (DevTools timeline categories; `--role trace-summary FILE` adds up its events).
  */
 import { spawn } from 'node:child_process';
-import type { Page } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import type { PeerPorts } from './peers.js';
+import { step, type ProductStep } from './product-step.js';
 
 const RAMP = [1000, 2000, 5000, 10_000, 20_000, 50_000];
 const STEP_MS = 2000;
 const HOLD = { rate: 10_000, ms: 10_000 };
-const LATE_MS = 25;
 
-/** One measured step. */
-export interface ProductStep {
-  source: 'tcp' | 'udp';
-  rate: number;
-  seconds: number;
-  linesPerSec: number;
-  frames: number;
-  latePct: number;
-  worstFrameMs: number;
-  clickP95Ms: number;
+/** A gateway whose page is measured: `name` labels its rows. */
+export interface ProductGateway {
+  name: string;
+  port: number;
 }
-
-const lineCount = async (page: Page) => Number(((await page.getByTestId('log-count').textContent()) ?? '').replace(/\D/g, ''));
 
 /** A sender process: `rate` datagrams a second for `ms` to 127.0.0.1:port (5 ms ticks). */
 function sendUdp(port: number, rate: number, ms: number): Promise<void> {
@@ -53,103 +55,116 @@ async function openSocket(page: Page, kind: 'tcp' | 'udp', ticker: number): Prom
   await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
 }
 
-/** Runs one step on the socket shown; `start` starts the source for `ms`. */
-async function step(page: Page, source: 'tcp' | 'udp', rate: number, ms: number, start: () => Promise<void>): Promise<ProductStep> {
-  await page.evaluate(() => {
-    const w = window as unknown as { bench: { frames: number[]; clicks: number[]; on: boolean } };
-    if (!w.bench) {
-      w.bench = { frames: [], clicks: [], on: false };
-      let last = performance.now();
-      const tick = (now: number) => {
-        if (w.bench.on) w.bench.frames.push(now - last);
-        last = now;
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-      document.addEventListener('click', (e) => {
-        const t0 = e.timeStamp;
-        requestAnimationFrame(() => w.bench.on && w.bench.clicks.push(performance.now() - t0));
-      }, true);
+/** The ramp and the hold for one source on one gateway's page, in a fresh browser context. */
+async function runSource(browser: Browser, gw: ProductGateway, token: string, source: 'tcp' | 'udp', ports: PeerPorts, log: (m: string) => void, profile?: string, trace?: string): Promise<ProductStep[]> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript(() => localStorage.setItem('sockgate.locale', 'en'));
+  const page = await context.newPage();
+  try {
+    await page.goto(`http://127.0.0.1:${gw.port}/?token=${token}`);
+    await page.locator('[data-testid=gateway-status][data-state=open]').waitFor();
+    await openSocket(page, source, ports.ticker);
+    let udpPort = 0;
+    if (source === 'udp') udpPort = Number(/:(\d+)$/.exec((await page.getByTestId('socket-title').textContent()) ?? '')?.[1]);
+    else {
+      await page.getByTestId('mode-text').click();
+      await page.getByTestId('line-ending').selectOption('lf');
     }
-    Object.assign(w.bench, { frames: [], clicks: [], on: true });
-  });
-  const before = await lineCount(page);
-  const t0 = Date.now();
-  const running = start();
-  const box = (await page.getByTestId('reset-counters').boundingBox())!;
-  while (Date.now() - t0 < ms) {
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForTimeout(200);
+    const start = (rate: number, ms: number) => async () => {
+      if (source === 'udp') return sendUdp(udpPort, rate, ms);
+      await page.getByTestId('composer-input').fill(`${rate} ${ms}`);
+      await page.getByTestId('send').click();
+      await new Promise((r) => setTimeout(r, ms));
+    };
+    const steps: ProductStep[] = [];
+    for (const rate of [...RAMP, HOLD.rate]) {
+      const hold = steps.length === RAMP.length;
+      const ms = hold ? HOLD.ms : STEP_MS;
+      const cdp = hold && profile ? await context.newCDPSession(page) : undefined;
+      if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.setSamplingInterval', { interval: 200 })).then(() => cdp.send('Profiler.start'));
+      if (hold && trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz'] });
+      const s = await step(page, source, rate, ms, start(rate, ms));
+      if (hold && trace) {
+        fs.mkdirSync(path.dirname(trace), { recursive: true });
+        fs.writeFileSync(trace, await browser.stopTracing());
+        log(`bench: wrote ${trace}`);
+      }
+      if (cdp && profile) {
+        fs.mkdirSync(path.dirname(profile), { recursive: true });
+        fs.writeFileSync(profile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+        log(`bench: wrote ${profile}`);
+      }
+      steps.push(s);
+      log(
+        `bench: product page [${gw.name}] ${source} ${rate}/s for ${ms / 1000} s → ${s.linesPerSec} lines/s (${s.deliveredPct} % of asked; ` +
+          `reads ${s.reads}, writes ${s.writes}, credit drops ${s.creditDrops}), ${s.latePct} % late frames, worst ${s.worstFrameMs} ms, ` +
+          `click p95 ${s.clickP95Ms} ms, caught up ${s.catchUpMs} ms after, load ${os.loadavg()[0]!.toFixed(2)}`,
+      );
+    }
+    return steps;
+  } finally {
+    await context.close();
   }
-  await running;
-  await page.waitForTimeout(300);
-  const seconds = (Date.now() - t0) / 1000;
-  const r = await page.evaluate(() => {
-    const b = (window as unknown as { bench: { frames: number[]; clicks: number[]; on: boolean } }).bench;
-    b.on = false;
-    const clicks = [...b.clicks].sort((x, y) => x - y);
-    return { frames: b.frames.slice(1), clickP95: clicks[Math.min(clicks.length - 1, Math.floor(0.95 * clicks.length))] ?? 0 };
-  });
-  const lines = (await lineCount(page)) - before;
-  return {
-    source,
-    rate,
-    seconds,
-    linesPerSec: Math.round(lines / seconds),
-    frames: r.frames.length,
-    latePct: Math.round((1000 * r.frames.filter((f) => f > LATE_MS).length) / Math.max(1, r.frames.length)) / 10,
-    worstFrameMs: Math.round(Math.max(0, ...r.frames)),
-    clickP95Ms: Math.round(r.clickP95),
-  };
 }
 
-/** Runs the product-page ramp for both sources; returns the figures and the ramp as text. */
-export async function productPage(o: { gatewayPort: number; token: string; ports: PeerPorts; log: (m: string) => void }): Promise<Record<string, number | string>> {
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
+};
+const cell = (xs: number[], unit = '') => {
+  const m = median(xs);
+  const t = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 1 }) + unit;
+  return xs.length > 1 ? `${t(m)} (${t(Math.min(...xs))}–${t(Math.max(...xs))})` : t(m);
+};
+
+/** A Markdown table of one source's steps over the rounds, one column group per gateway. */
+function table(source: 'tcp' | 'udp', gateways: ProductGateway[], runs: Map<string, ProductStep[][]>): string {
+  const head = ['asked', ...gateways.flatMap((g) => [`lines/s [${g.name}]`, `late frames [${g.name}]`, `worst frame [${g.name}]`, `click p95 [${g.name}]`])];
+  const rows = [...RAMP, HOLD.rate].map((rate, i) => {
+    const label = i === RAMP.length ? `**${rate / 1000}k/s for 10 s**` : `${rate / 1000}k/s`;
+    return [
+      label,
+      ...gateways.flatMap((g) => {
+        const steps = (runs.get(`${g.name} ${source}`) ?? []).map((r) => r[i]!).filter(Boolean);
+        return [cell(steps.map((s) => s.linesPerSec)), cell(steps.map((s) => s.latePct), ' %'), cell(steps.map((s) => s.worstFrameMs), ' ms'), cell(steps.map((s) => s.clickP95Ms), ' ms')];
+      }),
+    ];
+  });
+  return [`${source.toUpperCase()}:`, `| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** Runs the product-page ramp for both sources on every gateway, `rounds` times interleaved; returns the hold figures. */
+export async function productPage(o: { gateways: ProductGateway[]; rounds?: number; profileDir?: string; traceDir?: string; token: string; ports: PeerPorts; log: (m: string) => void }): Promise<Record<string, number | string>> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-  const out: Record<string, number | string> = {};
+  const runs = new Map<string, ProductStep[][]>();
+  const rounds = o.rounds ?? 1;
   try {
-    for (const source of ['udp', 'tcp'] as const) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      await context.addInitScript(() => localStorage.setItem('sockgate.locale', 'en'));
-      const page = await context.newPage();
-      await page.goto(`http://127.0.0.1:${o.gatewayPort}/?token=${o.token}`);
-      await page.locator('[data-testid=gateway-status][data-state=open]').waitFor();
-      await openSocket(page, source, o.ports.ticker);
-      let udpPort = 0;
-      if (source === 'udp') udpPort = Number(/:(\d+)$/.exec((await page.getByTestId('socket-title').textContent()) ?? '')?.[1]);
-      else {
-        await page.getByTestId('mode-text').click();
-        await page.getByTestId('line-ending').selectOption('lf');
+    for (let round = 0; round < rounds; round++) {
+      const order = o.gateways.map((_, i) => o.gateways[(i + round) % o.gateways.length]!);
+      for (const source of ['udp', 'tcp'] as const) {
+        for (const gw of order) {
+          const key = `${gw.name} ${source}`;
+          runs.set(key, [...(runs.get(key) ?? []), await runSource(browser, gw, o.token, source, o.ports, o.log, o.profileDir && path.join(o.profileDir, `${gw.name}-${source}-${round + 1}.cpuprofile`), o.traceDir && path.join(o.traceDir, `${gw.name}-${source}-${round + 1}.trace.json`))]);
+        }
       }
-      const start = (rate: number, ms: number) => async () => {
-        if (source === 'udp') return sendUdp(udpPort, rate, ms);
-        await page.getByTestId('composer-input').fill(`${rate} ${ms}`);
-        await page.getByTestId('send').click();
-        await new Promise((r) => setTimeout(r, ms));
-      };
-      const steps: ProductStep[] = [];
-      for (const rate of [...RAMP, HOLD.rate]) {
-        const ms = steps.length === RAMP.length ? HOLD.ms : STEP_MS;
-        const s = await step(page, source, rate, ms, start(rate, ms));
-        steps.push(s);
-        o.log(`bench: product page ${source} ${rate}/s for ${ms / 1000} s → ${s.linesPerSec} lines/s, ${s.latePct} % late frames, worst ${s.worstFrameMs} ms, click p95 ${s.clickP95Ms} ms`);
-      }
-      const hold = steps.at(-1)!;
-      out[`${source}: lines/s over 10 s at 10k/s asked`] = hold.linesPerSec;
-      out[`${source}: late frames at 10k/s (%)`] = hold.latePct;
-      out[`${source}: click p95 at 10k/s (ms)`] = hold.clickP95Ms;
-      out[`${source} ramp`] = steps
-        .slice(0, -1)
-        .map((s) => `${s.rate / 1000}k/s→${s.linesPerSec} lines/s (${s.latePct} % late, worst ${s.worstFrameMs} ms, click p95 ${s.clickP95Ms} ms)`)
-        .join('; ');
-      await context.close();
     }
   } finally {
     await browser.close();
+  }
+  o.log(`bench: product page, ${rounds} round(s):\n${table('udp', o.gateways, runs)}\n\n${table('tcp', o.gateways, runs)}`);
+  const out: Record<string, number | string> = {};
+  for (const gw of o.gateways) {
+    const tag = o.gateways.length > 1 ? ` [${gw.name}]` : '';
+    for (const source of ['udp', 'tcp'] as const) {
+      const holds = (runs.get(`${gw.name} ${source}`) ?? []).map((r) => r.at(-1)!);
+      out[`${source}: lines/s over 10 s at 10k/s asked${tag}`] = median(holds.map((s) => s.linesPerSec));
+      out[`${source}: late frames at 10k/s (%)${tag}`] = median(holds.map((s) => s.latePct));
+      out[`${source}: click p95 at 10k/s (ms)${tag}`] = median(holds.map((s) => s.clickP95Ms));
+    }
   }
   return out;
 }

@@ -9,7 +9,9 @@
  * (extra sockgate flags), --baseline=FILE (a second, older sockgate bundle measured in the same
  * run as extra "[before]" columns, for before/after figures), --baseline-env=K=V,… (environment
  * for that baseline gateway, e.g. WS_NO_BUFFER_UTIL=1 with --baseline=dist/sockgate.js), --no-write,
- * --page (only the Chromium page-side figure), --product-page (only the product page's log ramp). Roles used internally: --role peer|wisp.
+ * --page (only the Chromium page-side figure), --product-page (only the product page's log ramp; with --baseline also the
+ * baseline bundle's own page, interleaved; --product-rounds N). Roles used internally: --role peer|wisp; --role profile-summary FILE prints a CPU profile's top functions,
+ * --role trace-summary FILE a Chromium trace's time per thread and event.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pageSide, servePage } from './page-side.js';
 import { productPage } from './product-page.js';
+import { summariseProfile, summariseTrace } from './profile-summary.js';
 import { directPath, sockgateLibraryPath, sockgateRawPath, sockgateWebsockifyPath, websockifyPath, type BenchPath } from './paths.js';
 import { wispPath } from './wisp-path.js';
 import { runPeer, runWispServer, type PeerPorts } from './peers.js';
@@ -29,6 +32,7 @@ import { bulkEcho, idleSockets, roundTrip, smallRate, stalledReader, timing, udp
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const { values: args } = parseArgs({
+  allowPositionals: true,
   options: {
     role: { type: 'string' },
     rounds: { type: 'string' },
@@ -43,10 +47,15 @@ const { values: args } = parseArgs({
     'idle-count': { type: 'string' },
     page: { type: 'boolean' },
     'product-page': { type: 'boolean' },
+    'product-rounds': { type: 'string' },
+    'product-profile': { type: 'string' },
+    'product-trace': { type: 'string' },
   },
 });
 
 if (args.role === 'peer') await runPeer();
+else if (args.role === 'profile-summary') summariseProfile(process.argv.at(-1)!);
+else if (args.role === 'trace-summary') summariseTrace(process.argv.at(-1)!);
 else if (args.role === 'wisp') await runWispServer();
 else await main();
 
@@ -252,7 +261,8 @@ async function main(): Promise<void> {
   if (want('product-page')) {
     log('bench: the product page\'s log in Chromium (TCP and UDP sources, 1k … 50k reads/s)');
     try {
-      const product = await productPage({ gatewayPort, token, ports, log });
+      const gateways = [{ name: before ? 'after' : 'page', port: gatewayPort }, ...(before ? [{ name: 'before', port: before.port }] : [])];
+      const product = await productPage({ gateways, rounds: Number(args['product-rounds'] ?? 1), profileDir: args['product-profile'] && path.resolve(args['product-profile']), traceDir: args['product-trace'] && path.resolve(args['product-trace']), token, ports, log });
       page = { ...page, ...Object.fromEntries(Object.entries(product).map(([k, v]) => [`product page ${k}`, v])) };
     } catch (err) {
       errors.push(`product page: ${(err as Error).message}`);
