@@ -13,7 +13,7 @@ import { launchChromium } from '../helpers/browser.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { createNetnsLan, ip, isRoot, netnsRequired, type NetnsLan } from '../helpers/netns-lan.js';
 import { waitFor } from '../helpers/peers.js';
-import { visibleEnglish } from '../app/zh-walk.js';
+import { overflowing, visibleEnglish } from '../app/zh-walk.js';
 import { labShots, setLanguage } from '../app-lab/lab-shots.js';
 
 const RECEIVER = 'test/fixtures/python/ipmsg_receiver.py';
@@ -120,7 +120,7 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
     const packetNo = await sent.getAttribute('data-packet-no');
     expect(await sent.innerText()).toMatch(/RECVMSG came back after \d+ ms/);
     expect(alice.events).toContainEqual(expect.objectContaining({ event: 'packet', command: 288, packet_no: packetNo, extra: '你好，爱丽丝' }));
-    const receipt = packetRows(`[data-dir="in"][data-mode="RECVMSG"]`);
+    const receipt = packetRows(`[data-dir="in"][data-address="${alice.address}"][data-mode="RECVMSG"]`);
     expect(await receipt.innerText()).toContain(`receipt for packet ${packetNo}`);
     expect(bob.events.filter((e) => e.command === 288)).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
     alice.say(`send ${lan!.subnet}.1 测试消息：来自课程程序`);
     await waitFor(() => alice.events.some((e) => e.event === 'sent'), 5000, 'alice to send');
     const no = alice.events.find((e) => e.event === 'sent')!.packet_no as string;
-    const row = packetRows(`[data-dir="in"][data-packet-no="${no}"]`);
+    const row = packetRows(`[data-dir="in"][data-address="${alice.address}"][data-packet-no="${no}"]`);
     await row.waitFor({ timeout: 5000 });
     expect(await row.getAttribute('data-mode')).toBe('SENDMSG');
     expect(await row.locator('[data-testid="feiq-packet-version"]').innerText()).toBe('1');
@@ -145,7 +145,7 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
     bob.say(`send ${lan!.subnet}.1 no receipt please`);
     await waitFor(() => bob.events.some((e) => e.event === 'sent'), 5000, 'bob to send');
     const no = bob.events.find((e) => e.event === 'sent')!.packet_no as string;
-    await packetRows(`[data-mode="SENDMSG"][data-packet-no="${no}"]`).waitFor({ timeout: 5000 });
+    await packetRows(`[data-dir="in"][data-address="${bob.address}"][data-mode="SENDMSG"][data-packet-no="${no}"]`).waitFor({ timeout: 5000 });
     alice.say(`raw ${lan!.subnet}.1 hello from the course`);
     const bad = packetRows('[data-ok="false"]');
     await bad.waitFor({ timeout: 5000 });
@@ -159,6 +159,8 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
   it('in Chinese no English is left; screenshots in English and Chinese', async () => {
     await setLanguage(page, 'zh-CN');
     expect(await visibleEnglish(page)).toEqual([]);
+    await page.setViewportSize({ width: 800, height: 600 });
+    expect(await overflowing(page)).toEqual([]);
     expect(await byId('feiq-status').innerText()).toContain('已绑定 0.0.0.0:2425');
     const files = await labShots(page, 'feiq-lab');
     expect(files).toHaveLength(8);

@@ -61,13 +61,13 @@ export function packetTable(packets: readonly FeiqPacket[]) {
         <td class="dir ${e.dir}" title=${e.dir === 'in' ? msg('received', { id: 'lab.feiq.in' }) : msg('sent', { id: 'lab.feiq.out' })}>${e.dir === 'in' ? '←' : '→'}</td>
         <td class="mono">${e.address}:${e.port}</td>`;
       if (!e.parsed.ok) {
-        return html`<tr data-testid="feiq-packet" data-dir=${e.dir} data-ok="false" data-code=${e.parsed.error.code}>${base}
+        return html`<tr data-testid="feiq-packet" data-dir=${e.dir} data-address=${e.address} data-ok="false" data-code=${e.parsed.error.code}>${base}
           <td colspan="6"><span class="bad" data-testid="feiq-packet-error" title=${e.parsed.error.message}>✗ ${msg('not IPMSG:', { id: 'lab.feiq.notIpmsg' })} ${reason(e.parsed.error)}</span>
             <div class="mono hex">${formatHex(e.bytes.subarray(0, PREVIEW_BYTES))}${e.bytes.length > PREVIEW_BYTES ? ' …' : ''} (${e.bytes.length} B)</div></td></tr>`;
       }
       const p = e.parsed.packet;
       const n = note(e);
-      return html`<tr data-testid="feiq-packet" data-dir=${e.dir} data-ok="true" data-mode=${p.modeName ?? p.mode} data-packet-no=${p.packetNo} class=${e.own ? 'own' : ''}>${base}
+      return html`<tr data-testid="feiq-packet" data-dir=${e.dir} data-address=${e.address} data-ok="true" data-mode=${p.modeName ?? p.mode} data-packet-no=${p.packetNo} class=${e.own ? 'own' : ''}>${base}
         <td class="mono" data-testid="feiq-packet-version">${p.version}${p.feiq ? html` <span class="tag">FeiQ</span>` : nothing}</td>
         <td class="mono">${p.packetNo}</td><td class="mono" data-testid="feiq-packet-user">${p.user}</td><td class="mono">${p.host}</td>
         <td data-testid="feiq-packet-command"><span class="mono num">${p.command}</span> = <b class="mono">${p.modeName ?? `0x${p.mode.toString(16)}`}</b>${p.flags.map((f) => html` <span class="tag mono">${f}</span>`)}</td>
