@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { createNetnsLan, ip, isRoot, netnsRequired, type NetnsLan } from '../helpers/netns-lan.js';
 import { waitFor } from '../helpers/peers.js';
@@ -164,5 +164,11 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
     expect(await byId('feiq-status').innerText()).toContain('已绑定 0.0.0.0:2425');
     const files = await labShots(page, 'feiq-lab');
     expect(files).toHaveLength(8);
+    // The packet table down to the datagram that is not IPMSG, in both languages.
+    for (const locale of ['en', 'zh-CN'] as const) {
+      await setLanguage(page, locale);
+      await packetRows('[data-ok="false"]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: artifactPath(`feiq-lab-packets-${locale}.png`) });
+    }
   });
 });
