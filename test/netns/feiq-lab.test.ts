@@ -170,5 +170,20 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
       await packetRows('[data-ok="false"]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: artifactPath(`feiq-lab-packets-${locale}.png`) });
     }
+    await setLanguage(page, 'en');
+  });
+
+  it('another program holding UDP 2425 on the gateway\'s host makes the bind fail, and says why', async () => {
+    await byId('feiq-close').click();
+    await expect.poll(() => byId('feiq-status').getAttribute('data-status')).toBe('idle');
+    const holder = await startReceiver(lan!.namespaces[0]!, `${lan!.subnet}.1`, 'carol', 'h1-pc', 'carol');
+    await byId('feiq-bind').click();
+    await expect.poll(() => byId('feiq-status').getAttribute('data-status')).toBe('error');
+    const why = await byId('feiq-error').innerText();
+    holder.child.kill();
+    expect(why).toBe('ADDRESS_IN_USE (EADDRINUSE): Address already in use: another socket holds that port.');
+    await waitFor(() => holder.child.exitCode !== null || holder.child.signalCode !== null, 5000, 'the holder to exit');
+    await byId('feiq-bind').click();
+    await expect.poll(() => byId('feiq-status').getAttribute('data-status')).toBe('bound');
   });
 });

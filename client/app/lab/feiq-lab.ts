@@ -9,14 +9,13 @@ import { consume } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { IPMSG_PORT } from '../../../shared/ipmsg/ipmsg-commands.js';
+import { errorText } from '../error-text.js';
 import { gatewayContext, type GatewayInfo } from '../gateway-controller.js';
 import { localized, msg, str } from '../i18n.js';
 import { controls } from '../theme.js';
 import { courseLabStyles } from './course-lab.styles.js';
 import { feiqStyles, packetTable } from './feiq-packets.js';
 import { FeiqSession } from './feiq-session.js';
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** The FeiQ lab view. */
 @customElement('feiq-lab')
@@ -110,7 +109,7 @@ export class FeiqLab extends LitElement {
     const s = this.#session;
     if (!s) return;
     this.error = '';
-    s.lastError = '';
+    s.lastError = undefined;
     try {
       await what(s);
     } catch (err) {
@@ -157,7 +156,7 @@ export class FeiqLab extends LitElement {
           ? msg(str`Bound to ${this.#session.info.localAddress}:${this.#session.info.localPort}, SO_BROADCAST on: every IPMSG packet that reaches it is listed below.`, { id: 'lab.feiq.bound' })
           : this.status === 'binding' ? msg('binding…', { id: 'lab.feiq.binding' }) : nothing}
       </p>
-      ${this.error || this.#session?.lastError ? html`<p class="status error" data-testid="feiq-error">${this.error || this.#session?.lastError}</p>` : nothing}`;
+      ${this.error || this.#session?.lastError ? html`<p class="status error" data-testid="feiq-error">${this.error || errorText(this.#session?.lastError)}</p>` : nothing}`;
   }
 
   #peers(s: FeiqSession) {

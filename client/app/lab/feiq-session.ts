@@ -58,7 +58,7 @@ export class FeiqSession {
   readonly sent: FeiqSent[] = [];
   autoAnswer = true;
   /** The last error the gateway reported for a send (e.g. a denied address, EACCES). */
-  lastError = '';
+  lastError: unknown;
   #n = 0;
   #packetNo = Math.floor(Date.now() / 1000);
   #ownNumbers = new Set<string>();
@@ -80,7 +80,7 @@ export class FeiqSession {
     let session: FeiqSession | undefined;
     const onError = (err: Error) => {
       if (!session) return;
-      session.lastError = err.message;
+      session.lastError = err;
       onChange();
     };
     const socket = new gateway.UDPSocket({ localAddress: address, localPort: IPMSG_PORT, extras: { broadcast: true, chunks: true, onError } });
