@@ -186,4 +186,10 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
     await byId('feiq-bind').click();
     await expect.poll(() => byId('feiq-status').getAttribute('data-status')).toBe('bound');
   });
+
+  it('when the gateway stops (SIGTERM) the lab says the socket went with it, and why', async () => {
+    await gw!.stop();
+    await expect.poll(() => byId('feiq-status').getAttribute('data-status'), { timeout: 5000 }).toBe('idle');
+    expect(await byId('feiq-error').innerText()).toMatch(/^SHUTDOWN: The gateway is shutting down|^The connection to the gateway was lost/);
+  });
 });

@@ -54,6 +54,8 @@ export class FeiqLab extends LitElement {
 
   protected override updated(changed: PropertyValues): void {
     const gateway = this.gatewayInfo?.gateway;
+    // The gateway connection the socket lived on is gone (lost, or a new one after a reconnect).
+    if (this.#session && this.#session.gateway !== gateway) this.#ended(msg('The connection to the gateway was lost, and the socket with it: bind again.', { id: 'lab.feiq.lost' }));
     if (this.autostart && !this.#autostarted && gateway && this.status === 'idle') {
       this.#autostarted = true;
       void this.bind();
@@ -91,12 +93,24 @@ export class FeiqLab extends LitElement {
     this.error = '';
     try {
       const self = { user: this.user.trim() || 'sockgate', host: this.host.trim() || 'lab-pc', nickname: this.nickname, group: this.group };
-      this.#session = await FeiqSession.open(gateway, this.bindAddress, self, () => this.tick++);
+      const session = await FeiqSession.open(gateway, this.bindAddress, self, () => this.tick++);
+      this.#session = session;
       this.status = 'bound';
+      // Closed by the gateway (an error, or its shutdown) rather than by the Close button.
+      session.socket.closed.then(
+        () => this.#session === session && !session.closing && this.#ended(msg('The gateway closed the socket.', { id: 'lab.feiq.closedByGateway' })),
+        (err: unknown) => this.#session === session && this.#ended(errorText(err)),
+      );
     } catch (err) {
       this.status = 'error';
       this.error = errorText(err);
     }
+  }
+
+  #ended(why: string): void {
+    this.#session = undefined;
+    this.status = 'idle';
+    this.error = why;
   }
 
   async close(): Promise<void> {

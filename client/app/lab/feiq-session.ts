@@ -65,7 +65,11 @@ export class FeiqSession {
   #writer: WritableStreamDefaultWriter;
   #reader: ReadableStreamDefaultReader | undefined;
 
+  /** Set by close(): the socket's end is ours, not the gateway's. */
+  closing = false;
+
   private constructor(
+    readonly gateway: SocketGateway,
     readonly socket: UDPSocket,
     readonly info: UDPSocketOpenInfo,
     readonly self: IpmsgSelf,
@@ -85,7 +89,7 @@ export class FeiqSession {
     };
     const socket = new gateway.UDPSocket({ localAddress: address, localPort: IPMSG_PORT, extras: { broadcast: true, chunks: true, onError } });
     const info = await socket.opened;
-    session = new FeiqSession(socket, info, self, onChange);
+    session = new FeiqSession(gateway, socket, info, self, onChange);
     return session;
   }
 
@@ -167,6 +171,7 @@ export class FeiqSession {
 
   /** Closes the socket. */
   async close(): Promise<void> {
+    this.closing = true;
     // The spec's close() refuses while a stream is locked: let go of both first.
     await this.#reader?.cancel().catch(() => {});
     this.#reader?.releaseLock();

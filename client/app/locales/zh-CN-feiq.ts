@@ -64,4 +64,6 @@ export const feiqTemplates: LocaleModule['templates'] = {
   'lab.feiq.in': '收到',
   'lab.feiq.out': '发出',
   'lab.feiq.notIpmsg': '不是 IPMSG：',
+  'lab.feiq.lost': '与网关的连接断开了，套接字也随之关闭：请重新绑定。',
+  'lab.feiq.closedByGateway': '网关关闭了这个套接字。',
 };
