@@ -176,6 +176,10 @@ describe.skipIf(!isRoot && !netnsRequired)(title, () => {
   it('another program holding UDP 2425 on the gateway\'s host makes the bind fail, and says why', async () => {
     await byId('feiq-close').click();
     await expect.poll(() => byId('feiq-status').getAttribute('data-status')).toBe('idle');
+    await byId('feiq-user').fill('a:b');
+    await byId('feiq-bind').click();
+    expect(await byId('feiq-error').innerText()).toBe('User and host may not contain ":": it separates the fields of every packet.');
+    await byId('feiq-user').fill('sockgate');
     const holder = await startReceiver(lan!.namespaces[0]!, `${lan!.subnet}.1`, 'carol', 'h1-pc', 'carol');
     await byId('feiq-bind').click();
     await expect.poll(() => byId('feiq-status').getAttribute('data-status')).toBe('error');

@@ -91,8 +91,13 @@ export class FeiqLab extends LitElement {
     this.#session = undefined;
     this.status = 'binding';
     this.error = '';
+    const self = { user: this.user.trim() || 'sockgate', host: this.host.trim() || 'lab-pc', nickname: this.nickname, group: this.group };
+    if (/[:\0]/.test(self.user + self.host)) {
+      this.status = 'error';
+      this.error = msg('User and host may not contain ":": it separates the fields of every packet.', { id: 'lab.feiq.badName' });
+      return;
+    }
     try {
-      const self = { user: this.user.trim() || 'sockgate', host: this.host.trim() || 'lab-pc', nickname: this.nickname, group: this.group };
       const session = await FeiqSession.open(gateway, this.bindAddress, self, () => this.tick++);
       this.#session = session;
       this.status = 'bound';

@@ -81,6 +81,8 @@ export class FeiqSession {
 
   /** Binds UDP `address`:2425 (0.0.0.0 hears broadcasts; an interface address does not) with SO_BROADCAST. */
   static async open(gateway: SocketGateway, address: string, self: IpmsgSelf, onChange: () => void): Promise<FeiqSession> {
+    // Names every answer will carry: refused now (':' in a name, a character GBK lacks), not at the first answer.
+    buildIpmsg({ packetNo: 0, user: self.user, host: self.host, command: IPMSG.ANSENTRY, parts: [self.nickname, self.group] });
     let session: FeiqSession | undefined;
     const onError = (err: Error) => {
       if (!session) return;
@@ -137,7 +139,10 @@ export class FeiqSession {
         const answer = this.autoAnswer ? answerFor(p, this.self, this.nextPacketNo()) : null;
         if (answer) {
           entry.answeredWith = String(answer.packetNo);
-          void this.#send(answer, address, port);
+          this.#send(answer, address, port).catch((err: unknown) => {
+            this.lastError = err;
+            this.onChange();
+          });
         }
       }
     }

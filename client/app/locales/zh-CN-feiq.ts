@@ -64,6 +64,7 @@ export const feiqTemplates: LocaleModule['templates'] = {
   'lab.feiq.in': '收到',
   'lab.feiq.out': '发出',
   'lab.feiq.notIpmsg': '不是 IPMSG：',
+  'lab.feiq.badName': '用户名和主机名不能含“:”：它是每个数据包里字段之间的分隔符。',
   'lab.feiq.lost': '与网关的连接断开了，套接字也随之关闭：请重新绑定。',
   'lab.feiq.closedByGateway': '网关关闭了这个套接字。',
 };
