@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -7,70 +7,28 @@ import type { AcceptedMsg, ErrorMsg, OpenedMsg } from '../../shared/protocol.js'
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
 import { waitFor } from '../helpers/peers.js';
+import { createNetnsLan, ip, isRoot, netnsRequired as required, type NetnsLan } from '../helpers/netns-lan.js';
 import { LITERAL_CORPUS } from '../security/policy-bypass-corpus.js';
 
 /**
- * A real LAN: three network namespaces on a bridge, the gateway (dist/sockgate.js) inside the
- * first, peers (test/netns/lan-peer.mjs) in the other two. The test process reaches the
- * gateway through the bridge (it holds .254 on the subnet). Every packet stays on the test's
- * own subnet; the namespaces have no other route, so nothing they send can leave them.
+ * A real LAN (test/helpers/netns-lan.ts): three network namespaces on a bridge, the gateway
+ * (dist/sockgate.js) inside the first, peers (test/netns/lan-peer.mjs) in the other two. The test
+ * process reaches the gateway through the bridge (it holds .254 on the subnet).
  */
 
-const isRoot = process.getuid?.() === 0;
-const required = process.env.SOCKGATE_REQUIRE_NETNS === '1';
-// Unique per run so two runs (or a crashed one) never collide.
-const tag = String(process.pid % 10000).padStart(4, '0');
-const net3 = 10 + (process.pid % 240); // third octet of 10.77.N.0/24
-const SUBNET = `10.77.${net3}`;
-const NS = [1, 2, 3].map((n) => `sgns${tag}h${n}`);
-const BRIDGE = `sgbr${tag}`;
-const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 const PEER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lan-peer.mjs');
 const TCP_PORT = 7007;
 const UDP_PORT = 2425; // IPMSG/FeiQ's port, as in the course
 const GROUP = '239.77.0.1';
+let lan: NetnsLan | undefined;
+let SUBNET = '';
+let NS: string[] = [];
 
 interface Peer {
   child: ChildProcess;
   address: string;
   events: Array<Record<string, string>>;
   send(cmd: object): void;
-}
-
-function createLan(): void {
-  ip('link', 'add', BRIDGE, 'type', 'bridge', 'mcast_snooping', '0');
-  ip('addr', 'add', `${SUBNET}.254/24`, 'dev', BRIDGE);
-  ip('link', 'set', BRIDGE, 'up');
-  NS.forEach((ns, i) => {
-    const host = `${SUBNET}.${i + 1}`;
-    const veth = `sgv${tag}h${i + 1}`;
-    ip('netns', 'add', ns);
-    ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', `${veth}p`);
-    ip('link', 'set', `${veth}p`, 'netns', ns);
-    ip('-n', ns, 'link', 'set', `${veth}p`, 'name', 'eth0');
-    ip('-n', ns, 'addr', 'add', `${host}/24`, 'brd', '+', 'dev', 'eth0');
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-    ip('-n', ns, 'link', 'set', 'eth0', 'up');
-    // Multicast leaves through the LAN interface (there is no default route to follow).
-    ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0');
-    ip('link', 'set', veth, 'master', BRIDGE);
-    ip('link', 'set', veth, 'up');
-  });
-}
-
-function removeLan(): void {
-  for (const ns of NS) {
-    try {
-      ip('netns', 'del', ns);
-    } catch {
-      // not created
-    }
-  }
-  try {
-    ip('link', 'del', BRIDGE);
-  } catch {
-    // not created
-  }
 }
 
 async function startPeer(ns: string, address: string): Promise<Peer> {
@@ -94,8 +52,9 @@ describe.skipIf(!isRoot && !required)(title, () => {
 
   beforeAll(async () => {
     if (!isRoot) throw new Error('SOCKGATE_REQUIRE_NETNS=1 but not running as root: network namespaces need root');
-    removeLan();
-    createLan();
+    lan = createNetnsLan({ prefix: 'sg', octet2: 77, hosts: 3 });
+    SUBNET = lan.subnet;
+    NS = lan.namespaces;
     peers = [await startPeer(NS[1]!, `${SUBNET}.2`), await startPeer(NS[2]!, `${SUBNET}.3`)];
     // The gateway with its default policy, plus one port denied on host 3.
     gw = await spawnGateway(['--host', `${SUBNET}.1`, '--port', '0', '--token', 'lan-token', '--deny', `${SUBNET}.3:7008`], { netns: NS[0], token: 'lan-token' });
@@ -106,8 +65,8 @@ describe.skipIf(!isRoot && !required)(title, () => {
     await page?.close().catch(() => {});
     await gw?.stop();
     for (const p of peers ?? []) p.child.kill();
-    removeLan();
-    expect(ip('netns', 'list')).not.toContain(`sgns${tag}`);
+    lan?.remove();
+    if (lan) expect(ip('netns', 'list')).not.toContain(lan.tag);
   });
 
   it('the gateway lists its LAN interface with netmask and directed broadcast', async () => {

@@ -11,11 +11,12 @@ import './concurrency-lab.js';
 import './subnet-lab.js';
 import './http-lab.js';
 import './lab-index.js';
+import './feiq-lab.js';
 import type { LabSetupEvent } from './lab-setup-event.js';
 import { courseLabStyles } from './course-lab.styles.js';
 
 /** The labs of this view, in the order listed. */
-export const COURSE_LAB_IDS = ['index', 'concurrency', 'subnets', 'http'] as const;
+export const COURSE_LAB_IDS = ['index', 'concurrency', 'subnets', 'http', 'feiq'] as const;
 /** One of {@link COURSE_LAB_IDS}. */
 export type CourseLabId = (typeof COURSE_LAB_IDS)[number];
 
@@ -37,6 +38,10 @@ const labs = (): Record<CourseLabId, { title: string; summary: string }> => ({
   http: {
     title: msg('HTTP by hand', { id: 'lab.index.http.title' }),
     summary: msg('Write a request over TCP and read the raw response; serve a page another tab or curl can hit.', { id: 'lab.index.http.summary' }),
+  },
+  feiq: {
+    title: msg('FeiQ / IPMSG', { id: 'lab.index.feiq.title' }),
+    summary: msg('UDP 2425 in GBK: every packet decoded, the entry broadcast and who answers, messages with their receipts.', { id: 'lab.index.feiq.summary' }),
   },
 });
 
@@ -66,9 +71,13 @@ export class CourseLabs extends LitElement {
 
   @state() private lab: CourseLabId = (COURSE_LAB_IDS as readonly string[]).includes(sessionStorage.getItem(KEY) ?? '') ? (sessionStorage.getItem(KEY) as CourseLabId) : 'index';
 
+  /** The lab was asked for by the index: it sets itself up (the FeiQ lab binds its port). */
+  @state() private setUp = false;
+
   /** Shows one lab. */
-  show(id: CourseLabId): void {
+  show(id: CourseLabId, setUp = false): void {
     this.lab = id;
+    this.setUp = setUp;
     sessionStorage.setItem(KEY, id);
   }
 
@@ -77,7 +86,7 @@ export class CourseLabs extends LitElement {
     const lab = e.setup.view === 'course' ? e.setup.lab : '';
     if (!(COURSE_LAB_IDS as readonly string[]).includes(lab)) return;
     e.stopPropagation();
-    this.show(lab as CourseLabId);
+    this.show(lab as CourseLabId, true);
   }
 
   #content() {
@@ -90,6 +99,8 @@ export class CourseLabs extends LitElement {
         return html`<subnet-lab></subnet-lab>`;
       case 'http':
         return html`<http-lab></http-lab>`;
+      case 'feiq':
+        return html`<feiq-lab ?autostart=${this.setUp}></feiq-lab>`;
     }
   }
 

@@ -125,8 +125,9 @@ s.sendto(data, ('255.255.255.255', 9000))`,
       title: () => msg('FeiQ / IPMSG', { id: 'lab.idx.feiq.title' }),
       code: `msg = '1:123:user:host:32:hello'
 s.sendto(msg.encode('gbk'), (ip, 2425))`,
-      setup: udp('0.0.0.0', 2425, true),
-      look: () => msg('Use the IPMSG presets of the composer, decoding GBK.', { id: 'lab.idx.feiq.look' }),
+      setup: { view: 'course', lab: 'feiq' },
+      look: () => msg('The FeiQ lab binds UDP 2425: each packet with its fields and flag names, the entry broadcast and who answered, a message and its RECVMSG receipt.', { id: 'lab.idx.feiq.look' }),
+      truth: () => msg('FeiQ sends every message with SENDCHECKOPT (288 = 32 | 256) and expects RECVMSG back; the course\'s command 32 asks for no receipt, so none comes.', { id: 'lab.idx.feiq.truth' }),
     },
     {
       id: 'reuseaddr',

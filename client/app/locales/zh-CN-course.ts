@@ -8,6 +8,7 @@ import { subnetTemplates } from './zh-CN-subnet.js';
 import { udpTemplates } from './zh-CN-udp.js';
 import { httpTemplates } from './zh-CN-http.js';
 import { indexTemplates } from './zh-CN-index.js';
+import { feiqTemplates } from './zh-CN-feiq.js';
 
 /** `msg()` id → Chinese template, for the course labs. */
 export const courseTemplates: LocaleModule['templates'] = {
@@ -15,6 +16,7 @@ export const courseTemplates: LocaleModule['templates'] = {
   ...udpTemplates,
   ...httpTemplates,
   ...indexTemplates,
+  ...feiqTemplates,
   'lab.index.nav': '课程实验',
   'lab.index.concurrency.title': '循环服务器 vs 多线程 vs select',
   'lab.index.concurrency.summary': '同时打开多个客户端；循环服务器的第二个客户端在 accept 队列里等待。',

@@ -40,7 +40,6 @@ export const indexTemplates: LocaleModule['templates'] = {
   'lab.idx.broadcast.look': '发送框的“广播…”菜单列出每个网卡的定向广播地址；子网实验说明它们从何而来。',
   'lab.idx.broadcast.truth': '没有 SO_BROADCAST，内核会拒绝发送（EACCES，Python 中为 PermissionError）。',
   'lab.idx.feiq.title': '飞秋 / IPMSG',
-  'lab.idx.feiq.look': '使用发送框的 IPMSG 预设，按 GBK 解码。',
   'lab.idx.reuse.title': 'SO_REUSEADDR 地址复用',
   'lab.idx.reuse.look': '从服务器一端关闭一个连接，在实时 TCP 状态中观察它的 TIME_WAIT 条目。',
   'lab.idx.reuse.truth': '在 Linux 上，如果上一次运行没有设置 SO_REUSEADDR，即使这次设置了，重启也会失败：它留下的 TIME_WAIT 条目保留着旧的设置。',
