@@ -13,14 +13,14 @@ const RUNS = 24 * SCALE; // batches: 24 × 250 = 6,000 cases in npm test
 
 type Kind = 'host' | 'port' | 'uint' | 'bool' | 'tls' | 'dnsQueryType';
 const FIELDS: Record<string, Record<string, Kind>> = {
-  'tcp.connect': { host: 'host', port: 'port', noDelay: 'bool', keepAliveDelay: 'uint', timeoutMs: 'uint', tls: 'tls', credit: 'uint', dnsQueryType: 'dnsQueryType', sendBufferSize: 'uint', receiveBufferSize: 'uint' },
+  'tcp.connect': { host: 'host', port: 'port', noDelay: 'bool', keepAliveDelay: 'uint', timeoutMs: 'uint', tls: 'tls', credit: 'uint', dnsQueryType: 'dnsQueryType', sendBufferSize: 'uint', receiveBufferSize: 'uint', capture: 'bool' },
   'tcp.listen': { host: 'host', port: 'port', backlog: 'uint', reuseAddr: 'bool', ipv6Only: 'bool' },
   'relay.listen': { host: 'host', port: 'port', targetHost: 'host', targetPort: 'port', backlog: 'uint', ipv6Only: 'bool', noDelay: 'bool', logBytes: 'uint' },
   'udp.bind': { host: 'host', port: 'port', remoteHost: 'host', remotePort: 'port', reuseAddr: 'bool', ipv6Only: 'bool', broadcast: 'bool', multicastTTL: 'uint', multicastLoopback: 'bool', multicastInterface: 'host', credit: 'uint', dnsQueryType: 'dnsQueryType', sendBufferSize: 'uint', receiveBufferSize: 'uint' },
-  'udp.join': { group: 'host', interface: 'host' },
-  'udp.leave': { group: 'host', interface: 'host' },
+  'udp.join': { group: 'host', interface: 'host', source: 'host' },
+  'udp.leave': { group: 'host', interface: 'host', source: 'host' },
   set: { noDelay: 'bool', keepAliveDelay: 'uint', broadcast: 'bool', multicastTTL: 'uint', multicastLoopback: 'bool', corkWrites: 'uint', manualRecv: 'bool', readDelayMs: 'uint', readSize: 'uint' },
-  recv: { max: 'uint' },
+  recv: { max: 'uint', timeoutMs: 'uint', nonBlocking: 'bool' },
   end: {},
   close: { reset: 'bool' },
 };
