@@ -6,27 +6,13 @@
  * 800×600, light and dark, English and Chinese.
  */
 import dgram from 'node:dgram';
-import type net from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startGateway, type Gateway } from '../../server/gateway.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { echoServer } from '../helpers/peers.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { artifactPath } from '../helpers/browser.js';
 import { logLines, newTcpClient, newUdp, openPage, send, waitForLine } from './page-driver.js';
+import { browserFixture } from '../helpers/browser-fixture.js';
 
-let gateway: Gateway;
-let browser: Browser;
-let echo: net.Server & { port: number };
-
-beforeAll(async () => {
-  [gateway, browser, echo] = await Promise.all([startGateway({ port: 0, audit: null }), launchChromium(), echoServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-  echo?.close();
-});
+const f = browserFixture();
 
 /** Sends about `count` datagrams to 127.0.0.1:port and waits until the page has (nearly) all. */
 async function fill(page: Page, port: number, count: number): Promise<void> {
@@ -50,7 +36,7 @@ const focusedTestId = (page: Page) =>
 
 describe('workspace log', () => {
   test('a scrolled long log, then a socket with a short log: its own header and lines, no error (defect 1)', async () => {
-    const page = await openPage(browser, gateway.url);
+    const page = await openPage(f.browser, f.gateway.url);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const longPort = await newUdp(page);
@@ -82,8 +68,8 @@ describe('workspace log', () => {
   }, 30_000);
 
   test('the log keeps at least five lines of height at 800×600, 1280×720 and split screens (defect 2)', async () => {
-    const page = await openPage(browser, gateway.url);
-    await newTcpClient(page, '127.0.0.1', echo.port);
+    const page = await openPage(f.browser, f.gateway.url);
+    await newTcpClient(page, '127.0.0.1', f.echo.port);
     await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
     // The UDP view has the most above the log (groups and peers); a line's details take room too.
     const port = await newUdp(page);
@@ -111,8 +97,8 @@ describe('workspace log', () => {
   }, 30_000);
 
   test('the composer has the focus once a socket opens; log lines open and close from the keyboard (defect 9)', async () => {
-    const page = await openPage(browser, gateway.url);
-    await newTcpClient(page, '127.0.0.1', echo.port);
+    const page = await openPage(f.browser, f.gateway.url);
+    await newTcpClient(page, '127.0.0.1', f.echo.port);
     await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
     await expect.poll(() => focusedTestId(page)).toBe('composer-input');
     // Typing goes straight into the composer.
@@ -140,7 +126,7 @@ describe('screenshots of a long log', () => {
   // Two pages, each shot at both sizes: light English and dark Chinese cover both themes and languages.
   for (const { theme, locale } of [{ theme: 'light', locale: 'en' }, { theme: 'dark', locale: 'zh-CN' }] as const) {
     test(`1440×900 and 800×600, ${theme}, ${locale}`, async () => {
-      const page = await openPage(browser, gateway.url, { theme, locale });
+      const page = await openPage(f.browser, f.gateway.url, { theme, locale });
       const port = await newUdp(page);
       await fill(page, port, 400);
       for (const [width, height] of [[1440, 900], [800, 600]] as const) {

@@ -5,27 +5,14 @@
  * the picture must show, so a broken view fails here rather than only looking wrong.
  */
 import dgram from 'node:dgram';
-import type net from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startGateway, type Gateway } from '../../server/gateway.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { echoServer, tcpClient } from '../helpers/peers.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { artifactPath } from '../helpers/browser.js';
+import { tcpClient } from '../helpers/peers.js';
 import { newTcpClient, newTcpServer, newUdp, openPage, send, waitForLine } from './page-driver.js';
+import { browserFixture } from '../helpers/browser-fixture.js';
 
-let gateway: Gateway;
-let browser: Browser;
-let echo: net.Server & { port: number };
-
-beforeAll(async () => {
-  [gateway, browser, echo] = await Promise.all([startGateway({ port: 0, audit: null }), launchChromium(), echoServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-  echo?.close();
-});
+const f = browserFixture();
 
 const combos = [
   { theme: 'light', locale: 'en' },
@@ -42,7 +29,7 @@ async function select(page: Page, kind: string): Promise<void> {
 describe('screenshots', () => {
   for (const { theme, locale } of combos) {
     test(`main views, ${theme}, ${locale}`, async () => {
-      const page = await openPage(browser, gateway.url, { theme, locale });
+      const page = await openPage(f.browser, f.gateway.url, { theme, locale });
       expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
       const suffix = `${theme}-${locale}`;
 
@@ -65,7 +52,7 @@ describe('screenshots', () => {
       await waitForLine(page, 'in', 'temperature');
 
       // A TCP client to the echo server: text, hex and a burst of small writes.
-      await newTcpClient(page, '127.0.0.1', echo.port);
+      await newTcpClient(page, '127.0.0.1', f.echo.port);
       await waitForLine(page, 'event', locale === 'en' ? /Connected/ : /已连接/);
       await send(page, 'hello, echo\\n');
       await send(page, '48 45 4C 4C 4F 0D 0A', { hex: true });

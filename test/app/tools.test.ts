@@ -9,26 +9,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startGateway, type Gateway } from '../../server/gateway.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { echoServer, waitFor } from '../helpers/peers.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { artifactPath } from '../helpers/browser.js';
+import { waitFor } from '../helpers/peers.js';
 import { newTcpClient, newTcpServer, openPage, waitForLine } from './page-driver.js';
+import { browserFixture } from '../helpers/browser-fixture.js';
 
-let gateway: Gateway;
-let browser: Browser;
-let echo: net.Server & { port: number };
-
-beforeAll(async () => {
-  [gateway, browser, echo] = await Promise.all([startGateway({ port: 0, audit: null }), launchChromium(), echoServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-  echo?.close();
-});
+const f = browserFixture();
 
 async function openTools(page: Page, tab: 'rules' | 'checksum' | 'sequences' | 'pack'): Promise<void> {
   if (!(await page.getByTestId('tools-drawer').isVisible())) await page.getByTestId('tools-toggle').click();
@@ -37,7 +25,7 @@ async function openTools(page: Page, tab: 'rules' | 'checksum' | 'sequences' | '
 
 describe('socket tools', () => {
   test('an auto-reply rule on a page-side TCP server answers an ncat client, with a capture and the counter', async () => {
-    const page = await openPage(browser, gateway.url);
+    const page = await openPage(f.browser, f.gateway.url);
     const port = await newTcpServer(page);
     await openTools(page, 'rules');
     await page.getByTestId('rule-match').selectOption('regex');
@@ -80,7 +68,7 @@ describe('socket tools', () => {
       s.on('data', (d) => got.push(d));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const page = await openPage(browser, gateway.url);
+    const page = await openPage(f.browser, f.gateway.url);
     await newTcpClient(page, '127.0.0.1', (server.address() as net.AddressInfo).port);
     await waitForLine(page, 'event', /Connected/);
     await openTools(page, 'checksum');
@@ -107,8 +95,8 @@ describe('socket tools', () => {
   });
 
   test('a sequence runs over one connection against an echo server; a failing one names its step', async () => {
-    const page = await openPage(browser, gateway.url);
-    await newTcpClient(page, '127.0.0.1', echo.port);
+    const page = await openPage(f.browser, f.gateway.url);
+    await newTcpClient(page, '127.0.0.1', f.echo.port);
     await waitForLine(page, 'event', /Connected/);
     await openTools(page, 'sequences');
     await page.getByTestId('sequence-name').fill('greet');
@@ -133,7 +121,7 @@ describe('socket tools', () => {
     await page.getByTestId('pack-name').fill('lab 3');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pack-export').click()]);
     const pack = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
-    expect(pack).toMatchObject({ format: 'sockgate-lab-pack', version: 1, name: 'lab 3', sequences: [{ name: 'greet' }], presets: [{ kind: 'tcp', host: '127.0.0.1', port: echo.port }] });
+    expect(pack).toMatchObject({ format: 'sockgate-lab-pack', version: 1, name: 'lab 3', sequences: [{ name: 'greet' }], presets: [{ kind: 'tcp', host: '127.0.0.1', port: f.echo.port }] });
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sockgate-pack-'));
     const bad = path.join(dir, 'bad.json');
@@ -150,8 +138,8 @@ describe('socket tools', () => {
   });
 
   test('screenshots of the tools drawer: en and zh-CN, light and dark, 1440×900 (rules, sequences) and 800×600 (all four tabs)', async () => {
-    const page = await openPage(browser, gateway.url);
-    await newTcpClient(page, '127.0.0.1', echo.port);
+    const page = await openPage(f.browser, f.gateway.url);
+    await newTcpClient(page, '127.0.0.1', f.echo.port);
     await waitForLine(page, 'event', /Connected/);
     await openTools(page, 'rules');
     await page.getByTestId('rule-pattern').fill('PING');

@@ -6,27 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import type net from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startGateway, type Gateway } from '../../server/gateway.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { echoServer } from '../helpers/peers.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { artifactPath } from '../helpers/browser.js';
 import { newTcpClient, openPage, send, waitForLine } from './page-driver.js';
+import { browserFixture } from '../helpers/browser-fixture.js';
 
-let gateway: Gateway;
-let browser: Browser;
-let echo: net.Server & { port: number };
-
-beforeAll(async () => {
-  [gateway, browser, echo] = await Promise.all([startGateway({ port: 0, audit: null }), launchChromium(), echoServer()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await gateway?.close();
-  echo?.close();
-});
+const f = browserFixture();
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -37,8 +23,8 @@ async function saved(page: Page, testid: string): Promise<Buffer> {
 
 describe('files and capture panel', () => {
   test('a 10 MiB file goes out and the echoed bytes save as .bin with the same sha256', async () => {
-    const page = await openPage(browser, gateway.url);
-    await newTcpClient(page, '127.0.0.1', echo.port);
+    const page = await openPage(f.browser, f.gateway.url);
+    await newTcpClient(page, '127.0.0.1', f.echo.port);
     await waitForLine(page, 'event', /Connected/);
     const file = randomBytes(10 * 1024 * 1024);
     await page.getByTestId('traffic-tools').click();
@@ -52,8 +38,8 @@ describe('files and capture panel', () => {
   });
 
   test('pcapng of two echoed sends and a close reads back in tshark; JSON Lines parse', async () => {
-    const page = await openPage(browser, gateway.url);
-    await newTcpClient(page, '127.0.0.1', echo.port);
+    const page = await openPage(f.browser, f.gateway.url);
+    await newTcpClient(page, '127.0.0.1', f.echo.port);
     await waitForLine(page, 'event', /Connected/);
     await send(page, 'first');
     await waitForLine(page, 'in', 'first');
@@ -80,8 +66,8 @@ describe('files and capture panel', () => {
   for (const locale of ['en', 'zh-CN'] as const)
     for (const theme of ['light', 'dark'] as const)
       test(`screenshots ${locale} ${theme}`, async () => {
-        const page = await openPage(browser, gateway.url, { locale, theme });
-        await newTcpClient(page, '127.0.0.1', echo.port);
+        const page = await openPage(f.browser, f.gateway.url, { locale, theme });
+        await newTcpClient(page, '127.0.0.1', f.echo.port);
         await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
         await send(page, 'hello');
         await waitForLine(page, 'in', 'hello');
