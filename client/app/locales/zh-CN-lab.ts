@@ -128,5 +128,6 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.sock.listener': '页面的服务器（监听中）',
   'lab.sock.client': '客户端套接字（页面）',
   'lab.sock.accepted': '已接受的套接字（页面）',
-  // issue 16 item 6: how the manual recv() waits
+  // issue 16 item 8: a decoded message opened whole
+  'lab.whole.label': str`解码出的第 ${0} 条消息`,
 };

@@ -26,4 +26,10 @@ export const receiverTemplates: LocaleModule['templates'] = {
   'recv.held': str`还有 ${0} 字节等着下一次 recv()。`,
   'recv.title': '接收方：读取方式如同',
   'recv.asArrives': '（数据一到就读：网关的每次读取都是日志中的一行）',
+  'whole.open': '打开完整消息',
+  'whole.copy': '复制',
+  'whole.copied': '已复制。',
+  'whole.selected': '已选中：按 Ctrl+C 复制。',
+  'whole.saveBin': '保存原始字节（.bin）',
+  'whole.title': '消息',
 };
