@@ -32,4 +32,6 @@ export const receiverTemplates: LocaleModule['templates'] = {
   'whole.selected': '已选中：按 Ctrl+C 复制。',
   'whole.saveBin': '保存原始字节（.bin）',
   'whole.title': '消息',
+  // the socket list: two clients to one address differ by their own port
+  'list.via': str`本地端口 :${0}`,
 };
