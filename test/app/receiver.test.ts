@@ -171,4 +171,24 @@ describe('the course receiver in the workspace (Chromium)', () => {
     expect(events.filter((e) => e.startsWith('error') || /^closed \S/.test(e))).toEqual([]);
     stay.destroy();
   });
+
+  it("the lab index's timeouts entry opens a workspace socket already reading with recv(1024) and settimeout(2)", async () => {
+    await page.getByTestId('nav-course').click();
+    await page.getByTestId('course-lab-index').click();
+    await page.getByTestId('idx-setup-timeouts').click();
+    await expect.poll(() => page.getByTestId('nav-workspace').getAttribute('aria-current')).toBe('page');
+    await expect.poll(() => receiver().getByTestId('recv-shape').textContent(), { timeout: 5000 }).toBe('sock.settimeout(2); data = sock.recv(1024)');
+    await page.getByTestId('close').click();
+  });
+
+  it("the lab's picture: a decoded struct 'i' message opens whole", async () => {
+    await page.getByTestId('nav-lab').click();
+    await page.getByTestId('scenario-length-header').click();
+    await expect.poll(() => page.getByTestId('lab-stage').getAttribute('data-status'), { timeout: 8000 }).toBe('done');
+    await page.locator('[data-testid=decoded-block]').first().click();
+    const whole = page.getByTestId('lab-whole-message');
+    await expect.poll(() => whole.getByTestId('whole-text').textContent()).toBe('hello');
+    expect(await whole.getByTestId('whole-size').textContent()).toBe('5 bytes');
+    await whole.getByTestId('whole-close').click();
+  });
 });
