@@ -17,6 +17,7 @@ import { browserFixture } from '../helpers/browser-fixture.js';
 import { waitFor } from '../helpers/peers.js';
 import { startPython, stopPythons, type PythonPeer } from '../helpers/python-peer.js';
 import { logLines, newTcpClient, newTcpServer, openPage } from './page-driver.js';
+import { visibleEnglish } from './zh-walk.js';
 
 const f = browserFixture();
 let plain: PythonPeer;
@@ -190,5 +191,32 @@ describe('the course receiver in the workspace (Chromium)', () => {
     await expect.poll(() => whole.getByTestId('whole-text').textContent()).toBe('hello');
     expect(await whole.getByTestId('whole-size').textContent()).toBe('5 bytes');
     await whole.getByTestId('whole-close').click();
+  });
+});
+
+describe('the receiver in Chinese (Chromium)', () => {
+  it('says everything in Chinese: the controls, the pending recv, what it returned, the whole message', async () => {
+    page = await openPage(f.browser, `${f.gateway.origin}/?token=${encodeURIComponent(f.gateway.token)}`, { locale: 'zh-CN', theme: 'dark' });
+    try {
+      await connectTo(framed.port);
+      await receiver().getByTestId('knob-manual').setChecked(true);
+      await setNumber('knob-recv-n', 1024);
+      await receiver().getByTestId('recv-button').click();
+      await expect.poll(() => receiver().getByTestId('recv-pending').textContent()).toMatch(/recv\(1024\) 阻塞中，等待数据/);
+      await receiver().getByTestId('recv-button').click();
+      await expect.poll(result).toBe('recv(1024) 还在等待；一个套接字一次只能有一个 recv()。');
+      await receiver().screenshot({ path: artifactPath('receiver-pending-zh-CN.png') });
+      expect(await visibleEnglish(page)).toEqual([]);
+      await command('dir');
+      await expect.poll(result).toMatch(/^recv\(1024\) 返回了 1024 字节。/);
+      await page.screenshot({ path: artifactPath('receiver-workspace-zh-CN-dark.png') });
+      await rx().first().click();
+      await page.locator('socket-view').getByTestId('whole-open').click();
+      await page.locator('socket-view').getByTestId('whole-dialog').screenshot({ path: artifactPath('receiver-whole-zh-CN.png') });
+      // What the user typed (the composer's history) and what the server sent are theirs, not the page's.
+      expect((await visibleEnglish(page)).filter((x) => x.where !== 'option in history')).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
   });
 });
