@@ -44,7 +44,7 @@ export const indexTemplates: LocaleModule['templates'] = {
   'lab.idx.reuse.look': '从服务器一端关闭一个连接，在实时 TCP 状态中观察它的 TIME_WAIT 条目。',
   'lab.idx.reuse.truth': '在 Linux 上，如果上一次运行没有设置 SO_REUSEADDR，即使这次设置了，重启也会失败：它留下的 TIME_WAIT 条目保留着旧的设置。',
   'lab.idx.timeouts.title': '超时与非阻塞读取',
-  'lab.idx.timeouts.look': '套接字打开时已设为手动 recv(1024) 加 settimeout(2)：什么都不发就按 recv(1024)，2 秒后出现 socket.timeout；选择非阻塞，则立即抛出 BlockingIOError；发送一些数据，recv 就把它返回。',
+  'lab.idx.timeouts.look': '套接字打开时已设为手动 recv(1024) 加 settimeout(2)：什么都不发就按 recv(1024)，2 秒后抛出 "socket.timeout"；选择非阻塞，则立即抛出 BlockingIOError；发送一些数据，recv 就把它返回。',
   'lab.idx.timeouts.truth': '超时作用于每一次 recv() 调用，而不是整条消息。',
   'lab.idx.conc.title': '循环、多线程与 select/epoll 服务器',
   'lab.idx.conc.look': '循环服务器的第二个客户端已经连上，却在 accept 队列中等待。',
