@@ -29,7 +29,7 @@ export class ReceiverControls extends LitElement {
     css`
       :host { display: flex; flex-direction: column; gap: 8px; }
       :host([inline]) { flex-direction: row; flex-wrap: wrap; align-items: center; gap: 6px 14px; }
-      label, .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; font-size: 14px; }
+      label, .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; font-size: 14px; color: var(--text, inherit); }
       :host([inline]) label, :host([inline]) .row { font-size: 13px; gap: 6px; }
       input[type='number'] { width: 7em; }
       .pending { display: flex; align-items: center; gap: 8px; margin: 0; font-size: 13px; color: var(--accent); }
