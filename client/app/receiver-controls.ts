@@ -32,6 +32,7 @@ export class ReceiverControls extends LitElement {
       label, .row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; font-size: 14px; color: var(--text, inherit); }
       :host([inline]) label, :host([inline]) .row { font-size: 13px; gap: 6px; }
       input[type='number'] { width: 7em; }
+      :host([inline]) input[type='number'] { width: 5.5em; }
       .pending { display: flex; align-items: center; gap: 8px; margin: 0; font-size: 13px; color: var(--accent); }
       .spinner { width: 12px; height: 12px; border-radius: 50%; border: 2px solid currentColor; border-right-color: transparent; animation: spin 0.9s linear infinite; }
       @keyframes spin { to { transform: rotate(360deg); } }

@@ -6,7 +6,7 @@
  * against the page as they do against its programs.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { localized, msg } from './i18n.js';
 import { receiverOf, type TcpReceiver } from './model/tcp-receiver.js';
 import type { TcpSession } from './model/tcp-session.js';
@@ -32,7 +32,8 @@ export class SocketReceiver extends LitElement {
     controls,
     css`
       :host { display: block; contain: layout paint; background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: 8px 12px; }
-      .head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; margin-bottom: 6px; }
+      .head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 10px; }
+      receiver-controls { margin-top: 6px; }
       h3 { margin: 0; font-size: 12px; font-weight: 600; color: var(--muted); }
       code { font: 12px var(--mono); color: var(--text); overflow-wrap: anywhere; }
       .hint { font-size: 12px; color: var(--faint); }
@@ -43,6 +44,8 @@ export class SocketReceiver extends LitElement {
 
   /** The TCP connection whose reads these are. */
   @property({ attribute: false }) session: TcpSession | undefined;
+  /** The controls are shown (always while the receiver is off its defaults). */
+  @state() private expanded = false;
 
   #session = new ChangeWatcher(this, undefined, 250);
   #receiver = new ChangeWatcher(this);
@@ -53,6 +56,7 @@ export class SocketReceiver extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session')) {
+      this.expanded = false;
       this.#session.watch(this.session);
       this.#receiver.watch(this.#r);
     }
@@ -69,12 +73,20 @@ export class SocketReceiver extends LitElement {
         <h3>${msg('Receiver: reads like', { id: 'recv.title' })}</h3>
         <code data-testid="recv-shape">${pythonShape(r.settings)}</code>
         ${r.active ? nothing : html`<span class="hint">${msg('(as it arrives: every read of the gateway is one log line)', { id: 'recv.asArrives' })}</span>`}
+        ${r.active || r.note
+          ? nothing
+          : html`<button class="small" data-testid="recv-expand" aria-expanded=${this.expanded} @click=${() => (this.expanded = !this.expanded)}>
+              ${this.expanded ? msg('Hide', { id: 'recv.hide' }) : msg('Read like recv(n)…', { id: 'recv.expand' })}</button>`}
       </div>
-      <receiver-controls inline .settings=${r.settings} ?open=${open} .pending=${r.pending}
-        @receiver-change=${(e: ReceiverChangeEvent) => void r.change({ [e.detail.key]: e.detail.value })}
-        @receiver-recv=${() => void r.recv()}></receiver-controls>
+      ${r.active || r.note || this.expanded ? this.#controls(r, open) : nothing}
       ${note ? html`<p class="note ${note.kind}" data-testid="recv-result" data-kind=${note.kind} role=${note.kind === 'result' ? 'status' : 'alert'}>${note.text}</p>` : nothing}
     </div>`;
+  }
+
+  #controls(r: TcpReceiver, open: boolean) {
+    return html`<receiver-controls inline .settings=${r.settings} ?open=${open} .pending=${r.pending}
+        @receiver-change=${(e: ReceiverChangeEvent) => void r.change({ [e.detail.key]: e.detail.value })}
+        @receiver-recv=${() => void r.recv()}></receiver-controls>`;
   }
 }
 

@@ -47,9 +47,12 @@ async function command(text: string): Promise<void> {
   await page.getByTestId('send').click();
 }
 
-async function connectTo(port: number): Promise<void> {
+async function connectTo(port: number, expand = true): Promise<void> {
   await newTcpClient(page, '127.0.0.1', port);
   await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
+  // The receiver shows one line until asked (or until it is off its defaults).
+  expect(await receiver().locator('receiver-controls').count()).toBe(0);
+  if (expand) await receiver().getByTestId('recv-expand').click();
 }
 
 describe('the course receiver in the workspace (Chromium)', () => {
@@ -101,6 +104,9 @@ describe('the course receiver in the workspace (Chromium)', () => {
     await expect.poll(result, { timeout: 3000 }).toMatch(/^socket\.timeout: timed out — nothing arrived within 400 ms/);
     // No raw protocol text anywhere in the view.
     expect(await page.getByTestId('socket-receiver').textContent()).not.toMatch(/socket \d+:|one at a time$/);
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.screenshot({ path: artifactPath('receiver-workspace-800x600-en.png') });
+    await page.setViewportSize({ width: 1440, height: 900 });
     await page.getByTestId('close').click();
   });
 

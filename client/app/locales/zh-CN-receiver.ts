@@ -25,6 +25,8 @@ export const receiverTemplates: LocaleModule['templates'] = {
   'recv.got': str`recv(${0}) 返回了 ${1} 字节。`,
   'recv.held': str`还有 ${0} 字节等着下一次 recv()。`,
   'recv.title': '接收方：读取方式如同',
+  'recv.expand': '像 recv(n) 那样读取…',
+  'recv.hide': '收起',
   'recv.asArrives': '（数据一到就读：网关的每次读取都是日志中的一行）',
   'whole.open': '打开完整消息',
   'whole.copy': '复制',
