@@ -156,7 +156,9 @@ export class SocketWorkspace extends LitElement {
   #reopen(session: Session): void {
     const o = session.options;
     if (!o) return;
-    const request = (session.kind === 'tcp' ? { kind: 'tcp', options: o } : session.kind === 'server' ? { kind: 'server', options: o } : { kind: 'udp', options: o }) as OpenRequest;
+    // A TCP client opens again reading the way it was set to (its receiver), if that was changed.
+    const receiver = session.kind === 'tcp' && receiverOf(session).active ? { receiver: { ...receiverOf(session).settings } } : {};
+    const request = (session.kind === 'tcp' ? { kind: 'tcp', options: o, ...receiver } : session.kind === 'server' ? { kind: 'server', options: o } : { kind: 'udp', options: o }) as OpenRequest;
     this.sessions = this.sessions.filter((s) => s !== session);
     this.#open(request);
   }

@@ -118,6 +118,11 @@ describe('the course receiver in the workspace (Chromium)', () => {
     await expect.poll(() => rx().evaluateAll((ls) => ls.map((l) => l.getAttribute('data-bytes')))).toEqual(['1024', '1024', '512']);
     // The course's loop server serves one client at a time: let the next one in.
     await page.getByTestId('close').click();
+    // Open again: the new connection reads the same way.
+    await page.getByTestId('reopen').click();
+    await page.locator('[data-testid=socket-header][data-state=open]').waitFor();
+    await expect.poll(() => receiver().getByTestId('recv-shape').textContent()).toBe('while True: data = sock.recv(1024)');
+    await page.getByTestId('close').click();
   });
 
   it('the struct version, decoded with struct "i": the 2,560-byte answer opens whole, copies and saves', async () => {
