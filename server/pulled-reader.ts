@@ -42,7 +42,8 @@ export interface PulledReaderHost {
 export class PulledReader {
   private manual = false;
   private readDelayMs = 0;
-  private readSize = DEFAULT_READ_SIZE;
+  /** The most bytes one read takes (the `n` of `recv(n)`): delayed reads and, capped, flowing ones. */
+  readSize = DEFAULT_READ_SIZE;
   /** True while reads are pulled; the relay's flowing reads are off. */
   pulled = false;
   private pendingRead: PendingRead | undefined;

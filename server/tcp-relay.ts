@@ -75,7 +75,11 @@ export class TcpRelay implements StreamSocket {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.deliver(chunk);
+    // A `readSize` below Node's own read size makes flowing reads a `while True: recv(n)` loop:
+    // what one kernel read brought is handed over n bytes at a time, as n-byte recv()s would get it.
+    const n = this.reader.readSize;
+    if (chunk.length <= n) this.deliver(chunk);
+    else for (let at = 0; at < chunk.length; at += n) this.deliver(chunk.subarray(at, at + n));
     if (this.credit <= 0) this.socket.pause();
   };
 

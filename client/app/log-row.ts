@@ -12,6 +12,7 @@ import { msg, str } from './i18n.js';
 import { eventLabel } from './log-event-label.js';
 import type { LogStore } from './model/log-store.js';
 import { byteCount } from './plural.js';
+import './whole-message.js';
 
 /** Line `n` of `store`; `sel`: the classes for the open line and the keyboard cursor. */
 export function logRow(store: LogStore, n: number, encoding: TextEncodingName, sel: string) {
@@ -53,6 +54,7 @@ export function logDetail(store: LogStore, n: number, encoding: TextEncodingName
       <span>${time}</span><span>${store.dirOf(n) === 'in' ? 'RX' : 'TX'} ${store.peerOf(n)}</span><span>${byteCount(bytes.byteLength)}</span>
       ${seq !== undefined ? html`<span>${msg(str`read #${seq}`, { id: 'log.readN' })}</span>` : nothing}
       ${failed ? html`<span class="error-text">${msg(str`Not sent: ${failed}`, { id: 'log.notSent' })}</span>` : nothing}
+      <whole-message .bytes=${bytes} .encoding=${encoding} .name=${store.peerOf(n) || 'message'} .label=${`${store.dirOf(n) === 'in' ? 'RX' : 'TX'} ${store.peerOf(n)} · ${time}`}></whole-message>
       <button class="small ghost" style="margin-left:auto" @click=${close}>${msg('Close', { id: 'common.close' })}</button>
     </div>
     <div><h4>${msg('Text', { id: 'log.col.text' })} (${encoding})</h4><pre>${shownText(bytes, encoding, max)}</pre></div>

@@ -5,6 +5,7 @@
  * each interface's broadcast address. A native modal <dialog>: focus stays inside, Esc cancels.
  * Fires `socket-open` with the options; remembers the last targets.
  */
+import type { ReceiverSettings } from './receiver-settings.js';
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { GatewayInterface } from '../lib/index.js';
@@ -16,7 +17,7 @@ import { controls } from './theme.js';
 
 /** What the dialog asks to open. */
 export type OpenRequest =
-  | { kind: 'tcp'; options: TcpClientOptions }
+  | { kind: 'tcp'; options: TcpClientOptions; receiver?: Partial<ReceiverSettings> }
   | { kind: 'server'; options: TcpServerOptions }
   | { kind: 'udp'; options: UdpOptions };
 

@@ -6,7 +6,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { bytes } from './format.js';
-import { localized, msg } from './i18n.js';
+import { localized, msg, str } from './i18n.js';
 import type { RelaySession } from './model/relay-session.js';
 import type { Session, SessionKind } from './model/session.js';
 import { kindTag, stateLabel } from './state-label.js';
@@ -141,11 +141,14 @@ export class SocketList extends LitElement {
       <button data-testid="socket-item" data-kind=${s.kind} data-state=${s.state} data-title=${s.title} aria-current=${s.id === this.selectedId ? 'true' : 'false'}
         @click=${() => this.dispatchEvent(new SessionSelectEvent(s.id))}>
         <span class="tag">${kindTag(s.kind)}</span><span class="t" title=${s.title}>${s.title || '…'}</span><span class="dot ${s.state}"></span>
-        <span class="meta"><span>↓ ${bytes(c.bytesIn)} · ${c.msgsIn}</span><span>↑ ${bytes(c.bytesOut)} · ${c.msgsOut}</span><span class="st">${stateLabel(s.state)}</span></span>
+        <span class="meta">${s.kind === 'tcp' && s.local ? html`<span data-testid="socket-via" title=${s.local}>${msg(str`from :${localPort(s.local)}`, { id: 'list.via' })}</span>` : nothing}<span>↓ ${bytes(c.bytesIn)} · ${c.msgsIn}</span><span>↑ ${bytes(c.bytesOut)} · ${c.msgsOut}</span><span class="st">${stateLabel(s.state)}</span></span>
       </button>
     </li>`;
   }
 }
+
+/** The port of `address:port` (or `[v6]:port`). */
+const localPort = (local: string) => local.slice(local.lastIndexOf(':') + 1);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,7 @@
 /**
  * `<socket-view>`: the main view of one socket — a header with addresses, state, counters and the
- * live bytes/s graph; the server's clients or the UDP peers; the log; the composer. It runs the
+ * live bytes/s graph; the server's clients, the UDP peers or a connection's receiver (how it
+ * reads: `recv(n)`, read delay, manual presses); the log; the composer. It runs the
  * composer's send jobs on the session and mediates between the tables and the composer.
  */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -23,6 +24,7 @@ import './message-composer.js';
 import './rate-graph.js';
 import './server-clients.js';
 import './socket-log.js';
+import './socket-receiver.js';
 import './udp-groups.js';
 import './udp-peers.js';
 import './tools/socket-tools.js';
@@ -163,7 +165,7 @@ export class SocketView extends LitElement {
           ? html`<div class="panel"><h3>${msg(str`Clients (${s.clients.filter((x) => x.canSend).length} connected)`, { id: 'view.clients' })}</h3><server-clients .session=${s} @client-send=${this.#onClient} @client-kick=${this.#onClient}></server-clients></div>`
           : s.kind === 'udp'
             ? html`<div class="panel"><udp-groups .session=${s}></udp-groups><h3>${msg('Peers', { id: 'view.peers' })}</h3><udp-peers .session=${s} @peer-reply=${this.#onPeer} @peer-pick=${this.#onPeer}></udp-peers></div>`
-            : html`<div></div>`}
+            : html`<socket-receiver .session=${s}></socket-receiver>`}
       <socket-log .store=${s.log} .framed=${receivedFramingOf(s)} .name=${s.title}></socket-log>
       <socket-tools .session=${s} .open=${this.toolsOpen} @tools-close=${() => (this.toolsOpen = false)}></socket-tools>
       <message-composer .session=${s} .interfaces=${this.interfaces} @composer-send=${this.#onSend} @composer-stop=${() => s.stopSending()}></message-composer>

@@ -15,6 +15,7 @@ import { WorkKeeper } from './work-keeper.js';
 import { ServerSession } from './model/server-session.js';
 import type { Session } from './model/session.js';
 import { TcpSession } from './model/tcp-session.js';
+import { receiverOf } from './model/tcp-receiver.js';
 import { UdpSession } from './model/udp-session.js';
 import type { NewSocketDialog, OpenRequest, SocketOpenEvent } from './new-socket-dialog.js';
 import type { RelayOptions } from '../lib/relay.js';
@@ -101,6 +102,11 @@ export class SocketWorkspace extends LitElement {
         : request.kind === 'server'
           ? ServerSession.listen(gateway, request.options)
           : UdpSession.bindSocket(gateway, request.options);
+    // A lab index setup may say how the socket reads (the course's recv(1024) client): once it is open.
+    if (request.kind === 'tcp' && request.receiver && session.kind === 'tcp') {
+      const preset = request.receiver;
+      void session.tcpSocket?.opened.then(() => receiverOf(session).change(preset), () => {});
+    }
     this.sessions = [...this.sessions, session];
     this.selectedId = session.id;
     this.selectedRelay = 0;
@@ -150,7 +156,9 @@ export class SocketWorkspace extends LitElement {
   #reopen(session: Session): void {
     const o = session.options;
     if (!o) return;
-    const request = (session.kind === 'tcp' ? { kind: 'tcp', options: o } : session.kind === 'server' ? { kind: 'server', options: o } : { kind: 'udp', options: o }) as OpenRequest;
+    // A TCP client opens again reading the way it was set to (its receiver), if that was changed.
+    const receiver = session.kind === 'tcp' && receiverOf(session).active ? { receiver: { ...receiverOf(session).settings } } : {};
+    const request = (session.kind === 'tcp' ? { kind: 'tcp', options: o, ...receiver } : session.kind === 'server' ? { kind: 'server', options: o } : { kind: 'udp', options: o }) as OpenRequest;
     this.sessions = this.sessions.filter((s) => s !== session);
     this.#open(request);
   }

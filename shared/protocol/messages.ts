@@ -112,7 +112,7 @@ export interface SetMsg extends Req {
   manualRecv?: boolean;
   /** TCP: read at most once per this many ms, taking everything waiting (up to `readSize`) as one chunk; 0 = off (sticky-packet lab). */
   readDelayMs?: number;
-  /** TCP: the most bytes one delayed read takes (the `n` of a slow reader's `recv(n)`); default 65536. */
+  /** TCP: the most bytes one read takes, delayed or flowing (the `n` of the course's `recv(n)`); default 65536, Node's own read size. */
   readSize?: number;
 }
 

@@ -159,16 +159,17 @@ describe('recv(n): timeout, non-blocking, pending (Chromium)', () => {
     await t.dispatchEvent('change');
     await page.locator('[data-testid="recv-button"]').click();
     await expect(page.locator('[data-testid="recv-pending"]').textContent()).resolves.toMatch(/waiting for data \(times out after 800 ms\)/);
-    expect(await page.locator('[data-testid="recv-button"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-testid="recv-button"]').getAttribute('aria-busy')).toBe('true');
     await expect.poll(labMessage, { timeout: 5000 }).toMatch(/^socket\.timeout: timed out — nothing arrived within 800 ms/);
     expect(await page.locator('[data-testid="recv-pending"]').count()).toBe(0);
   });
 
-  it('blocking: pending, a second press is not possible, data ends the wait', async () => {
+  it('blocking: pending, a second press says in words that one recv waits, data ends the wait', async () => {
     await page.locator('[data-testid="knob-recv-mode"]').selectOption('blocking');
     await page.locator('[data-testid="recv-button"]').click();
     await expect.poll(() => page.locator('[data-testid="recv-pending"]').textContent()).toMatch(/recv\(1024\) is blocked, waiting for data/);
-    expect(await page.locator('[data-testid="recv-button"]').isDisabled()).toBe(true);
+    await page.locator('[data-testid="recv-button"]').click();
+    await expect.poll(labMessage).toBe('recv(1024) is still waiting; one recv() at a time on a socket.');
     await page.locator('[data-testid="recv-pending"]').screenshot({ path: artifactPath('wire-recv-pending-en.png') });
     await page.locator('[data-testid="play-messages"]').fill('abc');
     await page.locator('[data-testid="send-button"]').click();

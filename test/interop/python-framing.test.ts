@@ -1,63 +1,15 @@
 // Interop with Python 3 socket programs written the way the socket course writes them
 // (test/fixtures/python/): their framed replies go through a real loopback TCP socket into
 // FramingDecoderStream, and what FramingEncoderStream sends is decoded by Python's struct/json.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import { createInterface } from 'node:readline';
 import { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FramingDecoderStream, FramingEncoderStream } from '../../client/lib/framing-streams.js';
 import type { FramedMessage, FramingSpec, JsonHeaderMessage } from '../../shared/framing/index.js';
+import { startPython, stopPythons, type PythonPeer } from '../helpers/python-peer.js';
 
-const FIXTURES = fileURLToPath(new URL('../fixtures/python/', import.meta.url));
-
-/** A Python program that printed its port first; later stdout lines are collected. */
-interface PythonPeer {
-  port: number;
-  child: ChildProcessWithoutNullStreams;
-  /** Resolves with every line printed after the port, once `line` has been printed. */
-  linesUntil(line: string): Promise<string[]>;
-}
-
-const running: ChildProcessWithoutNullStreams[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) child.kill();
-});
-
-function startPython(script: string, ...args: string[]): Promise<PythonPeer> {
-  const child = spawn('python3', ['-u', FIXTURES + script, ...args]);
-  running.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  let port = 0;
-  const lines: string[] = [];
-  let wake = () => {};
-  const exited = new Promise<never>((_, reject) => child.on('close', (code) => reject(new Error(`${script} exited with ${code}: ${stderr}`))));
-  exited.catch(() => {});
-  const printed = new Promise<void>((resolve, reject) => {
-    child.on('error', reject);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (port === 0) {
-        port = Number(line);
-        resolve();
-      } else {
-        lines.push(line);
-        wake();
-      }
-    });
-  });
-  const linesUntil = async (last: string): Promise<string[]> => {
-    while (!lines.includes(last)) {
-      const error = lines.find((l) => l.startsWith('error:'));
-      if (error) throw new Error(`${script}: ${error}`);
-      await Promise.race([new Promise<void>((resolve) => (wake = resolve)), exited]);
-    }
-    return lines.slice(0, lines.indexOf(last));
-  };
-  return Promise.race([printed, exited]).then(() => ({ port, child, linesUntil }));
-}
+afterEach(() => stopPythons());
 
 /** The bytes the Python programs derive from a seed: shake_128(b"SEED:i").digest(size). */
 function expectedBody(seed: string, i: number, size: number): Uint8Array {

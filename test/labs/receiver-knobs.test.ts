@@ -157,6 +157,19 @@ describe('sender and receiver knobs (sticky-packet lab)', () => {
     expect(chunks[1]!.time - chunks[0]!.time).toBeGreaterThanOrEqual(90);
   });
 
+  it('readSize without a delay caps flowing reads: a recv(4) loop gets a 10-byte write as 4, 4, 2', async () => {
+    const { writer, reader } = await socketPair(page);
+    expectReply(await page.request({ t: 'set', id: reader, readSize: 4 }), 'ok');
+    page.write(writer, text('0123456789'));
+    await page.until(() => page.bytes(reader).length >= 10);
+    expect(page.received.get(reader)!.map((c) => c.payload.toString())).toEqual(['0123', '4567', '89']);
+    // Back to Node's own read size: one write is one read again.
+    expectReply(await page.request({ t: 'set', id: reader, readSize: 65_536 }), 'ok');
+    page.write(writer, text('abcdefghij'));
+    await page.until(() => page.bytes(reader).length >= 20);
+    expect(page.received.get(reader)!.slice(3).map((c) => c.payload.toString())).toEqual(['abcdefghij']);
+  });
+
   it('refuses recv outside manual mode, receive knobs on non-TCP sockets, and out-of-range values', async () => {
     const { reader, server } = await socketPair(page);
     expect(await page.request({ t: 'recv', id: reader, max: 10 })).toMatchObject({ t: 'error', code: 'INVALID_STATE' });

@@ -3,27 +3,21 @@
  * brings, and the one-line summary the stage shows under the title.
  */
 import { msg, str } from '../i18n.js';
+import type { ReceiverSettings } from '../receiver-settings.js';
 import type { Scenario } from './scenarios.js';
 import type { LabFramingName } from './stream-model.js';
 
 /** Which way the bytes go: the client writes (`forward`) or the server side answers (`reply`). */
 export type LabDirection = 'forward' | 'reply';
 
-/** How a manual recv(n) waits, as Python's socket does: blocking, `settimeout(t)`, or `setblocking(False)`. */
-export type RecvMode = 'blocking' | 'timeout' | 'nonblocking';
+export type { RecvMode } from '../receiver-settings.js';
 
-/** What the knobs are set to. */
-export interface Knobs {
+/** What the knobs are set to: the sender's, the receiver's (shared with the workspace) and the framings. */
+export interface Knobs extends ReceiverSettings {
   direction: LabDirection;
   noDelay: boolean;
   cork: number;
   writeDelayMs: number;
-  readDelayMs: number;
-  manual: boolean;
-  recvN: number;
-  recvMode: RecvMode;
-  /** The `settimeout(t)` of recvMode 'timeout', ms. */
-  recvTimeoutMs: number;
   sendFraming: LabFramingName;
   decodeFraming: LabFramingName;
 }

@@ -4,13 +4,14 @@
  * something the kernel does not do — what really happens.
  */
 import { msg } from '../i18n.js';
+import type { ReceiverSettings } from '../receiver-settings.js';
 import type { LabSetup } from './lab-setup-event.js';
 
 /** A built-in lab service a setup connects to (its port is only known once started). */
 export type ServiceName = 'tcp-echo' | 'udp-echo' | 'upper' | 'chat' | 'bulk';
 
 /** How an entry is set up: a setup as is, or a TCP client to a built-in service. */
-export type EntrySetup = LabSetup | { view: 'service'; service: ServiceName };
+export type EntrySetup = LabSetup | { view: 'service'; service: ServiceName; receiver?: Partial<ReceiverSettings> };
 
 /** One line of the index. */
 export interface LabEntry {
@@ -72,8 +73,12 @@ s.sendto(data, addr)`,
       code: `out = run(cmd)
 conn.send(struct.pack('i', len(out)))
 conn.send(out)`,
-      setup: { view: 'service', service: 'bulk' },
-      look: () => msg('Send "bulk 5000" and then "bulk 5000 len": the first reply spills over many reads; the length header says where it ends.', { id: 'lab.idx.remote.look' }),
+      setup: { view: 'service', service: 'bulk', receiver: { manual: true, recvN: 1024 } },
+      look: () =>
+        msg(
+          'The socket opens reading like the course\'s client, recv(1024) on each press. Send "bulk 5000", press recv(1024), send it again and press: the rest of the first reply comes back as the answer to the second. Then send "bulk 5000 len", turn manual off and choose struct \'i\' framing: each reply is one decoded line; open it to read it whole.',
+          { id: 'lab.idx.remote.look' },
+        ),
     },
     {
       id: 'json-header',
@@ -144,8 +149,12 @@ s.bind(('127.0.0.1', 8080))`,
       code: `s.settimeout(2)
 try: s.recv(1024)
 except socket.timeout: ...`,
-      setup: { view: 'lab', scenario: 'big-reply' },
-      look: () => msg('The 5,000-byte reply read with recv(1024): each call returns what is there, at most 1,024 bytes. In free play the manual recv(n) reads only when you press it.', { id: 'lab.idx.timeouts.look' }),
+      setup: { view: 'service', service: 'tcp-echo', receiver: { manual: true, recvN: 1024, recvMode: 'timeout', recvTimeoutMs: 2000 } },
+      look: () =>
+        msg(
+          'The socket opens with a manual recv(1024) and settimeout(2): press recv(1024) with nothing sent and socket.timeout comes after 2 s; choose non-blocking and it raises BlockingIOError at once; send something and the recv returns it.',
+          { id: 'lab.idx.timeouts.look' },
+        ),
       truth: () => msg('A timeout applies to each recv() call, not to the whole message.', { id: 'lab.idx.timeouts.truth' }),
     },
     {

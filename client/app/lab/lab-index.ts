@@ -64,7 +64,7 @@ export class LabIndex extends LitElement {
       this.error = msg(str`The gateway runs no ${setup.service} service.`, { id: 'lab.idx.noService' });
       return undefined;
     }
-    return { view: 'workspace' as const, request: { kind: 'tcp' as const, options: { host: s.host, port: s.port } } };
+    return { view: 'workspace' as const, request: { kind: 'tcp' as const, options: { host: s.host, port: s.port }, ...(setup.receiver && { receiver: setup.receiver }) } };
   }
 
   #setupLabel(setup: EntrySetup): string {

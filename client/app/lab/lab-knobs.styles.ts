@@ -59,30 +59,4 @@ export const labKnobsStyles = css`
     padding: 2px 10px;
     font-size: 13px;
   }
-  .pending {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    margin: 2px 0 0;
-    font-size: 13px;
-    color: var(--accent);
-  }
-  .spinner {
-    width: 12px;
-    height: 12px;
-    border-radius: 50%;
-    border: 2px solid currentColor;
-    border-right-color: transparent;
-    animation: spin 0.9s linear infinite;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation: none;
-    }
-  }
 `;

@@ -1,6 +1,6 @@
 /**
  * `<lab-knobs>`: the lab's controls — sender knobs (Nagle, cork, sleep between writes, framing),
- * receiver knobs (read delay, manual `recv(n)`, decoding framing) and the free-play messages and
+ * receiver knobs (`<receiver-controls>`, shared with the workspace, and the decoding framing) and the free-play messages and
  * connection. Properties flow down from `<sticky-lab>`, which owns the state; every change goes up
  * as a typed event: `knob-change`, `play-change`, and `lab-recv` / `lab-send` / `lab-new-connection`
  * for the buttons.
@@ -8,10 +8,13 @@
 import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { LabServiceInfo } from '../../lib/gateway-api.js';
-import { localized, msg, str } from '../i18n.js';
+import { localized, msg } from '../i18n.js';
+import type { ReceiverChangeEvent } from '../receiver-controls.js';
+import '../receiver-controls.js';
+import type { RecvPending } from '../receiver-settings.js';
 import { controls } from '../theme.js';
 import { FRAMING_LABELS, FRAMING_NAMES } from './framing-labels.js';
-import type { Knobs, LabDirection, RecvMode } from './knobs.js';
+import type { Knobs, LabDirection } from './knobs.js';
 import { labKnobsStyles } from './lab-knobs.styles.js';
 import type { LabFramingName } from './stream-model.js';
 
@@ -58,7 +61,7 @@ export class LabKnobs extends LitElement {
   /** A lab connection is open (recv(n) works in manual mode). */
   @property({ type: Boolean }) open = false;
   /** The manual recv() now waiting, if any: the button shows it and takes no second press. */
-  @property({ attribute: false }) recvPending: { n: number; mode: RecvMode } | undefined;
+  @property({ attribute: false }) recvPending: RecvPending | undefined;
 
   #knob<K extends keyof Knobs>(key: K, v: Knobs[K]): void {
     this.dispatchEvent(new CustomEvent('knob-change', { detail: { key, value: v } as KnobChange, bubbles: true, composed: true }));
@@ -102,19 +105,8 @@ export class LabKnobs extends LitElement {
       </fieldset>
       <fieldset>
         <legend>${msg('Receiver', { id: 'lab.receiver' })}</legend>
-        <label
-          >${msg('read only every … ms', { id: 'lab.knob.readDelay' })}
-          <input type="number" min="0" max="60000" step="50" data-testid="knob-read-delay" .value=${String(k.readDelayMs)} @change=${(e: Event) => this.#knob('readDelayMs', Number(value(e)) || 0)}
-        /></label>
-        <label
-          ><input type="checkbox" data-testid="knob-manual" .checked=${k.manual} @change=${(e: Event) => this.#knob('manual', checked(e))} />
-          ${msg('manual: read only when I press recv(n)', { id: 'lab.knob.manual' })}</label
-        >
-        <div class="row">
-          <label>${msg('bytes per read, n', { id: 'lab.knob.recvN' })} <input type="number" min="1" max="65536" data-testid="knob-recv-n" .value=${String(k.recvN)} @change=${(e: Event) => this.#knob('recvN', Math.max(1, Number(value(e)) || 1))} /></label>
-          <button data-testid="recv-button" ?disabled=${!this.open || !k.manual || !!this.recvPending} @click=${() => this.#action('lab-recv')}>recv(${k.recvN})</button>
-        </div>
-        ${k.manual ? this.#recvMode(k) : nothing}
+        <receiver-controls .settings=${k} ?open=${this.open} .pending=${this.recvPending}
+          @receiver-change=${(e: ReceiverChangeEvent) => this.#knob(e.detail.key, e.detail.value)} @receiver-recv=${() => this.#action('lab-recv')}></receiver-controls>
         <label
           >${msg('decode with', { id: 'lab.knob.decodeFraming' })}
           <select data-testid="knob-decode-framing" @change=${(e: Event) => this.#knob('decodeFraming', value(e) as LabFramingName)}>
@@ -142,31 +134,6 @@ export class LabKnobs extends LitElement {
         </div>
       </fieldset>
     </div>`;
-  }
-
-  #recvMode(k: Knobs) {
-    const modes: [RecvMode, string][] = [
-      ['blocking', msg('blocking (settimeout(None))', { id: 'lab.knob.recvBlocking' })],
-      ['timeout', msg('with a timeout (settimeout(t))', { id: 'lab.knob.recvTimeoutMode' })],
-      ['nonblocking', msg('non-blocking (setblocking(False))', { id: 'lab.knob.recvNonBlocking' })],
-    ];
-    const pending = this.recvPending;
-    return html`<div class="row">
-        <select aria-label=${msg('how recv() waits', { id: 'lab.knob.recvMode' })} data-testid="knob-recv-mode" @change=${(e: Event) => this.#knob('recvMode', value(e) as RecvMode)}>
-          ${modes.map(([m, label]) => html`<option value=${m} ?selected=${k.recvMode === m}>${label}</option>`)}
-        </select>
-        ${k.recvMode === 'timeout'
-          ? html`<label>t (ms) <input type="number" min="1" max="60000" step="100" data-testid="knob-recv-timeout" .value=${String(k.recvTimeoutMs)} @change=${(e: Event) => this.#knob('recvTimeoutMs', Math.max(1, Number(value(e)) || 1))} /></label>`
-          : nothing}
-      </div>
-      ${pending
-        ? html`<p class="pending" data-testid="recv-pending" role="status" aria-live="polite">
-            <span class="spinner" aria-hidden="true"></span>
-            ${pending.mode === 'timeout'
-              ? msg(str`recv(${pending.n}) is waiting for data (times out after ${k.recvTimeoutMs} ms)…`, { id: 'lab.recv.pendingTimeout' })
-              : msg(str`recv(${pending.n}) is blocked, waiting for data…`, { id: 'lab.recv.pending' })}
-          </p>`
-        : nothing}`;
   }
 
   #remote() {

@@ -7,10 +7,10 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { SocketGateway } from '../../lib/index.js';
-import { msg, str } from '../i18n.js';
+import { msg } from '../i18n.js';
 import { FrameBatcher } from '../model/frame-batcher.js';
-import { errorText } from '../error-text.js';
-import type { Knobs, RecvMode } from './knobs.js';
+import { pendingOf, recvBusyText, recvErrorText, recvOptionsOf, recvResultText, type RecvPending } from '../receiver-settings.js';
+import type { Knobs } from './knobs.js';
 import { LabConnection, type LabTarget } from './lab-connection.js';
 import { PacketLog } from './packet-log.js';
 import { applyKnobs, applyReceiver, runScenario, sendMessages } from './scenario-runner.js';
@@ -20,14 +20,6 @@ import type { Scenario, ScenarioId, ScenarioMessage } from './scenarios.js';
 export type LabStatus = 'idle' | 'connecting' | 'running' | 'done' | 'error';
 
 const runErrorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** What Python would raise for a failed recv(): socket.timeout, BlockingIOError, or the error in words. */
-function recvErrorText(err: unknown, k: Knobs): string {
-  const code = (err as { sockgateCode?: unknown }).sockgateCode;
-  if (code === 'TIMED_OUT') return msg(str`socket.timeout: timed out — nothing arrived within ${k.recvTimeoutMs} ms. The connection is still open; recv() again to keep waiting.`, { id: 'lab.recv.timeout' });
-  if (code === 'WOULD_BLOCK') return msg('BlockingIOError: [Errno 11] Resource temporarily unavailable — nothing was queued, so the non-blocking recv() returned at once (EAGAIN).', { id: 'lab.recv.wouldBlock' });
-  return errorText(err);
-}
 
 const sameTarget = (a: LabTarget, b: LabTarget) => (a.kind === 'pair' ? b.kind === 'pair' : b.kind === 'remote' && a.host === b.host && a.port === b.port);
 
@@ -42,7 +34,7 @@ export class LabRunController implements ReactiveController {
   /** What the stage says under the picture (an error, or what a recv() returned). */
   message = '';
   /** The manual recv() waiting for data, if any (the knobs show it as pending). */
-  recvPending: { n: number; mode: RecvMode; since: number } | undefined;
+  recvPending: RecvPending | undefined;
   /** Capture the next connections' packets (tcpdump on the gateway's lo). */
   captureOn = false;
   /** The capture of the latest connection (kept when its connect failed: a refused port's SYN and RST). */
@@ -121,14 +113,13 @@ export class LabRunController implements ReactiveController {
     const conn = this.conn;
     if (!conn) return;
     // One recv at a time, as on one socket: a second press while one waits says so in words.
-    if (this.recvPending) return this.#set({ message: msg(str`recv(${this.recvPending.n}) is still waiting; one recv() at a time on a socket.`, { id: 'lab.recv.busy' }) });
-    const how = k.recvMode === 'nonblocking' ? { nonBlocking: true } : k.recvMode === 'timeout' ? { timeoutMs: k.recvTimeoutMs } : {};
-    this.#set({ recvPending: { n: k.recvN, mode: k.recvMode, since: Date.now() }, message: '' });
+    if (this.recvPending) return this.#set({ message: recvBusyText(this.recvPending) });
+    this.#set({ recvPending: pendingOf(k), message: '' });
     try {
-      const n = await conn.receiver(k.direction).recv(k.recvN, how);
-      this.#set({ message: n === 0 ? msg("recv() returned b'' — the peer closed its side.", { id: 'lab.recv.eof' }) : msg(str`recv(${k.recvN}) returned ${n} bytes.`, { id: 'lab.recv.got' }) });
+      const n = await conn.receiver(k.direction).recv(k.recvN, recvOptionsOf(k));
+      this.#set({ message: recvResultText(k.recvN, n) });
     } catch (err) {
-      this.#set({ message: recvErrorText(err, k) });
+      this.#set({ message: recvErrorText(err, k.recvTimeoutMs) });
     } finally {
       this.#set({ recvPending: undefined });
     }

@@ -4,6 +4,7 @@
  * read. It awaits the reads the receiving side records, each wait bounded, instead of polling.
  */
 import { msg } from '../i18n.js';
+import { receiveModeOf } from '../receiver-settings.js';
 import type { Knobs } from './knobs.js';
 import type { LabConnection, LabSide } from './lab-connection.js';
 import type { Scenario, ScenarioMessage } from './scenarios.js';
@@ -26,7 +27,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The receiver knobs onto `side`: n is the size of every read, a manual recv(n) and each delayed read (`sleep(T); recv(n)`). */
 export async function applyReceiver(side: LabSide, k: Knobs): Promise<void> {
-  await side.setReceiver({ manualRecv: k.manual, readDelayMs: k.manual ? 0 : k.readDelayMs, readSize: k.recvN });
+  await side.setReceiver(receiveModeOf(k));
 }
 
 /** Nagle on the side that writes and the receiver knobs on the side that reads, for `k.direction`. */

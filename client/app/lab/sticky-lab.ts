@@ -22,7 +22,8 @@ import { scenarioCards, type ScenarioRunEvent } from './scenario-card.js';
 import { SCENARIO_IDS, scenarios, type ScenarioId } from './scenarios.js';
 import { stickyLabStyles } from './sticky-lab.styles.js';
 import './stream-picture.js';
-import { LAB_FRAMINGS } from './stream-model.js';
+import { LAB_FRAMINGS, type DecodedMessage } from './stream-model.js';
+import '../whole-message.js';
 import './handshake-diagram.js';
 import './tcp-state-panel.js';
 import './udp-boundary-lab.js';
@@ -102,6 +103,12 @@ export class StickyLab extends LitElement {
     return this.#lab.applyKnob(detail.key, this.knobs);
   }
 
+  /** A decoded message of the picture, whole: view, copy, save (the picture shows only its start). */
+  readonly #openMessage = ({ detail: d }: CustomEvent<DecodedMessage>): void => {
+    const label = msg(str`Decoded message #${d.index + 1}`, { id: 'lab.whole.label' }) + (d.header ? ` · ${JSON.stringify(d.header)}` : '');
+    void this.renderRoot.querySelector('whole-message')?.show(d.payload, label);
+  };
+
   #setPlay({ detail }: PlayChangeEvent): void {
     if (detail.messagesText !== undefined) this.messagesText = detail.messagesText;
     if (detail.remoteHost !== undefined) this.remoteHost = detail.remoteHost;
@@ -165,7 +172,9 @@ export class StickyLab extends LitElement {
           .reads=${receiver ? [...receiver.reads] : []}
           .framing=${LAB_FRAMINGS[k.decodeFraming]}
           .framingLabel=${FRAMING_LABELS[k.decodeFraming].short()}
+          @message-open=${this.#openMessage}
         ></stream-picture>
+        <whole-message bare data-testid="lab-whole-message" name="lab-message"></whole-message>
         ${message || status === 'error'
           ? html`<p class="status ${status === 'error' ? 'error' : ''}" data-testid="lab-message">${message}</p>`
           : nothing}

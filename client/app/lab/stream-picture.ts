@@ -97,6 +97,9 @@ export class StreamPictureElement extends LitElement {
       font-size: 11px;
       fill: var(--dim);
     }
+    [data-testid='decoded-block'] {
+      cursor: pointer;
+    }
     .error {
       fill: var(--bad);
       font-size: 13px;
@@ -188,9 +191,19 @@ export class StreamPictureElement extends LitElement {
     `;
   }
 
+  /** A click (or Enter) on a decoded message asks the host to open it whole: `message-open` with its index. */
+  readonly #open = (e: Event): void => {
+    if (e instanceof KeyboardEvent && e.key !== 'Enter' && e.key !== ' ') return;
+    const block = (e.target as Element).closest('[data-testid="decoded-block"]') as SVGGElement | null;
+    const d = block && this.#picture.decoded[Number(block.dataset.index)];
+    if (!d) return;
+    e.preventDefault();
+    this.dispatchEvent(new CustomEvent<DecodedMessage>('message-open', { detail: d, bubbles: true, composed: true }));
+  };
+
   /** A decoded message of a stream that is not an echo of the writes: nothing to compare it with. */
   #neutralDecoded(d: DecodedMessage, x0: number, w: number, fit: (w: number, text: string) => string) {
-    return svg`<g data-testid="decoded-block" data-intact="unknown">
+    return svg`<g data-testid="decoded-block" data-intact="unknown" data-index=${d.index} role="button" tabindex="0">
       <rect x=${x0} y=${LANES.decoded} width=${w} height=${LANE_H} rx="4" fill="#56657a"></rect>
       <text class="on-colour" x=${x0 + 6} y=${LANES.decoded + 21}>${fit(w, `#${d.index + 1} ${d.header ? JSON.stringify(d.header) : preview(d.payload, 64)}`)}</text>
       <text class="on-colour small" x=${x0 + 6} y=${LANES.decoded + 39}>${fit(w, `${d.payload.length} B`)}</text>
@@ -306,7 +319,7 @@ export class StreamPictureElement extends LitElement {
       const hw = extra > 0 && ok && !trailing ? Math.max(2, x(d.start + extra) - x0) : 0;
       const tw = extra > 0 && ok && trailing ? Math.max(2, x(d.end) - x(d.end - extra)) : 0;
       const mark = ok ? '✓' : '✗';
-      return svg`<g data-testid="decoded-block" data-intact=${ok ? 'true' : 'false'}>
+      return svg`<g data-testid="decoded-block" data-intact=${ok ? 'true' : 'false'} data-index=${d.index} role="button" tabindex="0">
         <rect x=${x0} y=${LANES.decoded} width=${w} height=${LANE_H} rx="4"
           fill=${ok ? colour(d.matches) : 'url(#bad)'} stroke=${ok ? 'none' : 'var(--bad)'} stroke-width="2"></rect>
         ${hw ? svg`<rect x=${x0} y=${LANES.decoded} width=${Math.min(hw, w)} height=${LANE_H} rx="4" fill="url(#hatch)"></rect>
@@ -335,7 +348,7 @@ export class StreamPictureElement extends LitElement {
         : nothing;
 
     const ticks = niceTicks(total, Math.max(2, Math.floor(span / 90)));
-    return html`<svg viewBox="0 0 ${width} ${HEIGHT}" height=${HEIGHT} role="img" aria-label=${msg('Messages as written, reads as received, messages decoded', { id: 'lab.picture.aria' })}>
+    return html`<svg viewBox="0 0 ${width} ${HEIGHT}" height=${HEIGHT} @click=${this.#open} @keydown=${this.#open} role="img" aria-label=${msg('Messages as written, reads as received, messages decoded', { id: 'lab.picture.aria' })}>
       <defs>
         <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
           <rect width="6" height="6" fill="rgba(0,0,0,0.28)"></rect>
@@ -383,5 +396,8 @@ function niceTicks(total: number, count: number): number[] {
 declare global {
   interface HTMLElementTagNameMap {
     'stream-picture': StreamPictureElement;
+  }
+  interface HTMLElementEventMap {
+    'message-open': CustomEvent<DecodedMessage>;
   }
 }

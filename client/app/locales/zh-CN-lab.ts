@@ -99,9 +99,6 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.knob.cork': '把接下来的 N 次写入合并为一次（cork）',
   'lab.knob.writeDelay': '两次写入之间睡眠（毫秒）',
   'lab.knob.sendFraming': '发送分帧',
-  'lab.knob.readDelay': '每隔多少毫秒才读一次',
-  'lab.knob.recvN': '每次读取的字节数 n',
-  'lab.knob.manual': '手动：只有按下 recv(n) 时才读取',
   'lab.knob.decodeFraming': '解码分帧',
   'lab.play': '消息与连接',
   'lab.play.messages': '每行一条消息',
@@ -114,8 +111,6 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.play.reply': '服务端 → 客户端（回复）',
   'lab.play.send': '发送',
   'lab.play.new': '新建连接',
-  'lab.recv.eof': "recv() 返回了 b''——对方已关闭它那一端。",
-  'lab.recv.got': str`recv(${0}) 返回了 ${1} 字节。`,
   'lab.err.noGateway': '尚未连接到网关。',
   'lab.err.timeout': '等待读取超时。',
 
@@ -133,14 +128,6 @@ export const labTemplates: LocaleModule['templates'] = {
   'lab.sock.listener': '页面的服务器（监听中）',
   'lab.sock.client': '客户端套接字（页面）',
   'lab.sock.accepted': '已接受的套接字（页面）',
-  // issue 16 item 6: how the manual recv() waits
-  'lab.knob.recvMode': 'recv() 的等待方式',
-  'lab.knob.recvBlocking': '阻塞（settimeout(None)）',
-  'lab.knob.recvTimeoutMode': '带超时（settimeout(t)）',
-  'lab.knob.recvNonBlocking': '非阻塞（setblocking(False)）',
-  'lab.recv.pending': str`recv(${0}) 阻塞中，等待数据…`,
-  'lab.recv.pendingTimeout': str`recv(${0}) 正在等待数据（${1} 毫秒后超时）…`,
-  'lab.recv.busy': str`recv(${0}) 还在等待；一个套接字一次只能有一个 recv()。`,
-  'lab.recv.timeout': str`socket.timeout: timed out —— ${0} 毫秒内没有数据到达。连接仍然打开；再按 recv() 可以继续等待。`,
-  'lab.recv.wouldBlock': 'BlockingIOError: [Errno 11] Resource temporarily unavailable —— 没有排队的数据，所以非阻塞的 recv() 立即返回（EAGAIN）。',
+  // issue 16 item 8: a decoded message opened whole
+  'lab.whole.label': str`解码出的第 ${0} 条消息`,
 };

@@ -12,6 +12,7 @@ import { workspaceTemplates } from './zh-CN-workspace.js';
 import { wireTemplates } from './zh-CN-wire.js';
 import { relayTemplates } from './zh-CN-relay.js';
 import { wordsTemplates } from './zh-CN-words.js';
+import { receiverTemplates } from './zh-CN-receiver.js';
 
 /** id → Chinese template. */
 export const templates: LocaleModule['templates'] = {
@@ -22,6 +23,7 @@ export const templates: LocaleModule['templates'] = {
   ...wireTemplates,
   ...relayTemplates,
   ...wordsTemplates,
+  ...receiverTemplates,
   'app.connected': '已连接',
   'app.connecting': '正在连接…',
   'app.reconnecting': '正在重连…',

@@ -75,7 +75,9 @@ export class ServerSession extends SocketSession {
   protected override async sendOnce(bytes: Uint8Array, target: SendTarget): Promise<void> {
     switch (target.kind) {
       case 'all':
-        await Promise.all(this.clients.filter((c) => c.canSend).map((c) => c.write(bytes)));
+        // Not to a client that ended its side (FIN): the course's chat client sends one message and
+        // closes, and writing to it would only earn a RESET. Its own Send button still reaches it.
+        await Promise.all(this.clients.filter((c) => c.canSend && c.state === 'open').map((c) => c.write(bytes)));
         return;
       case 'client':
         await this.clients.find((c) => c.id === target.id)?.write(bytes);

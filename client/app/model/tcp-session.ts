@@ -95,6 +95,11 @@ export class TcpSession extends SocketSession {
     return this.state === 'open' || (this.state === 'half-closed' && this.writer !== undefined && !this.#writeEnded);
   }
 
+  /** The library socket, once created (the workspace's receiver, model/tcp-receiver.ts, reads through it). */
+  get tcpSocket(): TCPSocket | undefined {
+    return this.#tcp;
+  }
+
   /** The library's counters for this socket. */
   get libraryStats(): SocketStats | undefined {
     return this.#tcp?.stats;
