@@ -4,12 +4,12 @@
  * idle) and runs again on the new one. A real gateway process is stopped under the open page and
  * started again on the same port.
  */
-import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { openPage } from '../app/page-driver.js';
+import { freePort } from '../helpers/loopback-ports.js';
 
 let browser: Browser;
 let gateway: GatewayProcess | undefined;
@@ -22,14 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await gateway?.stop();
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function runTwoSends(page: Page): Promise<void> {
   await page.locator('[data-testid="scenario-two-sends"]').click();

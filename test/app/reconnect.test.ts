@@ -2,13 +2,13 @@
  * The page says plainly when the gateway connection drops and when it is back: a real gateway
  * process is stopped under an open page, then started again on the same port.
  */
-import net from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { echoServer } from '../helpers/peers.js';
 import { newTcpClient, openPage, waitForLine } from './page-driver.js';
+import { freePort } from '../helpers/loopback-ports.js';
 
 let browser: Browser;
 let gateway: GatewayProcess | undefined;
@@ -21,14 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await gateway?.stop();
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('a banner when the gateway goes away, sockets marked lost, and a notice when it is back', async () => {
   const port = await freePort();

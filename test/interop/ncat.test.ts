@@ -3,11 +3,11 @@
  * course's chat room, and ncat as a client of a server the page listens on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AcceptedMsg, OpenedMsg } from '../../shared/protocol.js';
 import { startGateway, type Gateway } from '../../server/gateway.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
+import { freePort } from '../helpers/loopback-ports.js';
 
 let gw: Gateway;
 const children: ChildProcess[] = [];
@@ -18,14 +18,6 @@ afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   await gw.close();
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 describe('ncat', () => {
   it("ncat's chat broker relays one page socket's line to another", async () => {

@@ -12,6 +12,7 @@ import { startAppServer, type AppServer } from '../helpers/app-server.js';
 import { artifactPath, launchChromium } from '../helpers/browser.js';
 import { spawnGateway, type GatewayProcess } from '../helpers/gateway-process.js';
 import { waitFor } from '../helpers/peers.js';
+import { freePort } from '../helpers/loopback-ports.js';
 
 const NOVNC = '/usr/share/novnc/';
 let gw: GatewayProcess;
@@ -22,15 +23,6 @@ let xterm: ChildProcess;
 let vncPort: number;
 let display: string;
 let dir: string;
-
-/** A loopback port that was free a moment ago (Xtigervnc takes a port number, not 0). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The first X display number with no server socket. */
 function freeDisplay(): string {
