@@ -87,7 +87,7 @@ export class PageSession implements PageLink {
     });
     ws.on('close', () => this.teardown(ErrorCode.Shutdown));
     ws.on('error', () => this.teardown(ErrorCode.Shutdown));
-    this.send({ t: 'welcome', version: v2 ? BATCH_PROTOCOL_VERSION : PROTOCOL_VERSION, gateway: ctx.gatewayName, limits: publicLimits(this.limits) });
+    this.send({ t: 'welcome', version: v2 ? BATCH_PROTOCOL_VERSION : PROTOCOL_VERSION, gateway: ctx.gatewayName, limits: publicLimits(this.limits), time: Date.now() });
     if (this.limits.idleTimeoutMs > 0) {
       this.idleTimer = setInterval(() => this.closeIdle(), Math.min(1000, this.limits.idleTimeoutMs));
       this.idleTimer.unref();

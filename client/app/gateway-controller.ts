@@ -10,6 +10,7 @@ import { createContext } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SocketGateway } from '../lib/index.js';
 import type { GatewayInterface, SocketError } from '../lib/index.js';
+import { setGatewayClockOffset } from './model/gateway-clock.js';
 
 /** Where the connection is: first attempt, up, dropped and retrying. */
 export type GatewayState = 'connecting' | 'open' | 'reconnecting';
@@ -97,6 +98,7 @@ export class GatewayController implements ReactiveController {
       return;
     }
     this.#attempt = 0;
+    setGatewayClockOffset(gateway.clockOffsetMs ?? 0);
     gateway.addEventListener('close', (event) => {
       if (!this.#running || this.info.gateway !== gateway) return;
       const closed = event as unknown as { error?: SocketError; code?: number };

@@ -69,6 +69,8 @@ const MAX_PAGE_ID = GATEWAY_ID_BASE - 1;
 /** A live connection to the gateway. Create with {@link GatewayConnection.open}. */
 export class GatewayConnection extends EventTarget {
   readonly limits: GatewayLimits;
+  /** The gateway's clock minus the page's (ms), from the welcome message; 0 when it sent no time. */
+  readonly clockOffsetMs: number;
   readonly version: number;
   /** The gateway's name and version, e.g. `sockgate/0.1.0`. */
   readonly gatewayName: string;
@@ -90,6 +92,8 @@ export class GatewayConnection extends EventTarget {
     this.limits = welcome.limits;
     this.version = welcome.version;
     this.gatewayName = welcome.gateway;
+    // Received at most one trip after it was sent: the page's estimate errs by that latency, late.
+    this.clockOffsetMs = typeof welcome.time === 'number' && Number.isFinite(welcome.time) ? welcome.time - Date.now() : 0;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 

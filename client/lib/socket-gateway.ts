@@ -111,6 +111,15 @@ export class SocketGateway extends EventTarget {
     return this.#conn.limits;
   }
 
+  /**
+   * The gateway's clock minus this page's, in ms, estimated from the welcome message (late by at
+   * most the latency of one message). Read times (`time` of chunks and datagrams) are the
+   * gateway's: subtract this to put them on the page's clock. 0 when the gateway sent no time.
+   */
+  get clockOffsetMs(): number {
+    return this.#conn.clockOffsetMs;
+  }
+
   /** Protocol version spoken (1). */
   get version(): number {
     return this.#conn.version;

@@ -185,6 +185,8 @@ export interface WelcomeMsg {
   version: number;
   gateway: string;
   limits: GatewayLimits;
+  /** The gateway's clock (ms since the epoch) when it sent this message: reads carry its times. */
+  time?: number;
 }
 
 export interface OpenedMsg {

@@ -18,6 +18,17 @@ describe('SocketGateway', () => {
     expect(gw.limits.receiveWindow).toBe(1000);
   });
 
+  it("knows the gateway's clock from welcome's time (0 when it sent none)", async () => {
+    const [plain] = await fakeGateway();
+    expect(plain.clockOffsetMs).toBe(0);
+    const connecting = SocketGateway.connect('http://127.0.0.1:1', { WebSocket: FakeWebSocket });
+    FakeWebSocket.last!.open();
+    FakeWebSocket.last!.receive({ ...welcome, time: Date.now() + 5000 });
+    const ahead = await connecting;
+    expect(ahead.clockOffsetMs).toBeGreaterThan(4900);
+    expect(ahead.clockOffsetMs).toBeLessThanOrEqual(5000);
+  });
+
   it("gives its API client the token it connected with: the option first, else the url's", async () => {
     const seen: string[] = [];
     const fetchSpy: typeof fetch = async (input, init) => {

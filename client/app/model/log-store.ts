@@ -80,6 +80,10 @@ const NO_SEQ = 0xffffffff;
 const MIN_PAGE = 16 * 1024;
 const MAX_PAGE = 1024 * 1024;
 const EMPTY = new Uint8Array(0);
+/** Sent lines an older read may move past (see `#placeAfterSends`). */
+const MAX_REORDER = 64;
+/** Moved sent lines whose first number is remembered for `markFailed`. */
+const MAX_MOVED = 1024;
 
 /** One block of rows and the arena its payloads sit in. */
 class Block {
@@ -138,6 +142,10 @@ export class LogStore extends EventTarget {
   #events = new Map<number, LogEvent>();
   /** Sent lines the gateway reported as not sent, with the reason (a denied datagram…). */
   #failed = new Map<number, string>();
+  /** Where a sent line went when older reads were placed before it: number given → number now. */
+  #movedTo = new Map<number, number>();
+  /** The reverse: number now → number given (only for lines that moved). */
+  #givenAt = new Map<number, number>();
   #entries: { version: number; list: LogEntry[] } | undefined;
   #batcher = new FrameBatcher(() => this.dispatchEvent(new Event('change')));
 
@@ -186,8 +194,9 @@ export class LogStore extends EventTarget {
     return this.add({ time: Date.now(), dir: 'event', peer: fields.peer ?? '', size: 0, event: kind, code: fields.code, detail: fields.detail });
   }
 
-  /** Marks sent line `n` as not sent after all, with `reason` (it stays, shown as failed). */
-  markFailed(n: number, reason: string): void {
+  /** Marks sent line `n` (the number `append` returned, even if the line has moved since) as not sent after all, with `reason` (it stays, shown as failed). */
+  markFailed(given: number, reason: string): void {
+    const n = this.#movedTo.get(given) ?? given;
     if (!this.has(n) || this.dirOf(n) !== 'out') return;
     this.#failed.set(n, reason);
     this.#changed();
@@ -205,6 +214,9 @@ export class LogStore extends EventTarget {
     this.#bytes = 0;
     this.#events.clear();
     this.#failed.clear();
+    this.#movedTo.clear();
+    this.#givenAt.clear();
+    this.#eventRows.length = 0;
     this.dropped = 0;
     this.#changed();
   }
@@ -296,14 +308,15 @@ export class LogStore extends EventTarget {
   }
 
   #push(dir: number, time: number, peer: string, bytes: Uint8Array, seq: number | undefined, size?: number): number {
-    const row = this.#end;
-    const blockNo = Math.floor(row / BLOCK_LINES);
+    const end = this.#end;
+    const blockNo = Math.floor(end / BLOCK_LINES);
     if (this.#blocks.length === 0) this.#block0 = blockNo;
     let block = this.#blocks[blockNo - this.#block0];
     if (!block) {
       block = new Block();
       this.#blocks.push(block);
     }
+    const row = dir === 2 ? end : this.#placeAfterSends(block, end, time);
     const r = row % BLOCK_LINES;
     block.time[r] = time;
     this.#orderTimes(dir, row, time);
@@ -322,14 +335,60 @@ export class LogStore extends EventTarget {
     if (this.length > LOG_CAP) this.#dropTo(this.#start + Math.floor(LOG_CAP / 10));
     else if (this.#bytes > LOG_BYTES_CAP) this.#dropBytes();
     this.#changed();
-    return this.#end;
+    return row + 1;
+  }
+
+  /**
+   * Sent lines carry the page's clock, reads the gateway's time of the read, which reaches the
+   * page a little later: a read that happened before a send can arrive after the send was logged
+   * (issue 16). Such a read goes before those sent lines, so the log reads in the order things
+   * happened and every line keeps its own time. Only trailing sent lines of the same block move
+   * (at most {@link MAX_REORDER}; never past an event or another read), each one row down; the
+   * number `append` gave a moved line still finds it in {@link markFailed}. Returns the row for
+   * the new line.
+   */
+  #placeAfterSends(block: Block, end: number, time: number): number {
+    const first = Math.max(this.#start, end - (end % BLOCK_LINES), end - MAX_REORDER);
+    let row = end;
+    while (row > first && block.dir[(row - 1) % BLOCK_LINES] === 1 && block.time[(row - 1) % BLOCK_LINES]! > time) row--;
+    for (let from = end - 1; from >= row; from--) this.#moveDown(block, from);
+    return row;
+  }
+
+  /** Moves row `from` of `block` one row down (its payload stays where it is in the arena). */
+  #moveDown(block: Block, from: number): void {
+    const a = from % BLOCK_LINES;
+    const b = a + 1;
+    block.time[b] = block.time[a]!;
+    block.dir[b] = block.dir[a]!;
+    block.size[b] = block.size[a]!;
+    block.kept[b] = block.kept[a]!;
+    block.seq[b] = block.seq[a]!;
+    block.peer[b] = block.peer[a]!;
+    block.page[b] = block.page[a]!;
+    block.offset[b] = block.offset[a]!;
+    const now = from + 1;
+    const given = this.#givenAt.get(now) ?? now;
+    this.#givenAt.delete(now);
+    this.#givenAt.set(now + 1, given);
+    this.#movedTo.set(given, now + 1);
+    const failed = this.#failed.get(now);
+    if (failed !== undefined) {
+      this.#failed.delete(now);
+      this.#failed.set(now + 1, failed);
+    }
+    // Only recent lines move; forget the oldest moves so the maps stay small.
+    for (const map of [this.#movedTo, this.#givenAt]) {
+      if (map.size > MAX_MOVED) map.delete(map.keys().next().value!);
+    }
   }
 
   /**
    * Reads carry the gateway's time, events the page's, which learns of "Connected" a little after
    * the gateway did: a read logged after an event must not look older than it (issue 12, defect
-   * 10). The event happened no later than the read, so its time moves back to the read's; the
-   * read keeps its own time, so the gaps between reads stay exact whatever the clocks say.
+   * 10). The event happened no later than the read, so its time moves back to the read's (but not
+   * before the line above it); the read keeps its own time, so the gaps between reads stay exact
+   * whatever the clocks say.
    */
   #orderTimes(dir: number, row: number, time: number): void {
     if (dir === 2) {
@@ -338,7 +397,9 @@ export class LogStore extends EventTarget {
     }
     for (const e of this.#eventRows) {
       const b = this.#blocks[Math.floor(e / BLOCK_LINES) - this.#block0];
-      if (b && b.time[e % BLOCK_LINES]! > time) b.time[e % BLOCK_LINES] = time;
+      if (!b || b.time[e % BLOCK_LINES]! <= time) continue;
+      const above = e > this.#start ? this.timeOf(e) : -Infinity;
+      b.time[e % BLOCK_LINES] = Math.max(time, above);
     }
     this.#eventRows.length = 0;
   }

@@ -13,6 +13,7 @@ import { Relay, type RelayOptions, type RelayRead } from '../../lib/relay.js';
 import { FrameBatcher } from './frame-batcher.js';
 import { LogStore } from './log-store.js';
 import { hostPort, type SessionState } from './socket-session.js';
+import { onPageClock } from './gateway-clock.js';
 
 /** Pairs kept in the table; the oldest closed ones go first. */
 const MAX_PAIRS = 200;
@@ -179,7 +180,7 @@ export class RelaySession extends EventTarget {
     if (r.dir === 'up') this.bytesUp += r.size;
     else this.bytesDown += r.size;
     const from = `#${r.pair} ${r.dir === 'up' ? '→' : '←'}`;
-    this.log.append(r.dir === 'up' ? 'in' : 'out', r.time, from, r.data, r.seq, r.size);
+    this.log.append(r.dir === 'up' ? 'in' : 'out', onPageClock(r.time), from, r.data, r.seq, r.size);
     this.#changed();
   }
 

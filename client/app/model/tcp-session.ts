@@ -8,6 +8,7 @@ import type { SocketGateway, SocketStats, TCPSocket } from '../../lib/index.js';
 import type { SendTarget } from './send-job.js';
 import { hostPort, SocketSession, type SessionState } from './socket-session.js';
 import type { EventKind } from './log-store.js';
+import { onPageClock } from './gateway-clock.js';
 
 /** TCP client options the dialog collects. */
 export interface TcpClientOptions {
@@ -117,7 +118,7 @@ export class TcpSession extends SocketSession {
     const peerEnded = await this.readAll(info.readable, (data) => {
       // The readable yields plain bytes (as the spec says); each read's seq and time come beside it.
       const c = takeChunkInfo(socket);
-      this.received(data, c?.time ?? Date.now(), c?.seq, this.remote);
+      this.received(data, c ? onPageClock(c.time) : Date.now(), c?.seq, this.remote);
     });
     if (peerEnded && (this.state === 'open' || this.state === 'half-closed')) {
       this.logBoth('peer-closed', { peer: this.remote });

@@ -5,6 +5,7 @@
 import type { MulticastController, SocketGateway, SocketStats, UDPMessage, UDPReceivedMessage, UDPSocket } from '../../lib/index.js';
 import type { SendTarget } from './send-job.js';
 import { hostPort, SocketSession } from './socket-session.js';
+import { onPageClock } from './gateway-clock.js';
 
 /** How long, and how many, sent datagrams wait to be matched with a refusal from the gateway. */
 const PENDING_MS = 10_000;
@@ -127,7 +128,7 @@ export class UdpSession extends SocketSession {
     peer.datagrams++;
     peer.bytes += message.data.byteLength;
     peer.lastSeen = Date.now();
-    this.received(message.data, message.time ?? Date.now(), message.seq, key);
+    this.received(message.data, message.time !== undefined ? onPageClock(message.time) : Date.now(), message.seq, key);
   }
 
   protected override async sendOnce(bytes: Uint8Array, target: SendTarget): Promise<void> {

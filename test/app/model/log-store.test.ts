@@ -58,6 +58,71 @@ describe('log-store', () => {
   });
 });
 
+describe('log-store time order (issue 16: sent lines carry the page clock, reads the gateway time)', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const text = (log: LogStore, n: number) => new TextDecoder().decode(log.bytesOf(n));
+
+  it('a read that happened before a send but arrived after it goes above the send, byte-exact, times kept', () => {
+    const log = new LogStore();
+    log.append('in', 100, 'p', bytes('r1'), 1);
+    const s1 = log.append('out', 105, 'p', bytes('s1'));
+    const s2 = log.append('out', 106, 'p', bytes('s2'));
+    expect([s1, s2]).toEqual([2, 3]);
+    // The gateway read r2 at 103 and r3 at 105.5: before s1 and before s2.
+    expect(log.append('in', 103, 'p', bytes('r2'), 2)).toBe(2);
+    expect(log.append('in', 105.5, 'p', bytes('r3'), 3)).toBe(4);
+    const rows = [1, 2, 3, 4, 5].map((n) => [log.dirOf(n), log.timeOf(n), text(log, n), log.seqOf(n)]);
+    expect(rows).toEqual([
+      ['in', 100, 'r1', 1],
+      ['in', 103, 'r2', 2],
+      ['out', 105, 's1', undefined],
+      ['in', 105.5, 'r3', 3],
+      ['out', 106, 's2', undefined],
+    ]);
+    for (let n = 2; n <= 5; n++) expect(log.timeOf(n)).toBeGreaterThanOrEqual(log.timeOf(n - 1));
+  });
+
+  it('markFailed still finds a sent line that moved, and a failure moves with its line', () => {
+    const log = new LogStore();
+    const s1 = log.append('out', 10, 'p', bytes('s1'));
+    const s2 = log.append('out', 11, 'p', bytes('s2'));
+    log.markFailed(s1, 'denied s1');
+    log.append('in', 5, 'p', bytes('r'), 1);
+    log.append('in', 6, 'p', bytes('r'), 2);
+    log.markFailed(s2, 'denied s2');
+    expect([1, 2, 3, 4].map((n) => [text(log, n), log.failedOf(n)])).toEqual([
+      ['r', undefined],
+      ['r', undefined],
+      ['s1', 'denied s1'],
+      ['s2', 'denied s2'],
+    ]);
+  });
+
+  it('never moves a read past an event or another read, and an event is not pulled above the line before it', () => {
+    const log = new LogStore();
+    log.append('out', 10, 'p', bytes('s'));
+    log.add({ time: 20, dir: 'event', peer: 'p', size: 0, event: 'connected' });
+    log.append('in', 5, 'p', bytes('r'), 1);
+    expect([1, 2, 3].map((n) => log.dirOf(n))).toEqual(['out', 'event', 'in']);
+    // The event happened no later than the read, but not before the send above it.
+    expect(log.timeOf(2)).toBe(10);
+    log.append('in', 4, 'p', bytes('r2'), 2);
+    expect(log.dirOf(4)).toBe('in');
+  });
+
+  it('moves lines only within a block and at most 64 back', () => {
+    const log = new LogStore();
+    for (let i = 0; i < 100; i++) log.append('out', 1000 + i, 'p', bytes('s'));
+    log.append('in', 1, 'p', bytes('r'), 1);
+    expect(log.dirOf(101 - 64)).toBe('in');
+    const across = new LogStore();
+    for (let i = 0; i < BLOCK_LINES; i++) across.append('out', 1000, 'p', bytes('s'));
+    across.append('in', 1, 'p', bytes('r'), 1);
+    expect(across.dirOf(BLOCK_LINES + 1)).toBe('in');
+    expect(text(across, BLOCK_LINES + 1)).toBe('r');
+  });
+});
+
 describe('log-store columns', () => {
   it('append keeps each payload byte-exact in the arena, with peer, seq and direction, across blocks', () => {
     const log = new LogStore();
