@@ -86,14 +86,13 @@ export class GatewayConnection extends EventTarget {
   #shutdown: string | undefined;
   #resolveClosed!: (info: ConnectionCloseInfo) => void;
 
-  private constructor(ws: WebSocketLike, welcome: WelcomeMsg) {
+  private constructor(ws: WebSocketLike, welcome: WelcomeMsg, clockOffsetMs: number) {
     super();
     this.#ws = ws;
     this.limits = welcome.limits;
     this.version = welcome.version;
     this.gatewayName = welcome.gateway;
-    // Received at most one trip after it was sent: the page's estimate errs by that latency, late.
-    this.clockOffsetMs = typeof welcome.time === 'number' && Number.isFinite(welcome.time) ? welcome.time - Date.now() : 0;
+    this.clockOffsetMs = clockOffsetMs;
     this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
   }
 
@@ -109,6 +108,7 @@ export class GatewayConnection extends EventTarget {
         return;
       }
       let ws: WebSocketLike;
+      const openedAt = Date.now();
       try {
         ws = new WebSocketClass(wsUrl, [SUBPROTOCOL_V2, SUBPROTOCOL]) as WebSocketLike;
       } catch (err) {
@@ -149,7 +149,7 @@ export class GatewayConnection extends EventTarget {
         }
         settled = true;
         signal?.removeEventListener('abort', onAbort);
-        conn = new GatewayConnection(ws, welcome);
+        conn = new GatewayConnection(ws, welcome, clockOffset(welcome.time, openedAt, Date.now()));
         resolve(conn);
       });
       // Browsers say nothing about why an upgrade failed; `ws` says e.g. "Unexpected server response: 401".
@@ -372,4 +372,17 @@ const closeMeanings: Record<number, string> = {
 function closeText(code: number, reason: string, url?: string): string {
   const where = url ? ` (${redact(url)})` : '';
   return `WebSocket closed with ${code}${reason ? ` "${reason}"` : ''}: ${closeMeanings[code] ?? 'closed'}${where}`;
+}
+
+/**
+ * The gateway's clock minus the page's, from `welcome.time` (gateway clock) sent between
+ * `openedAt` and `receivedAt` (page clock): the true offset lies in [time − receivedAt, time −
+ * openedAt], as in NTP. When 0 lies in it the clocks agree as far as this can tell (one machine):
+ * 0, so no latency is added to read times. Otherwise the nearer end.
+ */
+export function clockOffset(time: unknown, openedAt: number, receivedAt: number): number {
+  if (typeof time !== 'number' || !Number.isFinite(time)) return 0;
+  const low = time - receivedAt;
+  const high = time - openedAt;
+  return low > 0 ? low : high < 0 ? high : 0;
 }

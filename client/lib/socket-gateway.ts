@@ -112,8 +112,8 @@ export class SocketGateway extends EventTarget {
   }
 
   /**
-   * The gateway's clock minus this page's, in ms, estimated from the welcome message (late by at
-   * most the latency of one message). Read times (`time` of chunks and datagrams) are the
+   * The gateway's clock minus this page's, in ms, from the welcome message: 0 when
+   * its time falls inside the handshake (one machine), else the nearer bound (see `clockOffset`). Read times (`time` of chunks and datagrams) are the
    * gateway's: subtract this to put them on the page's clock. 0 when the gateway sent no time.
    */
   get clockOffsetMs(): number {

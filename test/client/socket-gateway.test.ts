@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GatewayApi, SocketGateway, TCPServerSocket, TCPSocket, UDPSocket } from '../../client/lib/index.js';
+import { clockOffset } from '../../client/lib/gateway-connection.js';
 import { FakeWebSocket, welcome } from '../helpers/fake-websocket.js';
 import { fakeGateway } from '../helpers/fake-gateway.js';
 
@@ -27,6 +28,8 @@ describe('SocketGateway', () => {
     const ahead = await connecting;
     expect(ahead.clockOffsetMs).toBeGreaterThan(4900);
     expect(ahead.clockOffsetMs).toBeLessThanOrEqual(5000);
+    // NTP's bounds: time − received ≤ offset ≤ time − opened; 0 whenever the clocks may agree.
+    expect([clockOffset(1000, 990, 1010), clockOffset(5000, 990, 1010), clockOffset(-4000, 990, 1010), clockOffset(undefined, 0, 1)]).toEqual([0, 3990, -4990, 0]);
   });
 
   it("gives its API client the token it connected with: the option first, else the url's", async () => {
