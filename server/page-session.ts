@@ -156,6 +156,8 @@ export class PageSession implements PageLink {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.gone) return;
+    // Credit only says the page read something: it is still listening. Anything else may want an answer soon.
+    if (!isBinary || data[0] !== Frame.Credit) this.outbox.heard();
     if (isBinary) return this.onBinary(data);
     if (data.length > this.limits.controlMessageBytes) {
       const ids = salvageIds(data.subarray(0, 200).toString());

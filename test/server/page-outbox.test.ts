@@ -4,6 +4,7 @@
  * ping-pong the Ack of each write rides with its echo — one message per round trip, not two —
  * while a v1 page still gets them apart. Also the AckBatcher's deferral rules on their own.
  */
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ACK_DEFER_MS, AckBatcher } from '../../server/page-send-window.js';
 import { SUBPROTOCOL, SUBPROTOCOL_V2, decodeFrame, Frame } from '../../shared/protocol.js';
@@ -80,5 +81,59 @@ describe('AckBatcher deferral', () => {
     acks.turnEnded(true);
     expect(sent).toEqual([300]);
     acks.clear();
+  });
+});
+
+describe('page outbox: a listening page gets a stream of small reads in few messages', () => {
+  /** A TCP server that writes `count` 64-byte writes, at least `gapMs` apart (checked every turn), to whoever connects. */
+  async function ticker(count: number, gapMs: number): Promise<{ port: number; server: net.Server; writes: () => number }> {
+    let writes = 0;
+    const server = net.createServer((socket) => {
+      socket.setNoDelay(true);
+      let last = 0;
+      const tick = () => {
+        if (writes >= count || socket.destroyed) return;
+        if (performance.now() - last >= gapMs) {
+          socket.write(new Uint8Array(64).fill(writes++ & 0xff));
+          last = performance.now();
+        }
+        setImmediate(tick);
+      };
+      tick();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { port: (server.address() as net.AddressInfo).port, server, writes: () => writes };
+  }
+
+  async function listen(protocol: string | string[], count: number, gapMs: number) {
+    const { gw } = fixture;
+    const src = await ticker(count, gapMs);
+    const page = await ProtocolClient.connect(gw.origin, gw.token, { protocol });
+    let messages = 0;
+    page.ws.on('message', (_d, isBinary) => void (isBinary && messages++));
+    await page.request({ t: 'tcp.connect', id: 1, host: '127.0.0.1', port: src.port, noDelay: true });
+    await page.until(() => page.bytes(1).length >= 64 * count, 10_000);
+    const reads = page.received.get(1)!;
+    const result = { messages, reads: reads.length, seqs: reads.map((r) => r.seq), bytes: page.bytes(1) };
+    await page.close();
+    src.server.close();
+    return result;
+  }
+
+  it('v2: reads every ~0.2 ms share messages (each still its own read, in order, every byte); v1 gets one message per read', async () => {
+    const count = 600;
+    const v2 = await listen([SUBPROTOCOL_V2, SUBPROTOCOL], count, 0.2);
+    const v1 = await listen(SUBPROTOCOL, count, 0.2);
+    const expected = Buffer.concat(Array.from({ length: count }, (_, i) => Buffer.alloc(64, i & 0xff)));
+    for (const run of [v1, v2]) {
+      expect(run.bytes.equals(expected)).toBe(true);
+      // The gateway's read counter: every read delivered once, in order, none merged by the relay.
+      expect(run.seqs).toEqual(run.seqs.map((_, i) => run.seqs[0]! + i));
+    }
+    if (process.env.OUTBOX_DEBUG) console.log({ v1: [v1.messages, v1.reads], v2: [v2.messages, v2.reads] });
+    expect(v1.messages).toBeGreaterThanOrEqual(v1.reads);
+    // Many reads per message once the stream is going (the first STREAM_MESSAGES go alone).
+    expect(v2.reads).toBeGreaterThan(100);
+    expect(v2.messages).toBeLessThan(v2.reads / 3);
   });
 });
