@@ -19,6 +19,12 @@ export interface CreditedReadableOptions<T> {
    * enqueue, so a default reader still gets each one whole; its buffer is transferred.
    */
   bytes?: boolean;
+  /**
+   * At most this many items wait unread (not with `bytes`). Credit counts payload bytes, so
+   * without it a peer's flood of empty datagrams at a page that does not read would queue
+   * without bound. Items past it are dropped (`push` returns false) and their credit returned.
+   */
+  maxItems?: number;
 }
 
 /** What both controller kinds offer that this class uses. */
@@ -41,9 +47,22 @@ export class CreditedReadable<T> {
   /** `draining`: failed, but the consumer still gets what was queued before the error. */
   #state: 'open' | 'draining' | 'closed' | 'cancelled' | 'errored' = 'open';
   #pendingError: unknown;
+  /**
+   * With `maxItems`: each item counts its bytes plus one unit in the stream's queue, so a queue
+   * of empty items still has a size; `#sizes` mirrors the queue (FIFO) to tell consumed units
+   * back into bytes and items.
+   */
+  #counted: boolean;
+  #highWaterMark: number;
+  #sizes: number[] = [];
+  #sizesHead = 0;
+  #enqueuedUnits = 0;
+  #consumedUnits = 0;
 
   constructor(options: CreditedReadableOptions<T>) {
     this.#options = options;
+    this.#counted = !options.bytes && options.maxItems !== undefined;
+    this.#highWaterMark = options.window + (this.#counted ? options.maxItems! : 0);
     this.#credit = new ReceiveCredit(options.window);
     const source = {
       start: (controller: Controller<T> | ReadableByteStreamController) => {
@@ -62,7 +81,7 @@ export class CreditedReadable<T> {
     // desiredSize drops by exactly what a BYOB reader copied out, so credit follows partial fills.
     this.readable = options.bytes
       ? (new ReadableStream({ ...source, type: 'bytes' }, { highWaterMark: options.window }) as unknown as ReadableStream<T>)
-      : new ReadableStream<T>(source, { highWaterMark: options.window, size: (item) => options.size(item) });
+      : new ReadableStream<T>(source, { highWaterMark: this.#highWaterMark, size: this.#counted ? (item) => options.size(item) + 1 : (item) => options.size(item) });
   }
 
   /** True until the stream is closed, cancelled or errored. */
@@ -73,18 +92,39 @@ export class CreditedReadable<T> {
   /** Bytes waiting in the queue for the consumer. */
   get queuedBytes(): number {
     const desired = this.#state === 'open' ? this.#controller.desiredSize : null;
-    return desired === null ? 0 : this.#options.window - desired;
+    if (desired === null) return 0;
+    return this.#highWaterMark - desired - (this.#counted ? this.queuedItems : 0);
   }
 
-  /** An item from the gateway. After a cancel it is dropped and its credit returned at once. */
-  push(item: T): void {
+  /** Items waiting unread (counted only with `maxItems`; 0 otherwise). */
+  get queuedItems(): number {
+    if (!this.#counted) return 0;
+    this.#account();
+    return this.#sizes.length - this.#sizesHead;
+  }
+
+  /**
+   * An item from the gateway. After a cancel it is dropped and its credit returned at once.
+   * False when it was dropped because `maxItems` already wait unread (its credit goes back).
+   */
+  push(item: T): boolean {
     const bytes = this.#options.size(item);
     if (this.#state !== 'open') {
       if (this.#state === 'cancelled') this.#discard(bytes);
-      return;
+      return this.#state !== 'cancelled';
+    }
+    if (this.#counted) {
+      if (this.queuedItems >= this.#options.maxItems!) {
+        const grant = this.#credit.consumed(bytes);
+        if (grant > 0) this.#options.grant(grant);
+        return false;
+      }
+      this.#sizes.push(bytes);
+      this.#enqueuedUnits += bytes + 1;
     }
     this.#enqueued += bytes;
     this.#controller.enqueue(item);
+    return true;
   }
 
   /** The peer will send no more: the consumer reads what is queued, then `done`. */
@@ -109,7 +149,7 @@ export class CreditedReadable<T> {
   }
 
   #errorWhenDrained(): void {
-    if (this.#state !== 'draining' || this.#controller.desiredSize !== this.#options.window) return;
+    if (this.#state !== 'draining' || this.#controller.desiredSize !== this.#highWaterMark) return;
     this.#state = 'errored';
     this.#controller.error(this.#pendingError);
   }
@@ -119,12 +159,27 @@ export class CreditedReadable<T> {
     if (this.#state !== 'open') return;
     const desired = this.#controller.desiredSize;
     if (desired === null) return;
-    const consumed = this.#enqueued - (this.#options.window - desired);
+    const consumed = this.#counted ? this.#consumedFromUnits(this.#enqueuedUnits - (this.#highWaterMark - desired)) : this.#enqueued - (this.#options.window - desired);
     const delta = consumed - this.#accounted;
     if (delta <= 0) return;
     this.#accounted = consumed;
     const grant = this.#credit.consumed(delta);
     if (grant > 0) this.#options.grant(grant);
+  }
+
+  /** Bytes consumed so far, given the units consumed: whole items, oldest first, off the mirror. */
+  #consumedFromUnits(units: number): number {
+    let bytes = this.#accounted;
+    while (this.#consumedUnits < units && this.#sizesHead < this.#sizes.length) {
+      const size = this.#sizes[this.#sizesHead++]!;
+      this.#consumedUnits += size + 1;
+      bytes += size;
+    }
+    if (this.#sizesHead > 1024 && this.#sizesHead * 2 > this.#sizes.length) {
+      this.#sizes = this.#sizes.slice(this.#sizesHead);
+      this.#sizesHead = 0;
+    }
+    return bytes;
   }
 
   #discard(bytes: number): void {

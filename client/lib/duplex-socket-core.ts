@@ -38,13 +38,17 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
 
   // ---- streams -------------------------------------------------------------------------------
 
-  /** Builds both streams once the socket is open; `size` is an item's payload bytes, `bytes` makes a byte stream (TCP). */
-  protected openStreams(sendWindow: number, size: (item: R) => number, bytes = false): { readable: ReadableStream<R>; writable: WritableStream<W> } {
+  /**
+   * Builds both streams once the socket is open; `size` is an item's payload bytes, `bytes` makes
+   * a byte stream (TCP), `maxItems` bounds the items waiting unread (UDP; see CreditedReadable).
+   */
+  protected openStreams(sendWindow: number, size: (item: R) => number, bytes = false, maxItems?: number): { readable: ReadableStream<R>; writable: WritableStream<W> } {
     this.#sendCredit = new SendCredit(sendWindow);
     this.#source = new CreditedReadable<R>({
       window: this.conn.limits.receiveWindow,
       size,
       bytes,
+      maxItems,
       grant: (bytes) => this.grant(bytes),
       cancel: () => this.readFinished(),
     });
@@ -84,9 +88,12 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
 
   /** Hands a received item to the readable and counts it. */
   protected deliver(item: R, bytes: number): void {
+    if (this.#source?.push(item) === false) {
+      this.stats.droppedUnread++;
+      return;
+    }
     this.stats.bytesIn += bytes;
     this.stats.messagesIn++;
-    this.#source?.push(item);
   }
 
   /** Gives the gateway `bytes` more receive credit while the socket can still receive. */

@@ -43,7 +43,7 @@ export interface Polyfill {
 const names = ['TCPSocket', 'TCPServerSocket', 'UDPSocket'] as const;
 /** The library's classes, which every gateway's bound classes extend. */
 const realClasses = { TCPSocket, TCPServerSocket, UDPSocket } as const;
-const noStats: SocketStats = Object.freeze({ bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, dropped: 0 });
+const noStats: SocketStats = Object.freeze({ bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, dropped: 0, droppedUnread: 0 });
 
 /** What every real socket class has; the stand-ins delegate to it. */
 interface RealSocket<Info> {

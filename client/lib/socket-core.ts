@@ -39,7 +39,7 @@ export abstract class SocketCore<T> implements SocketHandler {
   state: SocketState = 'opening';
   readonly opened: Promise<T>;
   readonly closed: Promise<void>;
-  readonly stats: SocketStats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, dropped: 0 };
+  readonly stats: SocketStats = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, dropped: 0, droppedUnread: 0 };
 
   #resolveOpened!: (info: T) => void;
   #rejectOpened!: (error: unknown) => void;

@@ -180,4 +180,6 @@ export interface SocketStats {
   messagesOut: number;
   /** UDP datagrams the gateway dropped because the page had no credit (kept current while it grows). */
   dropped: number;
+  /** UDP datagrams this page dropped because 16,384 (`MAX_UNREAD_DATAGRAMS`) already waited unread: credit bounds bytes, not entries. */
+  droppedUnread: number;
 }

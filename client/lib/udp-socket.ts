@@ -31,6 +31,13 @@ import {
   toWrappedUnsignedShort,
 } from './validation.js';
 
+/**
+ * Datagrams a UDPSocket's readable holds unread; past it new ones are dropped in the page and
+ * counted (`stats.droppedUnread`). Credit bounds the queue's bytes, not its entries: a flood of
+ * empty datagrams costs none.
+ */
+export const MAX_UNREAD_DATAGRAMS = 16_384;
+
 type Mode = 'connected' | 'bound';
 
 /** Validates UDPSocketOptions the way Chromium does and builds the `udp.bind` request. */
@@ -97,7 +104,7 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
   }
 
   protected override onOpened(msg: OpenedMsg): UDPSocketOpenInfo {
-    const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength);
+    const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength, false, MAX_UNREAD_DATAGRAMS);
     const info: UDPSocketOpenInfo = { readable, writable, localAddress: msg.local.address, localPort: msg.local.port };
     this.#localFamily = msg.local.address.includes(':') ? 'ipv6' : 'ipv4';
     if (this.#mode === 'connected' && msg.remote) {

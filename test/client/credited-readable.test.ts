@@ -128,3 +128,40 @@ describe('CreditedReadable', () => {
     expect((await waiting).done).toBe(true);
   });
 });
+
+describe('CreditedReadable with maxItems (UDP: credit bounds bytes, not entries)', () => {
+  function counted(maxItems: number) {
+    const grants: number[] = [];
+    const source = new CreditedReadable<Uint8Array>({ window: 8, maxItems, size: (c) => c.byteLength, grant: (n) => grants.push(n), cancel: () => {} });
+    return { source, granted: () => grants.reduce((a, b) => a + b, 0) };
+  }
+
+  it('holds at most maxItems empty items unread, drops the rest, and takes more once some are read', async () => {
+    const h = counted(10);
+    const accepted = Array.from({ length: 25 }, () => h.source.push(new Uint8Array(0))).filter(Boolean).length;
+    expect(accepted).toBe(10);
+    expect(h.source.queuedItems).toBe(10);
+    expect(h.source.queuedBytes).toBe(0);
+    const reader = h.source.readable.getReader();
+    for (let i = 0; i < 4; i++) expect((await reader.read()).value!.byteLength).toBe(0);
+    expect(h.source.queuedItems).toBe(6);
+    expect([1, 2, 3, 4, 5].map(() => h.source.push(new Uint8Array(0)))).toEqual([true, true, true, true, false]);
+  });
+
+  it('grants back exactly the bytes read, items of any size mixed with empty ones, and a dropped item’s bytes at once', async () => {
+    const h = counted(3);
+    const sizes = [0, 3, 0, 2];
+    const pushed = sizes.map((n) => h.source.push(new Uint8Array(n)));
+    expect(pushed).toEqual([true, true, true, false]); // the 2-byte one is dropped: its 2 bytes go back
+    expect(h.granted()).toBe(2);
+    expect(h.source.queuedBytes).toBe(3);
+    const reader = h.source.readable.getReader();
+    const got = [];
+    for (let i = 0; i < 3; i++) got.push((await reader.read()).value!.byteLength);
+    expect(got).toEqual([0, 3, 0]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.source.queuedItems).toBe(0);
+    // window 8 → batches of 2: the 3 bytes read are granted, nothing more.
+    expect(h.granted()).toBe(5);
+  });
+});

@@ -7,6 +7,7 @@ import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SocketGateway } from '../../client/lib/index.js';
+import { MAX_UNREAD_DATAGRAMS } from '../../client/lib/udp-socket.js';
 import { Frame, type OpenedMsg } from '../../shared/protocol.js';
 import { gatewayFixture } from '../helpers/gateway-fixture.js';
 import { ProtocolClient } from '../helpers/protocol-client.js';
@@ -82,5 +83,35 @@ describe('UDP burst through the library (v2 batches)', () => {
     expect(page.messages.find((m) => m.t === 'welcome')).toMatchObject({ version: 1 });
     sender.close();
     await page.close();
+  });
+
+  it(`a flood of empty datagrams at a page that does not read queues at most ${MAX_UNREAD_DATAGRAMS} (credit cannot bound them), drops and counts the rest, and the socket reads on`, async () => {
+    const { gw } = fixture;
+    const gateway = await SocketGateway.connect(gw.origin, { token: gw.token, WebSocket });
+    const socket = new gateway.UDPSocket({ localAddress: '127.0.0.1' });
+    const { readable, localPort } = await socket.opened;
+    const sender = dgram.createSocket('udp4');
+    await new Promise<void>((r) => sender.bind(0, '127.0.0.1', r));
+    const empty = new Uint8Array(0);
+    const seen = () => socket.stats.messagesIn + socket.stats.droppedUnread;
+    // Paced bursts (the kernel drops what the gateway's buffer cannot hold), until well past the bound.
+    for (let sent = 0; sent < 200_000 && seen() < MAX_UNREAD_DATAGRAMS + 5000; sent += 500) {
+      for (let i = 0; i < 500; i++) sender.send(empty, localPort, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    let last = -1;
+    while (seen() !== last) {
+      last = seen();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(socket.stats.messagesIn).toBe(MAX_UNREAD_DATAGRAMS);
+    expect(socket.stats.droppedUnread).toBeGreaterThan(4000);
+    const reader = readable.getReader();
+    for (let i = 0; i < MAX_UNREAD_DATAGRAMS; i++) expect((await reader.read()).value!.data.byteLength).toBe(0);
+    sender.send(Buffer.from('after'), localPort, '127.0.0.1');
+    expect(new TextDecoder().decode((await reader.read()).value!.data)).toBe('after');
+    sender.close();
+    reader.releaseLock();
+    await socket.close();
   });
 });
