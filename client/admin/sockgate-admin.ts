@@ -12,7 +12,7 @@ import type { AdminGrant, AdminPageView, AdminSocket, AdminState } from './admin
 const fmtBytes = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`);
 /** A socket's kind and state in the page's language (the API sends the protocol's words). */
 const kindLabel = (kind: string) =>
-  kind === 'tcp' ? msg('TCP', { id: 'admin.kindTcp' }) : kind === 'tcp-server' ? msg('TCP listener', { id: 'admin.kindListener' }) : kind === 'udp' ? msg('UDP', { id: 'admin.kindUdp' }) : kind;
+  kind === 'tcp' ? msg('TCP', { id: 'admin.kindTcp' }) : kind === 'tcp-server' ? msg('TCP listener', { id: 'admin.kindListener' }) : kind === 'udp' ? msg('UDP', { id: 'admin.kindUdp' }) : kind === 'relay' ? msg('TCP relay', { id: 'admin.kindRelay' }) : kind;
 const stateLabel = (state: string) =>
   state === 'open' ? msg('open', { id: 'admin.stateOpen' }) : state === 'listening' ? msg('listening', { id: 'admin.stateListening' }) : state === 'bound' ? msg('bound', { id: 'admin.stateBound' }) : state;
 const fmtTime = (t: number) => new Date(t).toLocaleTimeString(getLocale(), { hour12: false });

@@ -37,6 +37,7 @@ export const templates: LocaleModule['templates'] = {
   'admin.kindTcp': 'TCP 连接',
   'admin.kindListener': 'TCP 监听',
   'admin.kindUdp': 'UDP',
+  'admin.kindRelay': 'TCP 中继',
   'admin.stateOpen': '已连接',
   'admin.stateListening': '监听中',
   'admin.stateBound': '已绑定',
