@@ -141,8 +141,9 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
     const bytes = toBytes(chunk, 'TCPSocket: a written chunk');
     // Frames stay under the gateway's frame limit and never ask for more than the whole window.
     const max = Math.max(1, Math.min(this.conn.limits.frameBytes - DATA_HEADER, this.#sendWindow));
-    const pieces: Uint8Array[] = [];
-    for (let offset = 0; offset < bytes.byteLength; offset += max) pieces.push(bytes.subarray(offset, Math.min(offset + max, bytes.byteLength)));
+    // The common case, a write that fits one frame, is the written view itself: no subarray.
+    const pieces: Uint8Array[] = bytes.byteLength > 0 && bytes.byteLength <= max ? [bytes] : [];
+    if (bytes.byteLength > max) for (let offset = 0; offset < bytes.byteLength; offset += max) pieces.push(bytes.subarray(offset, Math.min(offset + max, bytes.byteLength)));
     return { pieces, frame: (piece) => encodeData(this.id, piece) };
   }
 
