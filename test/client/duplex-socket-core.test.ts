@@ -291,4 +291,18 @@ describe('DuplexSocketCore hot path (issue 13 item 2)', () => {
     expect(errors[2]).toBe(errors[0]);
     expect(sentFrames(ws).filter((f) => f.kind === Frame.Data).length).toBe(10);
   });
+
+  it('abort while a write waits for credit: it and the queued writes reject with the reason, nothing more is sent, the gateway hears end', async () => {
+    const { ws, info } = await openTcp();
+    const writer = info.writable.getWriter();
+    await writer.write(bytesOf(1000, 1));
+    const waiting = writer.write(bytesOf(10, 2)).catch((e: unknown) => e);
+    const queued = writer.write(bytesOf(10, 3)).catch((e: unknown) => e);
+    const reason = new Error('stop');
+    await writer.abort(reason);
+    expect(await waiting).toBe(reason);
+    expect(await queued).toBe(reason);
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Data).length).toBe(10);
+    expect(ws.json().at(-1)).toMatchObject({ t: 'end' });
+  });
 });
