@@ -36,6 +36,18 @@ export class SendCredit {
     return this.#waiters.length;
   }
 
+  /**
+   * Spends `bytes` now if they are free and nobody waits ahead; false otherwise (then
+   * {@link acquire}). Throws the failure reason once the socket has failed. No promise: the
+   * write path's common case costs nothing but the subtraction.
+   */
+  tryAcquire(bytes: number): boolean {
+    if (this.#failure) throw this.#failure.reason;
+    if (this.#waiters.length !== 0 || this.#available < bytes) return false;
+    this.#available -= bytes;
+    return true;
+  }
+
   /** Resolves once `bytes` of credit are free, and spends them. Rejects if the socket fails or `signal` aborts. */
   acquire(bytes: number, signal?: AbortSignal): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure.reason);

@@ -27,8 +27,8 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
 
   /** Validates one written chunk and says how to send it; a throw errors the writable with it. */
   protected abstract prepareWrite(chunk: W): OutgoingWrite;
-  /** A frame other than Ack for this socket (Chunk, Datagram). */
-  protected abstract onData(frame: DecodedFrame): void;
+  /** A frame other than Ack for this socket (Chunk, Datagram); `owned`: its payload's buffer may be kept (SocketHandler.onFrame). */
+  protected abstract onData(frame: DecodedFrame, owned: boolean): void;
   /** The user closed the writable; resolves once the gateway knows (TCP's half-close). */
   protected closeWrites(): Promise<void> | void {
     this.writeFinished();
@@ -39,10 +39,23 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
   // ---- streams -------------------------------------------------------------------------------
 
   /**
-   * Builds both streams once the socket is open; `size` is an item's payload bytes, `bytes` makes
-   * a byte stream (TCP), `maxItems` bounds the items waiting unread (UDP; see CreditedReadable).
+   * Builds both streams once the socket is open. `size` is a received item's payload bytes,
+   * `writeSize` a written chunk's (it must not throw: a bad chunk counts 0 and fails in
+   * prepareWrite), `bytes` makes the readable a byte stream (TCP), `maxItems` bounds the items
+   * waiting unread (UDP; see CreditedReadable).
+   *
+   * The writable's queue is measured in bytes and holds one send window: while credit lasts a
+   * write frames and sends its pieces synchronously (no promise of its own), so `writer.write()`
+   * calls stream without a round trip each; once credit runs out the write in progress waits for
+   * Acks, the queue fills, and `desiredSize`/`ready` tell the page to hold off.
    */
-  protected openStreams(sendWindow: number, size: (item: R) => number, bytes = false, maxItems?: number): { readable: ReadableStream<R>; writable: WritableStream<W> } {
+  protected openStreams(
+    sendWindow: number,
+    size: (item: R) => number,
+    writeSize: (chunk: W) => number,
+    bytes = false,
+    maxItems?: number,
+  ): { readable: ReadableStream<R>; writable: WritableStream<W> } {
     this.#sendCredit = new SendCredit(sendWindow);
     this.#source = new CreditedReadable<R>({
       window: this.conn.limits.receiveWindow,
@@ -64,12 +77,13 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
           this.writeFinished();
         },
       },
-      { highWaterMark: 1 },
+      { highWaterMark: Math.max(1, sendWindow), size: writeSize },
     );
     return { readable: this.#source.readable, writable: this.#writable };
   }
 
-  async #write(chunk: W, signal: AbortSignal): Promise<void> {
+  /** Sends what credit allows now; returns a promise only when a piece has to wait for credit. */
+  #write(chunk: W, signal: AbortSignal): Promise<void> | undefined {
     let outgoing: OutgoingWrite;
     try {
       outgoing = this.prepareWrite(chunk);
@@ -78,12 +92,31 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
       this.writeFinished(err);
       throw err;
     }
-    for (const piece of outgoing.pieces) {
-      await this.#sendCredit.acquire(piece.byteLength, signal);
-      this.conn.sendFrame(outgoing.frame(piece));
-      this.stats.bytesOut += piece.byteLength;
+    const pieces = outgoing.pieces;
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      // Throws the socket's failure, as acquire() rejects with it: the write rejects the same way.
+      if (!this.#sendCredit.tryAcquire(piece.byteLength)) return this.#writeWaiting(outgoing, i, signal);
+      this.#send(outgoing, piece);
     }
     this.stats.messagesOut++;
+    return undefined;
+  }
+
+  /** The rest of a write from piece `from` on, each piece once its credit is free (in order: waiters queue). */
+  async #writeWaiting(outgoing: OutgoingWrite, from: number, signal: AbortSignal): Promise<void> {
+    const pieces = outgoing.pieces;
+    for (let i = from; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      await this.#sendCredit.acquire(piece.byteLength, signal);
+      this.#send(outgoing, piece);
+    }
+    this.stats.messagesOut++;
+  }
+
+  #send(outgoing: OutgoingWrite, piece: Uint8Array): void {
+    this.conn.sendFrame(outgoing.frame(piece));
+    this.stats.bytesOut += piece.byteLength;
   }
 
   /** Hands a received item to the readable and counts it. */
@@ -92,8 +125,18 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
       this.stats.droppedUnread++;
       return;
     }
+    this.countIn(bytes);
+  }
+
+  /** Counts a received item of `bytes` (deliver() does; a core that runs a hook in between calls this, then {@link enqueue}). */
+  protected countIn(bytes: number): void {
     this.stats.bytesIn += bytes;
     this.stats.messagesIn++;
+  }
+
+  /** Hands an already counted item to the readable. */
+  protected enqueue(item: R): void {
+    this.#source?.push(item);
   }
 
   /** Gives the gateway `bytes` more receive credit while the socket can still receive. */
@@ -102,9 +145,9 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
     this.conn.sendFrame(encodeCounter(Frame.Credit, this.id, bytes));
   }
 
-  override onFrame(frame: DecodedFrame): void {
+  override onFrame(frame: DecodedFrame, owned: boolean): void {
     if (frame.kind === Frame.Ack) this.#sendCredit.release(frame.bytes);
-    else this.onData(frame);
+    else this.onData(frame, owned);
   }
 
   /** The peer is done sending: the readable ends once its queue is read. */

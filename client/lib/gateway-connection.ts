@@ -29,8 +29,14 @@ import { abortReason, ClientErrorCode, connectionLostError, SocketError, socketE
 export interface SocketHandler {
   /** A control message about this socket that no pending request claimed. */
   onControl(msg: ServerMessage): void;
-  /** A binary frame for this socket (a Batch arrives as its frames, one call each, in order). */
-  onFrame(frame: SocketFrame): void;
+  /**
+   * A binary frame for this socket (a Batch arrives as its frames, one call each, in order).
+   * `owned`: the frame was its WebSocket message's only frame, so nothing else reads that
+   * message's buffer and the handler may keep `frame.payload` as it is or hand its buffer to a
+   * byte stream, which detaches it. False for a Batch's entries: their payloads share the
+   * buffer with the other entries (and would pin all of it), so copy what you keep.
+   */
+  onFrame(frame: SocketFrame, owned: boolean): void;
   /** The WebSocket closed; the socket is gone. */
   onConnectionLost(error: SocketError): void;
 }
@@ -281,12 +287,14 @@ export class GatewayConnection extends EventTarget {
       this.#emitError(new SocketError('OperationError', 'BAD_MESSAGE', `bad binary frame from the gateway: ${text}`));
       return;
     }
+    // Every message event brings a fresh ArrayBuffer (binaryType 'arraybuffer') that only this
+    // listener sees, so its one frame may keep it (see SocketHandler.onFrame's `owned`).
     if (frame.kind !== Frame.Batch) {
-      this.#handlers.get(frame.id)?.onFrame(frame);
+      this.#handlers.get(frame.id)?.onFrame(frame, true);
       return;
     }
     // Looked up per frame: a handler may release its id (or a new one register) mid-batch.
-    for (const f of frame.frames) this.#handlers.get(f.id)?.onFrame(f);
+    for (const f of frame.frames) this.#handlers.get(f.id)?.onFrame(f, false);
   }
 
   #dispatch(msg: ServerMessage): void {

@@ -74,8 +74,8 @@ export abstract class SocketCore<T> implements SocketHandler {
 
   /** Builds the streams and open info from the gateway's `opened`. */
   protected abstract onOpened(msg: OpenedMsg): T;
-  /** A binary frame for this socket. */
-  abstract onFrame(frame: DecodedFrame): void;
+  /** A binary frame for this socket; `owned` as in SocketHandler.onFrame (the payload's buffer is the handler's to keep). */
+  abstract onFrame(frame: DecodedFrame, owned: boolean): void;
   /** The socket is gone: error (or, with no error, end) whichever streams are still open. */
   protected abstract endStreams(error: unknown | undefined): void;
   /** True when close() must refuse because a stream is locked. */

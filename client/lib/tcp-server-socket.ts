@@ -30,7 +30,7 @@ export interface TCPServerSocketExtras {
   reuseAddr?: boolean;
   /** extras.chunks for every accepted socket: keep each read's seq/time for `takeChunkInfo()`. */
   chunks?: boolean;
-  /** Called for each TCP read of any accepted socket as it arrives. */
+  /** Called for each TCP read of any accepted socket as it arrives; `chunk.data` as for TCPSocket's onChunk (valid during the call). */
   onChunk?: (chunk: TCPChunk, socket: TCPSocket) => void;
   /** allowHalfOpen for accepted sockets (default true). */
   allowHalfOpen?: boolean;

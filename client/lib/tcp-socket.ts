@@ -23,6 +23,16 @@ import {
   toWrappedUnsignedShort,
 } from './validation.js';
 
+/** A written chunk's bytes for the writable's queue (0 for anything prepareWrite will refuse). */
+function writtenBytes(chunk: ArrayBuffer | ArrayBufferView): number {
+  try {
+    const n = (chunk as { byteLength?: unknown } | null)?.byteLength;
+    return typeof n === 'number' ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Constructor argument marking an accepted connection (never visible to users). */
 const kAccepted = Symbol('sockgate.accepted');
 /** Internal: TCPSocket's method handing out the next read's metadata (lab-extras' takeChunkInfo). */
@@ -116,7 +126,7 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
 
   #build(sendWindow: number, local: { address: string; port: number }, remote: { address: string; port: number }): TCPSocketOpenInfo {
     this.#sendWindow = sendWindow;
-    const { readable, writable } = this.openStreams(sendWindow, (item) => item.byteLength, true);
+    const { readable, writable } = this.openStreams(sendWindow, (item) => item.byteLength, writtenBytes, true);
     return {
       readable,
       writable,
@@ -131,8 +141,9 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
     const bytes = toBytes(chunk, 'TCPSocket: a written chunk');
     // Frames stay under the gateway's frame limit and never ask for more than the whole window.
     const max = Math.max(1, Math.min(this.conn.limits.frameBytes - DATA_HEADER, this.#sendWindow));
-    const pieces: Uint8Array[] = [];
-    for (let offset = 0; offset < bytes.byteLength; offset += max) pieces.push(bytes.subarray(offset, Math.min(offset + max, bytes.byteLength)));
+    // The common case, a write that fits one frame, is the written view itself: no subarray.
+    const pieces: Uint8Array[] = bytes.byteLength > 0 && bytes.byteLength <= max ? [bytes] : [];
+    if (bytes.byteLength > max) for (let offset = 0; offset < bytes.byteLength; offset += max) pieces.push(bytes.subarray(offset, Math.min(offset + max, bytes.byteLength)));
     return { pieces, frame: (piece) => encodeData(this.id, piece) };
   }
 
@@ -156,15 +167,27 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
     }
   }
 
-  protected override onData(frame: DecodedFrame): void {
+  protected override onData(frame: DecodedFrame, owned: boolean): void {
     if (frame.kind !== Frame.Chunk) return;
-    // A fresh buffer of its own: the byte stream transfers (detaches) what it is given.
-    const data = frame.payload.slice();
+    // The byte stream transfers (detaches) the buffer of what it is given: a Chunk that had its
+    // WebSocket message to itself goes in as it is (the reader's view then sits at its offset in
+    // that message's buffer); one whose Batch still has frames to dispatch gets its own copy.
+    const data = owned ? frame.payload : frame.payload.slice();
     if (this.#settings.chunks) this.#chunkInfo.push({ seq: frame.seq, time: frame.time });
-    this.deliver(data, data.byteLength);
-    // After the count, before any reader's promise settles (that takes a microtask): as before.
-    // The hook gets its own copy, since `data` now belongs to the stream.
-    this.#settings.onChunk?.({ data: frame.payload.slice(), seq: frame.seq, time: frame.time });
+    const hook = this.#settings.onChunk;
+    if (hook === undefined) {
+      this.deliver(data, data.byteLength);
+      return;
+    }
+    // Counted before the hook runs, as before. The hook sees the very bytes the stream is about
+    // to get — no copy — so `data` is valid during the call only: once enqueued its buffer is
+    // detached (docs/CLIENT.md, onChunk). Enqueued even if the hook throws.
+    this.countIn(data.byteLength);
+    try {
+      hook({ data, seq: frame.seq, time: frame.time });
+    } finally {
+      this.enqueue(data);
+    }
   }
 
   /** The oldest delivered read's seq and time not yet taken (extras.chunks). */

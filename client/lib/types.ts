@@ -67,7 +67,11 @@ export interface TCPSocketExtras {
    * with lab-extras' `watchCapture()`. Loopback targets only.
    */
   capture?: boolean;
-  /** Called for each TCP read as it arrives, before the consumer reads it. */
+  /**
+   * Called for each TCP read as it arrives, before the consumer reads it. `chunk.data` is the view
+   * the readable is about to get (no copy): valid during the call only, since enqueuing it detaches
+   * its buffer. Copy what you keep.
+   */
   onChunk?: (chunk: TCPChunk) => void;
   /** Called with gateway errors about this socket that do not close it. */
   onError?: (error: SocketError) => void;

@@ -40,6 +40,16 @@ export const MAX_UNREAD_DATAGRAMS = 16_384;
 
 type Mode = 'connected' | 'bound';
 
+/** A written UDPMessage's payload bytes for the writable's queue (0 for anything prepareWrite will refuse). */
+function writtenBytes(message: UDPMessage): number {
+  try {
+    const n = (message as { data?: { byteLength?: unknown } } | null)?.data?.byteLength;
+    return typeof n === 'number' ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Validates UDPSocketOptions the way Chromium does and builds the `udp.bind` request. */
 function bindRequest(rawOptions: unknown) {
   const options = toDictionary<UDPSocketOptions>(rawOptions, 'UDPSocketOptions');
@@ -104,7 +114,7 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
   }
 
   protected override onOpened(msg: OpenedMsg): UDPSocketOpenInfo {
-    const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength, false, MAX_UNREAD_DATAGRAMS);
+    const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength, writtenBytes, false, MAX_UNREAD_DATAGRAMS);
     const info: UDPSocketOpenInfo = { readable, writable, localAddress: msg.local.address, localPort: msg.local.port };
     this.#localFamily = msg.local.address.includes(':') ? 'ipv6' : 'ipv4';
     if (this.#mode === 'connected' && msg.remote) {
@@ -164,9 +174,11 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
     throw new SocketError('NetworkError', ErrorCode.AddressNotAvailable, `UDPMessage: dnsQueryType '${type}' for ${host}, but the socket is bound to an ${this.#localFamily === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
   }
 
-  protected override onData(frame: DecodedFrame): void {
+  protected override onData(frame: DecodedFrame, owned: boolean): void {
     if (frame.kind !== Frame.Datagram) return;
-    const message: UDPReceivedMessage = { data: frame.payload.slice() };
+    // A datagram that had its WebSocket message to itself keeps a view into it (nothing else
+    // uses that buffer); one inside a Batch gets its own bytes, so it does not pin the Batch.
+    const message: UDPReceivedMessage = { data: owned ? frame.payload : frame.payload.slice() };
     if (this.#mode === 'bound') {
       message.remoteAddress = frame.host;
       message.remotePort = frame.port;

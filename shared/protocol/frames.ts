@@ -42,6 +42,21 @@ function putF64(out: Uint8Array, at: number, v: number): void {
   out.set(scratchBytes, at);
 }
 
+// The decoder reads the same way: a DataView per received frame was an allocation per chunk on
+// the page's receive path.
+function getU16(frame: Uint8Array, at: number): number {
+  return (frame[at]! << 8) | frame[at + 1]!;
+}
+
+function getU32(frame: Uint8Array, at: number): number {
+  return ((frame[at]! << 24) | (frame[at + 1]! << 16) | (frame[at + 2]! << 8) | frame[at + 3]!) >>> 0;
+}
+
+function getF64(frame: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) scratchBytes[i] = frame[at + i]!;
+  return scratch.getFloat64(0);
+}
+
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
@@ -195,8 +210,7 @@ const MIN_ENTRY = BATCH_ENTRY_HEADER + CREDIT_FRAME;
 function decodeBatch(frame: Uint8Array): SocketFrame[] {
   const bad = (why: string) => new FrameError(`batch frame: ${why}`, 'bad-batch');
   if (frame.byteLength < BatchLayout.entries) throw bad(`${frame.byteLength} bytes is shorter than its 5-byte header`);
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const count = view.getUint32(BatchLayout.count);
+  const count = getU32(frame, BatchLayout.count);
   const room = frame.byteLength - BatchLayout.entries;
   // Checked before anything is allocated, so a huge count costs nothing.
   if (count === 0 || count > room / MIN_ENTRY) throw bad(`declares ${count} entries, but ${room} bytes hold 1 to ${Math.floor(room / MIN_ENTRY)}`);
@@ -204,7 +218,7 @@ function decodeBatch(frame: Uint8Array): SocketFrame[] {
   let at = BatchLayout.entries;
   for (let i = 0; i < count; i++) {
     if (frame.byteLength - at < BATCH_ENTRY_HEADER) throw bad(`entry ${i + 1} of ${count} starts past the end of the message`);
-    const len = view.getUint32(at);
+    const len = getU32(frame, at);
     const start = at + BATCH_ENTRY_HEADER;
     if (len > frame.byteLength - start) throw bad(`entry ${i + 1} of ${count} (${len} bytes) runs past the end of the message`);
     const inner = frame.subarray(start, start + len);
@@ -223,26 +237,25 @@ function decodeBatch(frame: Uint8Array): SocketFrame[] {
 /** Parses one frame of one socket (any kind but Batch, which is 'unknown-kind' here). */
 export function decodeSocketFrame(frame: Uint8Array): SocketFrame {
   if (frame.byteLength < DATA_HEADER) throw new FrameError(`binary frame of ${frame.byteLength} bytes is shorter than its 5-byte header`, 'short-header');
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
   const kind = frame[DataLayout.kind];
-  const id = view.getUint32(DataLayout.id);
+  const id = getU32(frame, DataLayout.id);
   switch (kind) {
     case Frame.Data:
       return { kind, id, payload: frame.subarray(DataLayout.payload) };
     case Frame.Credit:
     case Frame.Ack:
       if (frame.byteLength !== CREDIT_FRAME) throw new FrameError(`credit/ack frame must be ${CREDIT_FRAME} bytes, got ${frame.byteLength}`, 'wrong-size');
-      return { kind, id, bytes: view.getUint32(CounterLayout.bytes) };
+      return { kind, id, bytes: getU32(frame, CounterLayout.bytes) };
     case Frame.Chunk:
       if (frame.byteLength < CHUNK_HEADER) throw new FrameError('chunk frame shorter than its 17-byte header', 'short-header');
-      return { kind, id, seq: view.getUint32(ChunkLayout.seq), time: view.getFloat64(ChunkLayout.time), payload: frame.subarray(ChunkLayout.payload) };
+      return { kind, id, seq: getU32(frame, ChunkLayout.seq), time: getF64(frame, ChunkLayout.time), payload: frame.subarray(ChunkLayout.payload) };
     case Frame.SendTo: {
       const at = SendToLayout.address;
       if (frame.byteLength < at) throw new FrameError('sendto frame shorter than its 8-byte header', 'short-header');
       const len = frame[SendToLayout.addressLength]!;
       if (frame.byteLength < at + len) throw new FrameError('sendto frame ends inside its address', 'short-address');
       const host = utf8Decoder.decode(frame.subarray(at, at + len));
-      return { kind, id, port: view.getUint16(SendToLayout.port), host, payload: frame.subarray(at + len) };
+      return { kind, id, port: getU16(frame, SendToLayout.port), host, payload: frame.subarray(at + len) };
     }
     case Frame.Datagram: {
       const at = DatagramLayout.address;
@@ -252,9 +265,9 @@ export function decodeSocketFrame(frame: Uint8Array): SocketFrame {
       return {
         kind,
         id,
-        seq: view.getUint32(DatagramLayout.seq),
-        time: view.getFloat64(DatagramLayout.time),
-        port: view.getUint16(DatagramLayout.port),
+        seq: getU32(frame, DatagramLayout.seq),
+        time: getF64(frame, DatagramLayout.time),
+        port: getU16(frame, DatagramLayout.port),
         host: utf8Decoder.decode(frame.subarray(at, at + len)),
         payload: frame.subarray(at + len),
       };
@@ -263,10 +276,10 @@ export function decodeSocketFrame(frame: Uint8Array): SocketFrame {
       if (frame.byteLength < RELAY_READ_HEADER) throw new FrameError(`relay read frame shorter than its ${RELAY_READ_HEADER}-byte header`, 'short-header');
       const d = frame[RelayReadLayout.dir];
       if (d !== 0 && d !== 1) throw new FrameError(`relay read direction must be 0 or 1, got ${d}`, 'wrong-size');
-      const size = view.getUint32(RelayReadLayout.size);
+      const size = getU32(frame, RelayReadLayout.size);
       const payload = frame.subarray(RelayReadLayout.payload);
       if (payload.byteLength > size) throw new FrameError(`relay read copies ${payload.byteLength} bytes of a ${size}-byte read`, 'wrong-size');
-      return { kind, id, pair: view.getUint32(RelayReadLayout.pair), dir: d === 0 ? 'up' : 'down', seq: view.getUint32(RelayReadLayout.seq), time: view.getFloat64(RelayReadLayout.time), size, payload };
+      return { kind, id, pair: getU32(frame, RelayReadLayout.pair), dir: d === 0 ? 'up' : 'down', seq: getU32(frame, RelayReadLayout.seq), time: getF64(frame, RelayReadLayout.time), size, payload };
     }
     default:
       throw new FrameError(`unknown binary frame kind 0x${(kind ?? 0).toString(16).padStart(2, '0')}`, 'unknown-kind');

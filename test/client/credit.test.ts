@@ -47,6 +47,21 @@ describe('SendCredit', () => {
     await expect(waiting).rejects.toBe(reason);
     await expect(credit.acquire(0)).rejects.toBe(reason);
   });
+
+  it('tryAcquire spends without a promise while credit lasts, never jumps a waiter, and throws once failed', () => {
+    const credit = new SendCredit(10);
+    expect(credit.tryAcquire(6)).toBe(true);
+    expect(credit.available).toBe(4);
+    expect(credit.tryAcquire(5)).toBe(false);
+    expect(credit.available).toBe(4);
+    const waiting = credit.acquire(5);
+    // 4 would fit, but a write is waiting ahead: order first.
+    expect(credit.tryAcquire(1)).toBe(false);
+    const reason = new Error('gone');
+    credit.fail(reason);
+    expect(() => credit.tryAcquire(1)).toThrow(reason);
+    return expect(waiting).rejects.toBe(reason);
+  });
 });
 
 describe('ReceiveCredit', () => {

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readChunk, SocketError } from '../../client/lib/index.js';
-import { CHUNK_HEADER, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
+import { CHUNK_HEADER, encodeBatch, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
+import type { FakeWebSocket } from '../helpers/fake-websocket.js';
 import { fakeGateway, lastJson, sentFrames, tcpOpened } from '../helpers/fake-gateway.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -26,6 +27,13 @@ async function openTcp(extras: Record<string, unknown> = {}, sendWindow = 1000) 
   ws.receive(tcpOpened(id, connect.ref, sendWindow));
   const info = await socket.opened;
   return { gw, ws, socket, id, info };
+}
+
+/** Delivers `message` as one WebSocket message whose ArrayBuffer the test keeps (FakeWebSocket.receive copies). */
+function receiveBuffer(ws: FakeWebSocket, message: Uint8Array): ArrayBuffer {
+  const data = message.slice().buffer;
+  ws.dispatchEvent(Object.assign(new Event('message'), { data }));
+  return data;
 }
 
 /** A bound UDPSocket the fake gateway has opened. */
@@ -165,5 +173,136 @@ describe('DuplexSocketCore', () => {
     expect(end).toMatchObject({ t: 'end', id });
     ws.receive({ t: 'ok', id, ref: end.ref, op: 'end' });
     await closing;
+  });
+});
+
+describe('DuplexSocketCore hot path (issue 13 item 2)', () => {
+  const bytesOf = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+
+  it("TCP: a Chunk alone in its message is enqueued without a copy (its buffer moves to the reader); onChunk sees those bytes during the call", async () => {
+    const seen: Array<[boolean, number[]]> = [];
+    let message: ArrayBuffer | undefined;
+    const { ws, id, info } = await openTcp({ onChunk: (c: { data: Uint8Array }) => seen.push([c.data.buffer === message, [...c.data]]) });
+    const frame = chunk(id, 0, new Uint8Array([5, 6, 7]));
+    message = frame.slice().buffer;
+    ws.dispatchEvent(Object.assign(new Event('message'), { data: message }));
+    // The byte stream transferred the message's buffer: no copy was made.
+    expect(message.byteLength).toBe(0);
+    expect(seen).toEqual([[true, [5, 6, 7]]]);
+    const { value } = await info.readable.getReader().read();
+    expect([...value!]).toEqual([5, 6, 7]);
+    expect([value!.byteOffset, value!.buffer.byteLength]).toEqual([CHUNK_HEADER, CHUNK_HEADER + 3]);
+  });
+
+  it('TCP: Chunks in one Batch each get their own bytes and read back intact', async () => {
+    const { ws, id, info, socket } = await openTcp();
+    const batch = receiveBuffer(ws, encodeBatch([chunk(id, 0, bytesOf(3, 1)), encodeCounter(Frame.Ack, id, 0), chunk(id, 1, bytesOf(5, 2)), chunk(id, 2, bytesOf(1, 3))]));
+    // Shared by several frames: left intact, each Chunk copied out of it.
+    expect(batch.byteLength).toBeGreaterThan(0);
+    expect(socket.stats).toMatchObject({ bytesIn: 9, messagesIn: 3 });
+    const reader = info.readable.getReader();
+    const reads = [];
+    for (let i = 0; i < 3; i++) reads.push([...(await reader.read()).value!]);
+    expect(reads).toEqual([[1, 1, 1], [2, 2, 2, 2, 2], [3]]);
+  });
+
+  it('UDP: a datagram alone in its message is a view into it; datagrams of a Batch are copies', async () => {
+    const { ws, id, info } = await openUdp();
+    const alone = receiveBuffer(ws, encodeDatagram(id, 0, 1, '127.0.0.1', 9, bytesOf(4, 9)));
+    const batch = receiveBuffer(ws, encodeBatch([encodeDatagram(id, 1, 1, '127.0.0.1', 9, bytesOf(2, 1)), encodeDatagram(id, 2, 1, '127.0.0.1', 9, bytesOf(3, 2))]));
+    const reader = info.readable.getReader();
+    const first = (await reader.read()).value!;
+    expect(first.data.buffer).toBe(alone);
+    expect([...first.data]).toEqual([9, 9, 9, 9]);
+    const second = (await reader.read()).value!;
+    const third = (await reader.read()).value!;
+    expect([second.data.buffer === batch, third.data.buffer === batch]).toEqual([false, false]);
+    expect([[...second.data], [...third.data]]).toEqual([[1, 1], [2, 2, 2]]);
+  });
+
+  it('TCP: small writes not awaited each go out as one Data frame, in order, and the queue is measured in bytes', async () => {
+    const { ws, socket, info } = await openTcp();
+    const writer = info.writable.getWriter();
+    const writes = [];
+    for (let i = 0; i < 20; i++) writes.push(writer.write(bytesOf(10, i)));
+    // The queue counts bytes against the send window (1000), not writes against 1.
+    expect(writer.desiredSize).toBe(1000 - 20 * 10);
+    // The first went out inside write() itself: no promise stood between the call and the frame.
+    expect(sentFrames(ws).length).toBe(1);
+    await Promise.all(writes);
+    const frames = sentFrames(ws);
+    expect(frames.map((f) => (f.kind === Frame.Data ? [...f.payload] : f.kind))).toEqual(Array.from({ length: 20 }, (_, i) => Array(10).fill(i)));
+    expect(socket.stats).toMatchObject({ bytesOut: 200, messagesOut: 20 });
+    expect(writer.desiredSize).toBe(1000);
+  });
+
+  it('TCP: once credit runs out the queue fills, desiredSize and ready follow it, and Acks let it drain in order', async () => {
+    const { ws, id, info } = await openTcp();
+    const writer = info.writable.getWriter();
+    // Frames are at most 100 bytes here (frameBytes 105): 1000 bytes are ten frames and all the credit.
+    await writer.write(bytesOf(1000, 1));
+    expect(sentFrames(ws).length).toBe(10);
+    const a = writer.write(bytesOf(300, 2));
+    const b = writer.write(bytesOf(700, 3));
+    await tick();
+    expect(sentFrames(ws).length).toBe(10);
+    expect(writer.desiredSize).toBe(0);
+    let ready = false;
+    void writer.ready.then(() => (ready = true));
+    await tick();
+    expect(ready).toBe(false);
+    ws.receive(encodeCounter(Frame.Ack, id, 300));
+    await a;
+    await tick();
+    expect(writer.desiredSize).toBe(300);
+    expect(ready).toBe(true);
+    ws.receive(encodeCounter(Frame.Ack, id, 700));
+    await b;
+    const payloads = sentFrames(ws).slice(10).map((f) => (f.kind === Frame.Data ? [f.payload.byteLength, f.payload[0]] : []));
+    expect(payloads).toEqual([[100, 2], [100, 2], [100, 2], ...Array(7).fill([100, 3])]);
+  });
+
+  it('UDP: a page that writes while desiredSize > 0 sends many datagrams in one turn, each its own frame', async () => {
+    const { ws, socket, info } = await openUdp();
+    const writer = info.writable.getWriter();
+    let n = 0;
+    while (writer.desiredSize! > 0) {
+      void writer.write({ data: bytesOf(100, n), remoteAddress: '127.0.0.1', remotePort: 4 });
+      n++;
+    }
+    expect(n).toBe(10);
+    await tick();
+    expect(sentFrames(ws).map((f) => (f.kind === Frame.SendTo ? f.payload[0] : -1))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(socket.stats).toMatchObject({ messagesOut: 10, bytesOut: 1000 });
+  });
+
+  it('a write waiting for credit, and writes queued behind it, reject with the socket error when it fails', async () => {
+    const { ws, id, info } = await openTcp();
+    const writer = info.writable.getWriter();
+    await writer.write(bytesOf(1000, 1));
+    const waiting = writer.write(bytesOf(10, 2));
+    const queued = writer.write(bytesOf(10, 3));
+    ws.receive({ t: 'error', id, code: 'RESET', message: 'connection reset by peer', osCode: 'ECONNRESET', fatal: true });
+    ws.receive({ t: 'closed', id, bytesIn: 0, bytesOut: 1000, error: 'RESET' });
+    const errors = await Promise.all([waiting, queued, writer.write(bytesOf(1, 4))].map((p) => p.then(() => undefined, (e: unknown) => e)));
+    expect(errors[0]).toBeInstanceOf(SocketError);
+    expect(errors[0]).toMatchObject({ sockgateCode: 'RESET' });
+    expect(errors[1]).toBe(errors[0]);
+    expect(errors[2]).toBe(errors[0]);
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Data).length).toBe(10);
+  });
+
+  it('abort while a write waits for credit: it and the queued writes reject with the reason, nothing more is sent, the gateway hears end', async () => {
+    const { ws, info } = await openTcp();
+    const writer = info.writable.getWriter();
+    await writer.write(bytesOf(1000, 1));
+    const waiting = writer.write(bytesOf(10, 2)).catch((e: unknown) => e);
+    const queued = writer.write(bytesOf(10, 3)).catch((e: unknown) => e);
+    const reason = new Error('stop');
+    await writer.abort(reason);
+    expect(await waiting).toBe(reason);
+    expect(await queued).toBe(reason);
+    expect(sentFrames(ws).filter((f) => f.kind === Frame.Data).length).toBe(10);
+    expect(ws.json().at(-1)).toMatchObject({ t: 'end' });
   });
 });

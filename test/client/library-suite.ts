@@ -127,6 +127,33 @@ export const librarySuite: SuiteCase[] = [
       }),
   },
   {
+    name: 'TCP: 2,000 small writes not awaited (only writer.ready) come back complete and in order',
+    run: (ctx) =>
+      withGateway(ctx, async (gw) => {
+        const port = await ctx.peers.echoServer();
+        const socket = new gw.TCPSocket('127.0.0.1', port, { noDelay: true });
+        const { readable, writable } = await socket.opened;
+        const writer = writable.getWriter();
+        const reader = readable.getReader();
+        const n = 2000;
+        const all = pattern(n * 37);
+        const echoed = readBytes(reader, all.byteLength);
+        let last: Promise<void> = Promise.resolve();
+        for (let i = 0; i < n; i++) {
+          // The queue is measured in bytes against the send window: ready stays resolved while it has room.
+          if (writer.desiredSize! <= 0) await writer.ready;
+          last = writer.write(all.subarray(i * 37, (i + 1) * 37));
+        }
+        await last;
+        equal(socket.stats.messagesOut, n, 'messagesOut');
+        const back = await within(echoed, 20_000, 'echo');
+        equal(checksum(back), checksum(all), 'checksum of the echo');
+        writer.releaseLock();
+        reader.releaseLock();
+        await socket.close();
+      }),
+  },
+  {
     name: 'framed messages: FramingEncoderStream → TCP echo → FramingDecoderStream keeps every boundary',
     run: (ctx) =>
       withGateway(ctx, async (gw) => {
