@@ -17,6 +17,7 @@ import { LITERAL_CORPUS } from '../security/policy-bypass-corpus.js';
  */
 
 const PEER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lan-peer.mjs');
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/python');
 const TCP_PORT = 7007;
 const UDP_PORT = 2425; // IPMSG/FeiQ's port, as in the course
 const GROUP = '239.77.0.1';
@@ -112,6 +113,21 @@ describe.skipIf(!isRoot && !required)(title, () => {
     expect(await page.request({ t: 'udp.bind', id: 11, host: '0.0.0.0', port: 0 })).toMatchObject({ t: 'opened' });
     page.sendTo(11, `${SUBNET}.255`, UDP_PORT, Buffer.from('no flag'));
     expect(await page.next((m) => m.t === 'error' && m.id === 11)).toMatchObject({ code: 'PERMISSION', message: expect.stringContaining('broadcast: true') });
+  });
+
+  it("the course's own UDP broadcast receiver (Python, bound to '') on host 3 gets the page's directed broadcast", async () => {
+    const child = spawn('ip', ['netns', 'exec', NS[2]!, 'python3', '-u', path.join(FIXTURES, 'udp_broadcast_receiver.py'), '9090']);
+    try {
+      const lines: string[] = [];
+      readline.createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+      await waitFor(() => lines.includes('ready 9090'), 10_000, 'udp_broadcast_receiver.py to bind');
+      expect(await page.request({ t: 'udp.bind', id: 12, host: '0.0.0.0', port: 0, broadcast: true })).toMatchObject({ t: 'opened' });
+      page.sendTo(12, `${SUBNET}.255`, 9090, Buffer.from('hello from the page'));
+      await waitFor(() => lines.some((l) => l.endsWith(' hello from the page')), 5000, 'the broadcast at the Python receiver');
+      expect(lines.find((l) => l.startsWith('from '))).toMatch(new RegExp(`^from ${SUBNET.replace(/\./g, '\\.')}\\.1:\\d+ hello from the page$`));
+    } finally {
+      child.kill();
+    }
   });
 
   it('multicast across hosts: the page sends to a group both hosts joined, and receives a host’s multicast after joining', async () => {
