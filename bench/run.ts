@@ -11,7 +11,8 @@
  * for that baseline gateway, e.g. WS_NO_BUFFER_UTIL=1 with --baseline=dist/sockgate.js), --no-write,
  * --page (only the Chromium page-side figure), --product-page (only the product page's log ramp; with --baseline also the
  * baseline bundle's own page, interleaved; --product-rounds N). Roles used internally: --role peer|wisp; --role profile-summary FILE prints a CPU profile's top functions,
- * --role trace-summary FILE a Chromium trace's time per thread and event.
+ * --role trace-summary FILE a Chromium trace's time per thread and event; --role report FILE re-renders a saved
+ * run (bench/results.json) with the current targets.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -57,6 +58,8 @@ if (args.role === 'peer') await runPeer();
 else if (args.role === 'profile-summary') summariseProfile(process.argv.at(-1)!);
 else if (args.role === 'trace-summary') summariseTrace(process.argv.at(-1)!);
 else if (args.role === 'wisp') await runWispServer();
+// --role report FILE: the Markdown of a saved run (bench/results.json), judged by today's targets.
+else if (args.role === 'report') console.log(renderMarkdown(JSON.parse(fs.readFileSync(process.argv.at(-1)!, 'utf8')) as Results));
 else await main();
 
 async function main(): Promise<void> {
@@ -234,7 +237,7 @@ async function main(): Promise<void> {
     }
   }
   if (want('idle')) {
-    for (const p of paths.filter((x) => x.name === 'sockgate mux' || x.name === 'wisp-js')) {
+    for (const p of paths.filter((x) => x.name === 'sockgate mux' || x.name === 'sockgate mux [before]' || x.name === 'wisp-js')) {
       log(`bench: ${idleCount} idle sockets through ${p.name}`);
       gc();
       try {
