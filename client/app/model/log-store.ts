@@ -18,6 +18,9 @@
  *   line as LogEntry objects (a new array after every change).
  */
 import { FrameBatcher } from './frame-batcher.js';
+import { BLOCK_LINES, Block } from './log-block.js';
+
+export { BLOCK_LINES } from './log-block.js';
 
 /** Which way a line went: received, sent, or a socket event (connect, close, error…). */
 export type Direction = 'in' | 'out' | 'event';
@@ -71,52 +74,15 @@ export interface LogEvent {
 export const LOG_CAP = 250_000;
 /** Payload bytes a store keeps; past it the oldest lines go until a tenth of it is free. */
 export const LOG_BYTES_CAP = 64 * 1024 * 1024;
-/** Rows per block (a power of two). */
-export const BLOCK_LINES = 4096;
 
 const DIRS: readonly Direction[] = ['in', 'out', 'event'];
 const DIR_CODE = { in: 0, out: 1, event: 2 } as const;
 const NO_SEQ = 0xffffffff;
-const MIN_PAGE = 16 * 1024;
-const MAX_PAGE = 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 /** Sent lines an older read may move past (see `#placeAfterSends`). */
 const MAX_REORDER = 64;
 /** Moved sent lines whose first number is remembered for `markFailed`. */
 const MAX_MOVED = 1024;
-
-/** One block of rows and the arena its payloads sit in. */
-class Block {
-  readonly time = new Float64Array(BLOCK_LINES);
-  readonly size = new Uint32Array(BLOCK_LINES);
-  /** Payload bytes kept (less than size when only a prefix, or nothing, was copied: relay reads past their budget). */
-  readonly kept = new Uint32Array(BLOCK_LINES);
-  readonly seq = new Uint32Array(BLOCK_LINES);
-  readonly offset = new Uint32Array(BLOCK_LINES);
-  readonly peer = new Uint32Array(BLOCK_LINES);
-  readonly page = new Uint16Array(BLOCK_LINES);
-  readonly dir = new Uint8Array(BLOCK_LINES);
-  readonly pages: Uint8Array[] = [];
-  used = 0;
-  bytes = 0;
-
-  /** Copies `data` into the arena; returns [page, offset]. */
-  store(data: Uint8Array): [number, number] {
-    let last = this.pages.at(-1);
-    if (!last || last.byteLength - this.used < data.byteLength) {
-      // Pages grow with the block's traffic, so small reads share a page and big ones get few.
-      const size = Math.max(data.byteLength, Math.min(MAX_PAGE, Math.max(MIN_PAGE, this.bytes)));
-      last = new Uint8Array(size);
-      this.pages.push(last);
-      this.used = 0;
-    }
-    last.set(data, this.used);
-    const at = this.used;
-    this.used += data.byteLength;
-    this.bytes += data.byteLength;
-    return [this.pages.length - 1, at];
-  }
-}
 
 /** A socket's log. Listen for `change` (at most once per frame). */
 export class LogStore extends EventTarget {
@@ -357,16 +323,7 @@ export class LogStore extends EventTarget {
 
   /** Moves row `from` of `block` one row down (its payload stays where it is in the arena). */
   #moveDown(block: Block, from: number): void {
-    const a = from % BLOCK_LINES;
-    const b = a + 1;
-    block.time[b] = block.time[a]!;
-    block.dir[b] = block.dir[a]!;
-    block.size[b] = block.size[a]!;
-    block.kept[b] = block.kept[a]!;
-    block.seq[b] = block.seq[a]!;
-    block.peer[b] = block.peer[a]!;
-    block.page[b] = block.page[a]!;
-    block.offset[b] = block.offset[a]!;
+    block.moveDown(from % BLOCK_LINES);
     const now = from + 1;
     const given = this.#givenAt.get(now) ?? now;
     this.#givenAt.delete(now);
