@@ -98,7 +98,7 @@ export class GatewayController implements ReactiveController {
       return;
     }
     this.#attempt = 0;
-    setGatewayClockOffset(gateway.clockOffsetMs ?? 0);
+    setGatewayClockOffset(gateway.clockOffsetMs);
     gateway.addEventListener('close', (event) => {
       if (!this.#running || this.info.gateway !== gateway) return;
       const closed = event as unknown as { error?: SocketError; code?: number };

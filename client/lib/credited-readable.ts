@@ -105,13 +105,13 @@ export class CreditedReadable<T> {
 
   /**
    * An item from the gateway. After a cancel it is dropped and its credit returned at once.
-   * False when it was dropped because `maxItems` already wait unread (its credit goes back).
+   * False only when it was dropped because `maxItems` already wait unread (its credit goes back).
    */
   push(item: T): boolean {
     const bytes = this.#options.size(item);
     if (this.#state !== 'open') {
       if (this.#state === 'cancelled') this.#discard(bytes);
-      return this.#state !== 'cancelled';
+      return true;
     }
     if (this.#counted) {
       if (this.queuedItems >= this.#options.maxItems!) {

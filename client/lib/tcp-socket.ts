@@ -12,6 +12,7 @@ import type { SocketError } from './socket-error.js';
 import type { TCPChunk, TCPChunkInfo, TCPSetOptions, TCPSocketExtras, TCPSocketOpenInfo, TCPSocketOptions, SocketStats } from './types.js';
 import {
   checkCallback,
+  queuedByteLength,
   checkSignal,
   present,
   toBufferSize,
@@ -23,15 +24,6 @@ import {
   toWrappedUnsignedShort,
 } from './validation.js';
 
-/** A written chunk's bytes for the writable's queue (0 for anything prepareWrite will refuse). */
-function writtenBytes(chunk: ArrayBuffer | ArrayBufferView): number {
-  try {
-    const n = (chunk as { byteLength?: unknown } | null)?.byteLength;
-    return typeof n === 'number' ? n : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** Constructor argument marking an accepted connection (never visible to users). */
 const kAccepted = Symbol('sockgate.accepted');
@@ -126,7 +118,7 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
 
   #build(sendWindow: number, local: { address: string; port: number }, remote: { address: string; port: number }): TCPSocketOpenInfo {
     this.#sendWindow = sendWindow;
-    const { readable, writable } = this.openStreams(sendWindow, (item) => item.byteLength, writtenBytes, true);
+    const { readable, writable } = this.openStreams(sendWindow, (item) => item.byteLength, queuedByteLength, true);
     return {
       readable,
       writable,
@@ -142,8 +134,12 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
     // Frames stay under the gateway's frame limit and never ask for more than the whole window.
     const max = Math.max(1, Math.min(this.conn.limits.frameBytes - DATA_HEADER, this.#sendWindow));
     // The common case, a write that fits one frame, is the written view itself: no subarray.
-    const pieces: Uint8Array[] = bytes.byteLength > 0 && bytes.byteLength <= max ? [bytes] : [];
-    if (bytes.byteLength > max) for (let offset = 0; offset < bytes.byteLength; offset += max) pieces.push(bytes.subarray(offset, Math.min(offset + max, bytes.byteLength)));
+    const pieces: Uint8Array[] = [];
+    if (bytes.byteLength <= max) {
+      if (bytes.byteLength > 0) pieces.push(bytes);
+    } else {
+      for (let offset = 0; offset < bytes.byteLength; offset += max) pieces.push(bytes.subarray(offset, Math.min(offset + max, bytes.byteLength)));
+    }
     return { pieces, frame: (piece) => encodeData(this.id, piece) };
   }
 

@@ -14,6 +14,7 @@ import { SocketError } from './socket-error.js';
 import type { SocketStats, UDPMessage, UDPReceivedMessage, UDPSetOptions, UDPSocketExtras, UDPSocketOpenInfo, UDPSocketOptions } from './types.js';
 import {
   checkCallback,
+  queuedByteLength,
   checkDatagramSize,
   checkSignal,
   parseIpLiteral,
@@ -40,15 +41,6 @@ export const MAX_UNREAD_DATAGRAMS = 16_384;
 
 type Mode = 'connected' | 'bound';
 
-/** A written UDPMessage's payload bytes for the writable's queue (0 for anything prepareWrite will refuse). */
-function writtenBytes(message: UDPMessage): number {
-  try {
-    const n = (message as { data?: { byteLength?: unknown } } | null)?.data?.byteLength;
-    return typeof n === 'number' ? n : 0;
-  } catch {
-    return 0;
-  }
-}
 
 /** Validates UDPSocketOptions the way Chromium does and builds the `udp.bind` request. */
 function bindRequest(rawOptions: unknown) {
@@ -114,7 +106,7 @@ class UdpSocketCore extends DuplexSocketCore<UDPSocketOpenInfo, UDPReceivedMessa
   }
 
   protected override onOpened(msg: OpenedMsg): UDPSocketOpenInfo {
-    const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength, writtenBytes, false, MAX_UNREAD_DATAGRAMS);
+    const { readable, writable } = this.openStreams(msg.sendWindow, (item) => item.data.byteLength, (m) => queuedByteLength(m, 'data'), false, MAX_UNREAD_DATAGRAMS);
     const info: UDPSocketOpenInfo = { readable, writable, localAddress: msg.local.address, localPort: msg.local.port };
     this.#localFamily = msg.local.address.includes(':') ? 'ipv6' : 'ipv4';
     if (this.#mode === 'connected' && msg.remote) {

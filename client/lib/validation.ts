@@ -154,6 +154,22 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
 
 const toStringTag = Object.prototype.toString;
 
+/**
+ * A written chunk's size for a writable's byte-measured queue: its `byteLength` (or its `field`'s,
+ * as a UDPMessage's `data`), or 0 for anything that has none (the write then fails in validation
+ * with the proper error). Never throws, not even for a throwing getter: a queuing strategy's size
+ * function that throws would error the stream with the wrong error.
+ */
+export function queuedByteLength(chunk: unknown, field?: 'data'): number {
+  try {
+    const bytes = field === undefined ? chunk : (chunk as Record<string, unknown> | null | undefined)?.[field];
+    const n = (bytes as { byteLength?: unknown } | null | undefined)?.byteLength;
+    return typeof n === 'number' ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** A BufferSource as bytes (a view, not a copy), or a TypeError. Works across realms. */
 export function toBytes(chunk: unknown, what: string): Uint8Array {
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);

@@ -164,4 +164,11 @@ describe('CreditedReadable with maxItems (UDP: credit bounds bytes, not entries)
     // window 8 → batches of 2: the 3 bytes read are granted, nothing more.
     expect(h.granted()).toBe(5);
   });
+
+  it('after a cancel, items are discarded with their credit returned, but not reported as dropped for the item bound', async () => {
+    const h = counted(2);
+    await h.source.readable.cancel('done');
+    expect([h.source.push(new Uint8Array(3)), h.source.push(new Uint8Array(0))]).toEqual([true, true]);
+    expect(h.granted()).toBe(3);
+  });
 });

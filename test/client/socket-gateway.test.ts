@@ -30,6 +30,9 @@ describe('SocketGateway', () => {
     expect(ahead.clockOffsetMs).toBeLessThanOrEqual(5000);
     // NTP's bounds: time − received ≤ offset ≤ time − opened; 0 whenever the clocks may agree.
     expect([clockOffset(1000, 990, 1010), clockOffset(5000, 990, 1010), clockOffset(-4000, 990, 1010), clockOffset(undefined, 0, 1)]).toEqual([0, 3990, -4990, 0]);
+    // Whatever a gateway puts in `time`: only a finite number counts.
+    for (const bad of [NaN, Infinity, -Infinity, '1000', null, {}, [], true]) expect(clockOffset(bad, 990, 1010)).toBe(0);
+    expect([clockOffset(0, 990, 1010), clockOffset(-1, 990, 1010), clockOffset(2 ** 32, 0, 1), clockOffset(2 ** 53, 0, 1)]).toEqual([-990, -991, 2 ** 32 - 1, 2 ** 53 - 1]);
   });
 
   it("gives its API client the token it connected with: the option first, else the url's", async () => {

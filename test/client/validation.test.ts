@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIpLiteral, toBytes, toEnum, toIdlUnsigned, toOctet, toUnsignedLong, toUnsignedShort, toWrappedUnsignedShort } from '../../client/lib/validation.js';
+import { parseIpLiteral, queuedByteLength, toBytes, toEnum, toIdlUnsigned, toOctet, toUnsignedLong, toUnsignedShort, toWrappedUnsignedShort } from '../../client/lib/validation.js';
 
 describe('parseIpLiteral', () => {
   it.each([
@@ -62,5 +62,15 @@ describe('WebIDL conversions', () => {
       expect(() => toWrappedUnsignedShort(value, 'p')).toThrow(TypeError);
       expect(() => toUnsignedShort(value, 'p')).toThrow(TypeError);
     }
+  });
+});
+
+describe('queuedByteLength (the writable queue size of a written chunk)', () => {
+  it('is the byteLength (or data.byteLength), 0 for anything else, and never throws', () => {
+    const hostile = { get byteLength(): number { throw new Error('no'); } };
+    const hostileData = { get data(): unknown { throw new Error('no'); } };
+    expect([queuedByteLength(new Uint8Array(5)), queuedByteLength(new ArrayBuffer(7)), queuedByteLength({ data: new Uint8Array(3) }, 'data')]).toEqual([5, 7, 3]);
+    for (const x of [undefined, null, 42, 'text', {}, hostile, { byteLength: '9' }]) expect(queuedByteLength(x)).toBe(0);
+    for (const x of [undefined, null, {}, hostileData, { data: hostile }, { data: 'abc' }]) expect(queuedByteLength(x, 'data')).toBe(0);
   });
 });

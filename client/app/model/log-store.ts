@@ -316,7 +316,7 @@ export class LogStore extends EventTarget {
   #placeAfterSends(block: Block, end: number, time: number): number {
     const first = Math.max(this.#start, end - (end % BLOCK_LINES), end - MAX_REORDER);
     let row = end;
-    while (row > first && block.dir[(row - 1) % BLOCK_LINES] === 1 && block.time[(row - 1) % BLOCK_LINES]! > time) row--;
+    while (row > first && block.dir[(row - 1) % BLOCK_LINES] === DIR_CODE.out && block.time[(row - 1) % BLOCK_LINES]! > time) row--;
     for (let from = end - 1; from >= row; from--) this.#moveDown(block, from);
     return row;
   }
