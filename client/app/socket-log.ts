@@ -83,6 +83,8 @@ export class SocketLog extends LitElement {
   #lastFirst = 0;
   /** Set when `#scrollTop` was changed here, to be written to the list. */
   #moved = false;
+  /** The line under the pointer when it was pressed (0: none) and where, for the click that follows. */
+  #pressed = { n: 0, x: 0, y: 0 };
   #resize = new ResizeObserver((entries) => {
     const h = entries[0]?.contentRect.height ?? 0;
     if (h !== this.#height) {
@@ -224,10 +226,26 @@ export class SocketLog extends LitElement {
     else if (!this.follow) this.requestUpdate();
   }
 
-  #onClick(event: MouseEvent): void {
+  /** The line an event's target is in, by its number (0: none). */
+  #lineOf(event: Event): number {
     const line = (event.target as Element).closest('.line') as HTMLElement | null;
-    if (!line) return;
-    const n = Number(line.dataset.n);
+    return line ? Number(line.dataset.n) : 0;
+  }
+
+  #onPointerDown(event: PointerEvent): void {
+    this.#pressed = { n: this.#lineOf(event), x: event.clientX, y: event.clientY };
+  }
+
+  #onClick(event: MouseEvent): void {
+    // The line pressed, not the one released on: while the list still scrolls (a wheel's smooth
+    // scroll, a trim) the rows move under a still pointer between press and release, and the
+    // browser then clicks their common parent. A pointer that moved is a drag (selecting text):
+    // the line released on. A click from the keyboard has no press.
+    const p = this.#pressed;
+    const still = Math.abs(event.clientX - p.x) <= 4 && Math.abs(event.clientY - p.y) <= 4;
+    const n = (still && p.n) || this.#lineOf(event);
+    this.#pressed = { n: 0, x: 0, y: 0 };
+    if (!n || !this.#view?.has(n)) return;
     this.cursor = n;
     this.selected = this.selected === n ? 0 : n;
   }
@@ -364,7 +382,7 @@ export class SocketLog extends LitElement {
       <div class="wrap">
         <div class="scroller" data-testid="log-lines" role="log" aria-live="off" tabindex="0" aria-activedescendant=${active || nothing}
           aria-label=${msg('Log lines: arrow keys move, Enter opens a line', { id: 'log.linesLabel' })}
-          @scroll=${this.#onScroll} @click=${this.#onClick} @keydown=${this.#onKey}>
+          @scroll=${this.#onScroll} @pointerdown=${this.#onPointerDown} @click=${this.#onClick} @keydown=${this.#onKey}>
           <div class="spacer" style="height:${count * ROW}px"></div>
           <div class="rows" style="transform:translateY(${first * ROW}px)">${rows}</div>
         </div>

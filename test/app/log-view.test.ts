@@ -96,6 +96,38 @@ describe('workspace log', () => {
     await page.context().close();
   }, 30_000);
 
+  test('a line pressed while the list still scrolls opens that line; a drag across lines opens none', async () => {
+    const page = await openPage(f.browser, f.gateway.url);
+    const port = await newUdp(page);
+    await fill(page, port, 500);
+    const list = page.getByTestId('log-lines');
+    await list.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+    await page.getByTestId('log-jump').waitFor();
+    const row = logLines(page, 'in').nth(6);
+    const pressed = await row.getAttribute('data-n');
+    const text = (await row.textContent())!.match(/line \d{5}/)![0];
+    const box = (await row.boundingBox())!;
+    // Pressed on a line, then the rows move under the still pointer (as a smooth scroll or a trim
+    // does) before the release: the browser clicks the rows' common parent, not a line.
+    await page.mouse.move(box.x + 40, box.y + box.height / 2);
+    await page.mouse.down();
+    await list.evaluate((el) => { el.scrollTop -= 5 * 22; });
+    await expect.poll(() => row.getAttribute('data-n')).not.toBe(pressed);
+    await page.mouse.up();
+    await expect.poll(() => page.getByTestId('log-detail').textContent()).toContain(text);
+    // Pressed on one line and dragged to another (selecting text): no line opens or closes.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('log-detail').count()).toBe(0);
+    const a = (await logLines(page, 'in').nth(8).boundingBox())!;
+    await page.mouse.move(a.x + 40, a.y + a.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(a.x + 120, a.y + a.height / 2 + 3 * 22, { steps: 4 });
+    await page.mouse.up();
+    await page.waitForTimeout(100);
+    expect(await page.getByTestId('log-detail').count()).toBe(0);
+    await page.context().close();
+  }, 30_000);
+
   test('the composer has the focus once a socket opens; log lines open and close from the keyboard (defect 9)', async () => {
     const page = await openPage(f.browser, f.gateway.url);
     await newTcpClient(page, '127.0.0.1', f.echo.port);
