@@ -33,7 +33,8 @@ export function createApiRouter(ctx: ApiContext): express.Router {
     next();
   });
   api.get('/health', (_req, res) => {
-    res.json({ ok: true, name: 'sockgate', version: VERSION, protocol: SUBPROTOCOL, ...ctx.stats() });
+    const { pages, sockets } = ctx.stats();
+    res.json({ ok: true, name: 'sockgate', version: VERSION, protocol: SUBPROTOCOL, pages, sockets });
   });
   api.get('/interfaces', (_req, res) => res.json({ interfaces: listInterfaces() }));
   api.get('/policy', (_req, res) => {

@@ -17,11 +17,19 @@ export const DEFAULT_LIMITS: GatewayLimits & {
   websockifyStreams: number;
   websockifyMessageBytes: number;
   multicastTtlMax: number;
+  windowMax: number;
+  pageWindowBudget: number;
+  windowBudget: number;
 } = {
   socketsPerPage: 256,
   pages: 32,
   receiveWindow: 1 << 20,
   sendWindow: 1 << 20,
+  // Adaptive windows (docs/PROTOCOL.md): a window-limited socket grows up to this; the growth of
+  // all send windows is held to a byte budget per page and one per gateway (the gateway's memory).
+  windowMax: 16 << 20,
+  pageWindowBudget: 64 << 20,
+  windowBudget: 512 << 20,
   controlMessageBytes: 16 * 1024,
   frameBytes: (1 << 20) + 64,
   connectTimeoutMs: 10_000,
@@ -51,7 +59,13 @@ export type Limits = typeof DEFAULT_LIMITS;
 /** The limits a page hears in `welcome` (the rest are the operator's business). */
 export function publicLimits(limits: Limits): GatewayLimits {
   const { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond } = limits;
-  return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond };
+  const windowMax = windowMaxOf(limits);
+  return { socketsPerPage, receiveWindow, sendWindow, controlMessageBytes, frameBytes, connectTimeoutMs, idleTimeoutMs, udpDatagramsPerSecond, windowMax };
+}
+
+/** The largest window a socket grows to: never below where windows start (a smaller --window-max means "do not grow"). */
+export function windowMaxOf(limits: Pick<Limits, 'windowMax' | 'receiveWindow' | 'sendWindow'>): number {
+  return Math.max(limits.windowMax, limits.receiveWindow, limits.sendWindow);
 }
 
 const LIMIT_FLAGS: Record<string, keyof Limits> = {
@@ -59,6 +73,9 @@ const LIMIT_FLAGS: Record<string, keyof Limits> = {
   'max-pages': 'pages',
   'receive-window': 'receiveWindow',
   'send-window': 'sendWindow',
+  'window-max': 'windowMax',
+  'page-window-budget': 'pageWindowBudget',
+  'window-budget': 'windowBudget',
   'max-control-bytes': 'controlMessageBytes',
   'max-frame-bytes': 'frameBytes',
   'connect-timeout': 'connectTimeoutMs',
@@ -132,6 +149,11 @@ Usage: sockgate [options]        (or: npm start -- [options])
   --max-pages N          pages per gateway (default ${DEFAULT_LIMITS.pages})
   --receive-window B     bytes in flight to the page per socket (default ${DEFAULT_LIMITS.receiveWindow})
   --send-window B        bytes in flight from the page per socket (default ${DEFAULT_LIMITS.sendWindow})
+                         Both windows are where a socket starts: one that is window-limited grows.
+  --window-max B         largest window a socket grows to, either direction (default ${DEFAULT_LIMITS.windowMax};
+                         at or below the windows above: no growth)
+  --page-window-budget B growth of one page's send windows, all its sockets together (default ${DEFAULT_LIMITS.pageWindowBudget})
+  --window-budget B      growth of every page's send windows together (default ${DEFAULT_LIMITS.windowBudget})
   --max-control-bytes B  largest control message (default ${DEFAULT_LIMITS.controlMessageBytes})
   --max-frame-bytes B    largest binary frame (default ${DEFAULT_LIMITS.frameBytes})
   --connect-timeout MS   TCP connect timeout (default ${DEFAULT_LIMITS.connectTimeoutMs})

@@ -20,8 +20,8 @@ export interface Gateway {
   adminToken: string;
   limits: Limits;
   policy: TargetPolicy;
-  /** Live counts, for tests and /api/health. */
-  stats(): { pages: number; sockets: number };
+  /** Live counts, for tests and /api/health; `windowGrowth`: bytes the pages' send windows grew past where they started (--window-budget's use). */
+  stats(): { pages: number; sockets: number; windowGrowth: number };
   /** Tells every page, closes every socket, stops listening (after the `onClose` hooks ran). */
   close(reason?: string): Promise<void>;
   /** Runs `hook` when the gateway closes, before pages are told; how add-ons (the labs) stop with it. */

@@ -1,7 +1,7 @@
-/** The per-socket control messages that need only the socket: `set`, `recv`, `end` (checked by kind). */
-import { ErrorCode, type SetMsg } from '../shared/protocol.js';
-import { GatewayError } from './gateway-error.js';
-import { listening, type PageSocket } from './page-socket.js';
+/** The per-socket control messages that need only the socket: `set`, `recv`, `end`, `window`, `udp.join`/`udp.leave` (checked by kind). */
+import { ErrorCode, type SetMsg, type UdpMembershipMsg, type WindowMsg } from '../shared/protocol.js';
+import { GatewayError, toGatewayError } from './gateway-error.js';
+import { listening, type PageLink, type PageSocket } from './page-socket.js';
 
 
 /** `set` on a socket of the kind its fields are for. */
@@ -26,3 +26,24 @@ export function applyEnd(relay: PageSocket): void {
   relay.end();
 }
 
+
+/**
+ * `window`: a page gives back grown send credit or sets its receive window (docs/PROTOCOL.md,
+ * "Adaptive windows"). No reply: it is bookkeeping, sent on idle timers, and an error says what was wrong.
+ */
+export function applyWindow(relay: PageSocket, msg: WindowMsg): void {
+  if (relay.kind !== 'tcp' && relay.kind !== 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${relay.id} is a listening socket: it has no windows`);
+  relay.resize(msg);
+}
+
+/** `udp.join` / `udp.leave` on a UDP socket; a denied group is audited. */
+export async function applyMembership(relay: PageSocket, msg: UdpMembershipMsg, page: Pick<PageLink, 'audit'>): Promise<void> {
+  if (relay.kind !== 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a UDP socket`);
+  try {
+    await relay.membership(msg.t === 'udp.join', msg.group, msg.interface, msg.source);
+  } catch (err) {
+    const e = toGatewayError(err);
+    if (e.code === ErrorCode.Denied) page.audit('deny', { socket: msg.id, op: 'join', target: msg.group, rule: e.extra.rule });
+    throw e;
+  }
+}

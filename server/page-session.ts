@@ -14,15 +14,16 @@ import {
   type OpenMsg,
   type ServerMessage,
 } from '../shared/protocol.js';
-import { publicLimits, type Limits } from './config.js';
+import { publicLimits, windowMaxOf, type Limits } from './config.js';
 import { closeReason } from './close-reason.js';
 import { parseControlMessage, salvageIds } from './control-parser.js';
 import { GatewayError, errorMessage, toGatewayError } from './gateway-error.js';
 import type { PageGrant } from './grants/grant-admin.js';
 import type { GrantQuota } from './grants/grant-quota.js';
-import { applyEnd, applyRecv, applySet } from './page-commands.js';
+import { applyEnd, applyMembership, applyRecv, applySet, applyWindow } from './page-commands.js';
 import { PageOutbox } from './page-outbox.js';
-import { AckBatcher, type PageSendWindow } from './page-send-window.js';
+import { AckBatcher, type PageSendWindow, type WindowGrowth } from './page-send-window.js';
+import { WindowBudget } from '../shared/window-budget.js';
 import { formatAddress, listening, type PageLink, type PageSocket } from './page-socket.js';
 import { ByteBucket, type SendBuckets } from './send-rate.js';
 import { SocketTable } from './socket-table.js';
@@ -44,6 +45,8 @@ export interface SessionContext {
   /** The grant's limits shared by all its pages (socket total, byte rate); absent for the operator's token. */
   quota?: GrantQuota;
   audit: (event: string, fields: Record<string, string | number | undefined>) => void;
+  /** The gateway's budget for send-window growth (`--window-budget`); each page draws on it through its own. */
+  windowBudget?: WindowBudget;
 }
 
 /**
@@ -61,6 +64,8 @@ export class PageSession implements PageLink {
   private readonly outbox: PageOutbox;
   private readonly acks = new AckBatcher((frame) => this.sendFrame(frame), () => this.outbox.schedule());
   private readonly captures = new PageCaptures((m) => this.send(m));
+  /** How this page's send windows grow: within `--page-window-budget`, itself within the gateway's. */
+  private readonly growth: WindowGrowth;
   private idleTimer: NodeJS.Timeout | undefined;
   private gone = false;
 
@@ -73,6 +78,8 @@ export class PageSession implements PageLink {
   ) {
     this.limits = ctx.limits;
     this.policy = ctx.policy;
+    const budget = new WindowBudget(this.limits.pageWindowBudget, ctx.windowBudget);
+    this.growth = { max: windowMaxOf(this.limits), budget, grew: (id, sendWindow) => this.send({ t: 'window', id, sendWindow }) };
     const own = this.limits.sendBytesPerSecond > 0 ? [new ByteBucket(this.limits.sendBytesPerSecond)] : [];
     this.sendBuckets = ctx.quota?.bucket ? [...own, ctx.quota.bucket] : own;
     ctx.quota?.pages.add(this);
@@ -130,7 +137,7 @@ export class PageSession implements PageLink {
   }
 
   openSendWindow(id: number): PageSendWindow {
-    return this.acks.open(id, this.limits.sendWindow);
+    return this.acks.open(id, this.limits.sendWindow, this.growth);
   }
 
   relayClosed(relay: PageSocket, info: { ref?: number; error?: ErrorCode }): void {
@@ -226,21 +233,14 @@ export class PageSession implements PageLink {
       case 'relay.listen':
         return this.open(msg);
       case 'udp.join':
-      case 'udp.leave': {
-        const relay = this.table.get(msg.id);
-        if (relay.kind !== 'udp') throw new GatewayError(ErrorCode.InvalidState, `socket ${msg.id} is not a UDP socket`);
-        try {
-          await relay.membership(msg.t === 'udp.join', msg.group, msg.interface, msg.source);
-        } catch (err) {
-          const e = toGatewayError(err);
-          if (e.code === ErrorCode.Denied) this.audit('deny', { socket: msg.id, op: 'join', target: msg.group, rule: e.extra.rule });
-          throw e;
-        }
+      case 'udp.leave':
+        await applyMembership(this.table.get(msg.id), msg, this);
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: msg.t });
-      }
       case 'set':
         applySet(this.table.get(msg.id), msg);
         return this.send({ t: 'ok', id: msg.id, ref: msg.ref, op: 'set' });
+      case 'window':
+        return applyWindow(this.table.get(msg.id), msg);
       case 'recv':
         return applyRecv(this.table.get(msg.id), msg.max, msg.ref, { timeoutMs: msg.timeoutMs, nonBlocking: msg.nonBlocking });
       case 'end':

@@ -42,6 +42,8 @@ export interface StreamSocket extends SocketBase {
   readonly kind: 'tcp';
   /** The page granted more receive credit. */
   grant(bytes: number): void;
+  /** A `window` message: the page's send window shrank to, or its receive window is now, these many bytes. */
+  resize(msg: { sendWindow?: number; receiveWindow?: number }): void;
   /** Stops reading while the page's WebSocket is congested. */
   block(): void;
   unblock(): void;
@@ -57,6 +59,7 @@ export interface DatagramSocket extends SocketBase {
   /** Datagrams dropped for want of page credit, reported in `closed`. */
   readonly dropped: number;
   grant(bytes: number): void;
+  resize(msg: { sendWindow?: number; receiveWindow?: number }): void;
   write(payload: Uint8Array): void;
   sendTo(host: string, port: number, payload: Uint8Array): void;
   set(msg: SetMsg): void;

@@ -5,6 +5,7 @@ import type { PageSendWindow } from './page-send-window.js';
 import { PacedStream } from './send-rate.js';
 import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
 import { PulledReader, type RecvHow } from './pulled-reader.js';
+import { ReceiveWindow } from './receive-window.js';
 import { resetConnection } from './tcp-connector.js';
 import { BoundedWriter } from './write-queue-bound.js';
 
@@ -26,7 +27,8 @@ export class TcpRelay implements StreamSocket {
   private submitted = 0;
   lastActivity = Date.now();
   private seq = 0;
-  private credit: number;
+  /** Receive credit and the page's receive window. */
+  readonly receive: ReceiveWindow;
   private readonly sendWindow: PageSendWindow;
   private readonly writer: BoundedWriter;
   /** Holds the page's bytes back to `--send-rate` / the grant's `bytesPerSecond`; absent when unlimited. */
@@ -46,7 +48,7 @@ export class TcpRelay implements StreamSocket {
     private readonly page: PageLink,
     initialCredit: number,
   ) {
-    this.credit = Math.min(initialCredit, page.limits.receiveWindow);
+    this.receive = new ReceiveWindow(id, initialCredit, page);
     this.sendWindow = page.openSendWindow(id);
     // bytesOut counts what the kernel took, so `closed` says how much can reach the peer.
     this.writer = new BoundedWriter(socket, (n, err) => {
@@ -55,7 +57,7 @@ export class TcpRelay implements StreamSocket {
     });
     this.paced = page.sendBuckets.length > 0 ? new PacedStream(page.sendBuckets, (chunk) => this.writer.write(chunk)) : undefined;
     this.reader = new PulledReader(id, socket, page, {
-      credit: () => this.credit,
+      credit: () => this.receive.credit,
       deliver: (chunk) => this.deliver(chunk),
       flow: (on) => this.flow(on),
     });
@@ -70,7 +72,7 @@ export class TcpRelay implements StreamSocket {
       page.sendError(e, { id, fatal: true });
     });
     socket.on('close', () => this.onClose());
-    if (this.credit <= 0) socket.pause();
+    if (this.receive.credit <= 0) socket.pause();
     else socket.resume();
   }
 
@@ -80,7 +82,10 @@ export class TcpRelay implements StreamSocket {
     const n = this.reader.readSize;
     if (chunk.length <= n) this.deliver(chunk);
     else for (let at = 0; at < chunk.length; at += n) this.deliver(chunk.subarray(at, at + n));
-    if (this.credit <= 0) this.socket.pause();
+    if (this.receive.credit <= 0) {
+      this.socket.pause();
+      this.receive.starved(!this.page.congested);
+    }
   };
 
   /** One read becomes one Chunk frame. */
@@ -91,28 +96,32 @@ export class TcpRelay implements StreamSocket {
     chunk.copy(frame, CHUNK_HEADER);
     this.bytesIn += chunk.length;
     this.lastActivity = now;
-    this.credit -= chunk.length;
+    this.receive.credit -= chunk.length;
     this.page.sendFrame(frame);
   }
 
   /** The page granted more receive credit. */
   grant(bytes: number): void {
-    const window = this.page.limits.receiveWindow;
-    if (this.credit + bytes > window) {
-      // Never let a page talk the gateway into buffering more than one window for it.
-      this.page.sendError(new GatewayError(ErrorCode.FlowViolation, `credit of ${bytes} would exceed the receive window of ${window} bytes; clamped`), { id: this.id });
-      this.credit = window;
-    } else {
-      this.credit += bytes;
-    }
+    this.receive.grant(bytes);
+    this.resumeIfCredit();
+  }
+
+  /** A `window` message: the page's windows are now these. */
+  resize(msg: { sendWindow?: number; receiveWindow?: number }): void {
+    if (msg.sendWindow !== undefined) this.sendWindow.shrinkTo(msg.sendWindow);
+    if (msg.receiveWindow !== undefined) this.receive.resize(msg.receiveWindow);
+    if (msg.receiveWindow !== undefined && this.receive.credit <= 0 && !this.reader.pulled) this.socket.pause();
+  }
+
+  private resumeIfCredit(): void {
     if (this.reader.pulled) return this.reader.serveRead();
-    if (this.credit > 0 && this.socket.isPaused() && !this.page.congested) this.socket.resume();
+    if (this.receive.credit > 0 && this.socket.isPaused() && !this.page.congested) this.socket.resume();
   }
 
   /** Resumes reading after page-wide congestion cleared, if this socket has credit. */
   unblock(): void {
     if (this.reader.pulled) return this.reader.serveRead();
-    if (this.credit > 0 && this.socket.isPaused()) this.socket.resume();
+    if (this.receive.credit > 0 && this.socket.isPaused()) this.socket.resume();
   }
 
   block(): void {
@@ -175,7 +184,7 @@ export class TcpRelay implements StreamSocket {
     // whatever the credit; re-apply the credit rule after that.
     process.nextTick(() => {
       if (this.reader.pulled) return;
-      if (this.credit > 0 && !this.page.congested) this.socket.resume();
+      if (this.receive.credit > 0 && !this.page.congested) this.socket.resume();
       else this.socket.pause();
     });
   }

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type Address, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
+import { ReceiveWindow } from './receive-window.js';
 import { toAddress, type DatagramSocket, type PageLink } from './page-socket.js';
 import { datagramMayGo, spend, waitMs as bucketWaitMs } from './send-rate.js';
 import { socketAddress } from './target-policy.js';
@@ -52,7 +53,8 @@ export class UdpRelay implements DatagramSocket {
   lastActivity = Date.now();
   dropped = 0;
   private seq = 0;
-  private credit: number;
+  /** Receive credit and the page's receive window. */
+  readonly receive: ReceiveWindow;
   private readonly sendWindow: PageSendWindow;
   private readonly queue: Outgoing[] = [];
   private sending = false;
@@ -74,7 +76,7 @@ export class UdpRelay implements DatagramSocket {
     private readonly page: PageLink,
     credit: number,
   ) {
-    this.credit = Math.min(credit, page.limits.receiveWindow);
+    this.receive = new ReceiveWindow(id, credit, page);
     this.tokens = page.limits.udpDatagramsPerSecond;
     this.byteTokens = page.limits.udpBytesPerSecond;
     this.sendWindow = page.openSendWindow(id);
@@ -137,12 +139,13 @@ export class UdpRelay implements DatagramSocket {
 
   private readonly onMessage = (msg: Buffer, rinfo: dgram.RemoteInfo): void => {
     this.lastActivity = Date.now();
-    if (this.credit < msg.length || this.page.congested) {
+    if (this.receive.credit < msg.length || this.page.congested) {
+      this.receive.starved(!this.page.congested);
       this.dropped++;
       this.reportDrops();
       return;
     }
-    this.credit -= msg.length;
+    this.receive.credit -= msg.length;
     this.bytesIn += msg.length;
     this.page.sendFrame(encodeDatagram(this.id, this.seq++, Date.now(), rinfo.address, rinfo.port, msg));
   };
@@ -163,12 +166,13 @@ export class UdpRelay implements DatagramSocket {
   }
 
   grant(bytes: number): void {
-    const window = this.page.limits.receiveWindow;
-    if (this.credit + bytes > window) {
-      // Same answer as TCP: the page claimed room it was never offered.
-      this.page.sendError(new GatewayError(ErrorCode.FlowViolation, `credit of ${bytes} would exceed the receive window of ${window} bytes; clamped`), { id: this.id });
-    }
-    this.credit = Math.min(this.credit + bytes, window);
+    this.receive.grant(bytes);
+  }
+
+  /** A `window` message: the page's windows are now these. */
+  resize(msg: { sendWindow?: number; receiveWindow?: number }): void {
+    if (msg.sendWindow !== undefined) this.sendWindow.shrinkTo(msg.sendWindow);
+    if (msg.receiveWindow !== undefined) this.receive.resize(msg.receiveWindow);
   }
 
   /** Data frame: only for a connected socket. */

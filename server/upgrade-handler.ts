@@ -1,3 +1,4 @@
+import { WindowBudget } from '../shared/window-budget.js';
 import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -61,11 +62,14 @@ export class UpgradeHandler {
   readonly raw = new Map<WebSocket, PageGrant | undefined>();
   /** Bytes of every /websockify stream, counted as they move (closed streams included). */
   readonly websockifyBytes = { in: 0, out: 0 };
+  /** What the send windows of every page grew past where they start, together (`--window-budget`). */
+  readonly windowBudget: WindowBudget;
   private readonly pages: WebSocketServer;
   private readonly streams: WebSocketServer;
   private pageCounter = 0;
 
   constructor(private readonly ctx: UpgradeContext) {
+    this.windowBudget = new WindowBudget(ctx.limits.windowBudget);
     this.pages = new WebSocketServer({
       ...WS_OPTIONS,
       maxPayload: ctx.limits.frameBytes,
@@ -146,8 +150,8 @@ export class UpgradeHandler {
   }
 
   /** Pages and websockify streams, and the sockets they hold. */
-  stats(): { pages: number; sockets: number } {
-    return { pages: this.sessions.size + this.raw.size, sockets: [...this.sessions].reduce((n, s) => n + s.socketCount, 0) + this.raw.size };
+  stats(): { pages: number; sockets: number; windowGrowth: number } {
+    return { pages: this.sessions.size + this.raw.size, sockets: [...this.sessions].reduce((n, s) => n + s.socketCount, 0) + this.raw.size, windowGrowth: this.windowBudget.used };
   }
 
   /** Closes every page and stream admitted with the grant that ended, telling them why. */
@@ -174,7 +178,7 @@ export class UpgradeHandler {
     }
     const label = `#${++this.pageCounter}@${who}`;
     this.ctx.heartbeat.watch(ws);
-    const session = new PageSession(ws, { limits, policy: grant?.policy ?? this.ctx.policy, quota: grant?.quota, audit: audit.write, gatewayName: `sockgate/${VERSION}` }, label, grant?.page);
+    const session = new PageSession(ws, { limits, policy: grant?.policy ?? this.ctx.policy, quota: grant?.quota, audit: audit.write, windowBudget: this.windowBudget, gatewayName: `sockgate/${VERSION}` }, label, grant?.page);
     this.sessions.add(session);
     const unregister = this.ctx.register?.(session, { client, origin });
     ws.on('close', () => {

@@ -76,6 +76,14 @@ export class SendCredit {
     this.#drain();
   }
 
+  /** Gives back up to `bytes` of unspent credit (none while writes wait); returns how many. */
+  takeBack(bytes: number): number {
+    if (this.#failure || this.#waiters.length !== 0) return 0;
+    const back = Math.max(0, Math.min(bytes, this.#available));
+    this.#available -= back;
+    return back;
+  }
+
   /** The socket is gone: every waiting and future write rejects with `reason`. */
   fail(reason: unknown): void {
     if (this.#failure) return;

@@ -5,10 +5,12 @@
  * frame becomes; everything about flow control and stream state lives here once.
  */
 import { encodeCounter, Frame } from '../../shared/protocol.js';
-import type { DecodedFrame } from '../../shared/protocol.js';
+import type { DecodedFrame, ServerMessage } from '../../shared/protocol.js';
+import { AdaptiveWindows } from './adaptive-windows.js';
 import { CreditedReadable } from './credited-readable.js';
 import { SendCredit } from './credit.js';
 import { SocketCore } from './socket-core.js';
+import type { SocketStats } from './types.js';
 
 /** A validated write: its pieces (each fits one frame and the send window) and how to frame one. */
 export interface OutgoingWrite {
@@ -22,6 +24,7 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
   #writable: WritableStream<W> | undefined;
   #writableController: WritableStreamDefaultController | undefined;
   #sendCredit = new SendCredit(0);
+  #windows: AdaptiveWindows | undefined;
 
   // ---- hooks ---------------------------------------------------------------------------------
 
@@ -57,6 +60,20 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
     maxItems?: number,
   ): { readable: ReadableStream<R>; writable: WritableStream<W> } {
     this.#sendCredit = new SendCredit(sendWindow);
+    const limits = this.conn.limits;
+    this.#windows = new AdaptiveWindows(
+      {
+        id: this.id,
+        stats: this.stats,
+        live: () => this.conn.isOpen && (this.state === 'open' || this.state === 'closing'),
+        unread: () => this.#source?.queuedBytes ?? 0,
+        send: (msg) => this.conn.send(msg),
+        grant: (bytes) => this.grant(bytes),
+      },
+      this.#sendCredit,
+      this.conn.receiveWindowBudget,
+      { send: sendWindow, receive: limits.receiveWindow, max: limits.windowMax ?? 0 },
+    );
     this.#source = new CreditedReadable<R>({
       window: this.conn.limits.receiveWindow,
       size,
@@ -145,6 +162,16 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
     this.conn.sendFrame(encodeCounter(Frame.Credit, this.id, bytes));
   }
 
+  /** The counters, with the windows as they are now (AdaptiveWindows). */
+  override snapshot(): SocketStats {
+    const w = this.#windows?.sizes;
+    return { ...this.stats, ...(w && { sendWindow: w.send, receiveWindow: w.receive }) };
+  }
+
+  protected override onOther(msg: ServerMessage): void {
+    if (msg.t === 'window') this.#windows?.onWindow(msg);
+  }
+
   override onFrame(frame: DecodedFrame, owned: boolean): void {
     if (frame.kind === Frame.Ack) this.#sendCredit.release(frame.bytes);
     else this.onData(frame, owned);
@@ -164,6 +191,7 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
   }
 
   protected override endStreams(error: unknown): void {
+    this.#windows?.dispose();
     this.#sendCredit.fail(error ?? this.closedByGateway());
     if (error === undefined) {
       this.#source?.close();
@@ -179,6 +207,7 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
   }
 
   protected override shutStreams(reason: unknown): void {
+    this.#windows?.dispose();
     const source = this.#source;
     if (source?.open) source.readable.cancel(reason).catch(() => {});
     else this.readFinished();

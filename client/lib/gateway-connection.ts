@@ -3,6 +3,7 @@
  * dispatch to sockets by id, request/reply matching by `ref`, and failing every socket when the
  * connection goes away. Socket classes talk to the gateway only through this.
  */
+import { receiveWindowBudget } from './adaptive-windows.js';
 import {
   BATCH_PROTOCOL_VERSION,
   CloseCode,
@@ -82,6 +83,8 @@ export class GatewayConnection extends EventTarget {
   readonly gatewayName: string;
   /** Resolves when the WebSocket has closed, for whatever reason. */
   readonly closed: Promise<ConnectionCloseInfo>;
+  /** What this connection's receive windows may grow, all sockets together (AdaptiveWindows). */
+  readonly receiveWindowBudget = receiveWindowBudget();
 
   #ws: WebSocketLike;
   #handlers = new Map<number, SocketHandler>();

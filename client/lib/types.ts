@@ -186,4 +186,8 @@ export interface SocketStats {
   dropped: number;
   /** UDP datagrams this page dropped because 16,384 (`MAX_UNREAD_DATAGRAMS`) already waited unread: credit bounds bytes, not entries. */
   droppedUnread: number;
+  /** Bytes the page may have in flight to the gateway now (where it started plus what it grew; see docs/PROTOCOL.md "Adaptive windows"). */
+  sendWindow?: number;
+  /** Bytes the gateway may have in flight to the page now. */
+  receiveWindow?: number;
 }

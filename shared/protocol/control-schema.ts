@@ -121,6 +121,7 @@ export const SCHEMAS: { readonly [T in ClientMessage['t']]: MessageSchema<ByTag<
   recv: { id, ref, max: { type: 'uint', required: true }, timeoutMs: { type: 'uint' }, nonBlocking: { type: 'bool' } },
   end: { id, ref },
   close: { id, ref, reset: { type: 'bool' } },
+  window: { id, ref, sendWindow: { type: 'uint' }, receiveWindow: { type: 'uint' } },
 };
 
 /** An unsigned 32-bit integer (ids, refs, counts). */

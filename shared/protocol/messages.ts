@@ -18,6 +18,12 @@ export interface GatewayLimits {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   udpDatagramsPerSecond: number;
+  /**
+   * Largest window either direction of one socket may grow to (docs/PROTOCOL.md, "Adaptive
+   * windows"); `receiveWindow` and `sendWindow` are where each socket starts. Absent from
+   * gateways that do not grow windows: then the windows stay where they start.
+   */
+  windowMax?: number;
 }
 
 // ---- page → gateway control messages --------------------------------------------------
@@ -164,7 +170,22 @@ export interface RelayListenMsg extends Req {
   logBytes?: number;
 }
 
+/**
+ * Page → gateway: this socket's windows are now these (docs/PROTOCOL.md, "Adaptive windows").
+ * `sendWindow`: the page gives back the send credit it was given above W (an idle socket, never
+ * below where it started). `receiveWindow`: the page's receive window is now W — grown (Credit for
+ * the growth follows) or shrunk (the gateway takes the difference off its credit).
+ */
+export interface WindowMsg {
+  t: 'window';
+  id: number;
+  ref?: number;
+  sendWindow?: number;
+  receiveWindow?: number;
+}
+
 export type ClientMessage =
+  | WindowMsg
   | RelayListenMsg
   | TcpConnectMsg
   | TcpListenMsg
@@ -357,7 +378,21 @@ export interface RelayPairClosedMsg {
   rule?: string;
 }
 
+/**
+ * Gateway → page (docs/PROTOCOL.md, "Adaptive windows"). `sendWindow`: the page's send window
+ * grew to W; the page may send W minus what it has in flight (the growth is credit, given now).
+ * `receiveWindow`: the socket ran out of receive credit while the page's WebSocket was clear — a
+ * window of W would keep it reading; the page may grow to it (a `window` message, then Credit).
+ */
+export interface WindowGrewMsg {
+  t: 'window';
+  id: number;
+  sendWindow?: number;
+  receiveWindow?: number;
+}
+
 export type ServerMessage =
+  | WindowGrewMsg
   | RelayPairMsg
   | RelayConnectedMsg
   | RelayFinMsg

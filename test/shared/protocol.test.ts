@@ -191,7 +191,8 @@ describe('control message schema', () => {
     expect(validateControlMessage({ t: 'udp.join', id: 1, ref: 3, group: '239.1.1.1', interface: '127.0.0.1' })).toMatchObject({ t: 'udp.join' });
     expect(validateControlMessage({ t: 'recv', id: 1, max: 0 })).toMatchObject({ t: 'recv' });
     expect(validateControlMessage({ t: 'relay.listen', id: 1, host: '127.0.0.1', port: 0, targetHost: 'a', targetPort: 1, logBytes: 64 << 20 })).toMatchObject({ t: 'relay.listen' });
-    expect(Object.keys(SCHEMAS).sort()).toEqual(['close', 'end', 'recv', 'relay.listen', 'set', 'tcp.connect', 'tcp.listen', 'udp.bind', 'udp.join', 'udp.leave']);
+    expect(validateControlMessage({ t: 'window', id: 1, sendWindow: 65536, receiveWindow: 1 << 20 })).toMatchObject({ t: 'window' });
+    expect(Object.keys(SCHEMAS).sort()).toEqual(['close', 'end', 'recv', 'relay.listen', 'set', 'tcp.connect', 'tcp.listen', 'udp.bind', 'udp.join', 'udp.leave', 'window']);
   });
 
   it('refuses an unknown key with BAD_MESSAGE naming the key, for every message type', () => {
