@@ -172,12 +172,12 @@ export function websockifyPath(listenPorts: Partial<Record<keyof PeerPorts, numb
 // ---- sockgate multiplexed, through the browser socket library ---------------------------
 
 /** sockgate's multiplexed protocol through `client/lib` (SocketGateway + Direct Sockets streams). */
-export function sockgateLibraryPath(gatewayPort: number, token: string, ports: PeerPorts, pid: number): BenchPath {
+export function sockgateLibraryPath(gatewayPort: number, token: string, ports: PeerPorts, pid: number, gatewayHost = '127.0.0.1'): BenchPath {
   return {
     name: 'sockgate mux',
     bridgePid: pid,
     async openPage() {
-      const gw = await SocketGateway.connect(`http://127.0.0.1:${gatewayPort}`, { token, WebSocket: WebSocket as never });
+      const gw = await SocketGateway.connect(`http://${gatewayHost}:${gatewayPort}`, { token, WebSocket: WebSocket as never });
       return {
         async tcp(target) {
           const sock = new gw.TCPSocket('127.0.0.1', ports[target], { noDelay: true });

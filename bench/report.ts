@@ -92,6 +92,11 @@ export function judge(r: Results): void {
   ratios['bulk16 sockgate mux ÷ wisp-js'] = get('bulk16', M.sgMux, 'mbps') / get('bulk16', M.wisp, 'mbps');
   ratios['small sockgate mux ÷ wisp-js'] = get('small', M.sgMux, 'msgsPerSec') / get('small', M.wisp, 'msgsPerSec');
   for (const p of [M.sgWs, M.ws, M.sgMux, M.sgRaw, M.wisp]) ratios[`rtt p50 overhead µs: ${p}`] = p50(p) - p50(M.direct);
+  // The page 20 ms from its gateway (bench/wan.ts): adaptive windows against windows fixed where they start.
+  const wan = Object.keys(r.scenarios.wan ?? {});
+  const fixed = wan.find((p) => p.endsWith('fixed windows'));
+  const adaptive = wan.find((p) => p !== fixed);
+  if (fixed && adaptive) ratios['wan bulk, adaptive ÷ fixed windows'] = get('wan', adaptive, 'mbps') / get('wan', fixed, 'mbps');
   r.ratios = ratios;
 
   const targets: Target[] = [];
@@ -150,6 +155,7 @@ export function renderMarkdown(r: Results): string {
     ['64 B round trip p99 (µs)', 'rtt', 'p99', 1],
     ['64 B messages/s one way, flow-controlled (k/s)', 'small', 'msgsPerSec', 1000],
     ['16 sockets bulk on one page (MB/s, total)', 'bulk16', 'mbps', 1],
+    ['Bulk echo, the page 20 ms (round trip) from its gateway (MB/s)', 'wan', 'mbps', 1],
     ['UDP 64 B datagrams/s echoed (k/s)', 'udp', 'dgramsPerSec', 1000],
     ['UDP loss (%)', 'udp', 'lossPct', 1],
     ['UDP echoes late, 0.3–1.3 s after the end (% of sent; counted as loss above)', 'udp', 'latePct', 1],

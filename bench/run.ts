@@ -9,7 +9,7 @@
  * (extra sockgate flags), --baseline=FILE (a second, older sockgate bundle measured in the same
  * run as extra "[before]" columns, for before/after figures), --baseline-env=K=V,… (environment
  * for that baseline gateway, e.g. WS_NO_BUFFER_UTIL=1 with --baseline=dist/sockgate.js), --no-write,
- * --page (only the Chromium page-side figure), --product-page (only the product page's log ramp; with --baseline also the
+ * --page (only the Chromium page-side figure), --only wan (bulk echo with the page 20 ms from its gateway through a delay line, adaptive against fixed windows), --product-page (only the product page's log ramp; with --baseline also the
  * baseline bundle's own page, interleaved; --product-rounds N). Roles used internally: --role peer|wisp; --role profile-summary FILE prints a CPU profile's top functions,
  * --role trace-summary FILE a Chromium trace's time per thread and event; --role report FILE re-renders a saved
  * run (bench/results.json) with the current targets.
@@ -25,6 +25,7 @@ import { productPage } from './product-page.js';
 import { summariseProfile, summariseTrace } from './profile-summary.js';
 import { directPath, sockgateLibraryPath, sockgateRawPath, sockgateWebsockifyPath, websockifyPath, type BenchPath } from './paths.js';
 import { wispPath } from './wisp-path.js';
+import { runDelayProxy, startWan } from './wan.js';
 import { runPeer, runWispServer, type PeerPorts } from './peers.js';
 import { cpuMsOf, firstLine, freePort, hasCommand, rssOf, withDescendants, start, stopAll, waitForPort, waitForQuiet } from './processes.js';
 import { renderMarkdown, summarise, type Results, type Samples } from './report.js';
@@ -58,6 +59,7 @@ if (args.role === 'peer') await runPeer();
 else if (args.role === 'profile-summary') summariseProfile(process.argv.at(-1)!);
 else if (args.role === 'trace-summary') summariseTrace(process.argv.at(-1)!);
 else if (args.role === 'wisp') await runWispServer();
+else if (args.role === 'delay-proxy') runDelayProxy(...(process.argv.slice(-3).map(Number) as [number, number, number]));
 // --role report FILE: the Markdown of a saved run (bench/results.json), judged by today's targets.
 else if (args.role === 'report') console.log(renderMarkdown(JSON.parse(fs.readFileSync(process.argv.at(-1)!, 'utf8')) as Results));
 else await main();
@@ -224,6 +226,14 @@ async function main(): Promise<void> {
   await interleaved('small', paths, (p) => smallRate(p));
   await interleaved('bulk16', paths, (p) => bulkEcho(p, 16));
   await interleaved('udp', paths.filter((p) => !p.noUdp), (p) => udpRate(p));
+  if (want('wan')) {
+    try {
+      const wan = await startWan({ node, self, bundle: path.join(root, 'dist/sockgate.js'), token, ports });
+      await interleaved('wan', wan, (p) => bulkEcho(p, 1));
+    } catch (err) {
+      errors.push(`wan: ${(err as Error).message}`);
+    }
+  }
 
   if (want('stalled')) {
     log('bench: stalled reader (flow control bound)');
