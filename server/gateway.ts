@@ -62,7 +62,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   // The admin side reads `gateway.grants` late: the grants store attaches it after start.
   let grantsOf: () => Gateway['grants'] = () => undefined;
   const events = new AdminEvents(() => adminState(adminCtx));
-  const metrics = new GatewayMetrics(registry, { websockifyStreams: () => upgrades.raw.size, websockifyBytes: () => upgrades.websockifyBytes, adminClients: () => events.size });
+  const metrics = new GatewayMetrics(registry, { websockifyStreams: () => upgrades.raw.size, websockifyBytes: () => upgrades.websockifyBytes, windowGrowth: () => ({ used: upgrades.windowBudget.used, limit: upgrades.windowBudget.limit }), adminClients: () => events.size });
   const adminDir = path.join(options.publicDir ?? defaultPublicDir(), 'admin');
   const adminCtx: AdminContext = { access, admin: new AdminAccess(adminToken), registry, metrics, events, audit, proxies, grants: () => grantsOf(), indexFile: path.join(adminDir, 'index.html'), csp: PAGE_CSP };
   audit.tap(registry.observe);

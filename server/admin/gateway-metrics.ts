@@ -17,6 +17,8 @@ class LabelledCounter {
 /** Live figures the counters cannot know: read from the gateway when /metrics is asked. */
 export interface MetricsGauges {
   websockifyStreams: () => number;
+  /** Bytes the pages' send windows grew past where they started (adaptive windows), and the gateway's budget for it. */
+  windowGrowth: () => { used: number; limit: number };
   /** Bytes of /websockify streams so far, live ones included (counted as they move). */
   websockifyBytes: () => { in: number; out: number };
   adminClients: () => number;
@@ -101,6 +103,9 @@ export class GatewayMetrics {
     family('denials_total', 'counter', 'Opens and sends denied by the target policy, by rule.', labelled('rule', this.denials));
     family('limits_hit_total', 'counter', 'Requests refused by a limit, by limit.', labelled('limit', this.limitsHit));
     family('websockify_connections', 'gauge', 'Streams on /websockify now.', [[{}, this.gauges.websockifyStreams()]]);
+    const growth = this.gauges.windowGrowth();
+    family('send_window_growth_bytes', 'gauge', 'Bytes the pages\' send windows grew past where they start, all pages (--window-budget caps it).', [[{}, growth.used]]);
+    family('send_window_budget_bytes', 'gauge', 'The gateway\'s budget for send-window growth (--window-budget).', [[{}, growth.limit]]);
     family('websockify_connections_total', 'counter', 'Streams on /websockify connected to their target since start.', [[{}, this.websockifyOpened]]);
     family('admin_clients', 'gauge', 'Admin pages following live updates now.', [[{}, this.gauges.adminClients()]]);
     return out.join('\n') + '\n';

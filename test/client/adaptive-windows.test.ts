@@ -111,18 +111,23 @@ describe('adaptive windows', () => {
         sent += 32 * 1024;
       }
     })().catch(() => {});
+    // Stalled: no write completes for half a second (a busy machine can pause a live one shorter).
     let last = -1;
-    await waitFor(() => {
-      const stalled = sent === last;
+    for (let waited = 0; sent === 0 || sent !== last; waited += 500) {
+      if (waited > 20_000) throw new Error('the writer never stalled');
       last = sent;
-      return stalled && sent > 0;
-    }, 20_000, 'the writer to stall');
+      await new Promise((r) => setTimeout(r, 500));
+    }
     // Growth happened only while the kernel took the bytes at once (the target's buffers filling).
     const atStall = socket.stats.sendWindow!;
     expect(atStall).toBeLessThanOrEqual(MAX);
     await new Promise((r) => setTimeout(r, 1.5 * WINDOW_IDLE_MS));
     expect(sent).toBe(last);
     expect(socket.stats.sendWindow).toBe(atStall);
+    // What it grew is what /metrics shows of the gateway's budget in use.
+    const metrics = await (await fetch(`${gateway.origin}/metrics`, { headers: { authorization: `Bearer ${gateway.adminToken}` } })).text();
+    expect(metrics).toContain(`sockgate_send_window_growth_bytes ${atStall - START}\n`);
+    expect(metrics).toContain(`sockgate_send_window_budget_bytes ${gateway.limits.windowBudget}\n`);
     await writer.abort(new Error('done')).catch(() => {});
     await writing;
     writer.releaseLock();
