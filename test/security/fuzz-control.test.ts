@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMAS } from '../../shared/protocol.js';
 import { BATCH, SCALE, badHost, edgeNumber, endBatch, fuzzPage, safeHost, startFuzzTarget, tallyLine, wrongNonString, wrongType, type FuzzTarget } from './fuzz-kit.js';
 
 /**
@@ -23,6 +24,7 @@ const FIELDS: Record<string, Record<string, Kind>> = {
   recv: { max: 'uint', timeoutMs: 'uint', nonBlocking: 'bool' },
   end: {},
   close: { reset: 'bool' },
+  window: { sendWindow: 'uint', receiveWindow: 'uint' },
 };
 
 let t: FuzzTarget;
@@ -38,6 +40,11 @@ function valueFor(kind: Kind, name: string): fc.Arbitrary<unknown> {
       return fc.oneof({ weight: 4, arbitrary: peers }, { weight: 3, arbitrary: edgeNumber }, { weight: 1, arbitrary: wrongType });
     }
     case 'uint':
+      if (name === 'sendWindow' || name === 'receiveWindow') {
+        // Where windows start (1 MiB), where they stop (--window-max, 16 MiB), one off each, and anything.
+        const edges = [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (16 << 20) - 1, 16 << 20, (16 << 20) + 1];
+        return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...edges) }, { weight: 2, arbitrary: edgeNumber }, { weight: 1, arbitrary: wrongType });
+      }
       return fc.oneof({ weight: 4, arbitrary: edgeNumber }, { weight: 2, arbitrary: fc.integer({ min: 0, max: name === 'multicastTTL' ? 2 : name === 'logBytes' ? 64 << 20 : 100_000 }) }, { weight: 1, arbitrary: wrongType });
     case 'bool':
       return fc.oneof({ weight: 4, arbitrary: fc.boolean() }, { weight: 1, arbitrary: wrongType });
@@ -78,6 +85,8 @@ function nearValid(): fc.Arbitrary<string> {
     recv: () => ({ id: 1, max: 100 }),
     end: () => ({}),
     close: () => ({}),
+    // Both directions' windows of an open socket, around where they start and --window-max.
+    window: () => ({ id: 1 }),
   };
   return fc.constantFrom(...Object.keys(FIELDS)).chain((type) => {
     const names = Object.keys(FIELDS[type]!);
@@ -110,6 +119,13 @@ afterAll(async () => {
 });
 
 describe('fuzz: control messages against a real gateway', () => {
+  it('fuzzes every message type the gateway accepts, with every field of it', () => {
+    expect(Object.keys(FIELDS).sort()).toEqual(Object.keys(SCHEMAS).sort());
+    for (const [type, schema] of Object.entries(SCHEMAS)) {
+      expect(Object.keys(FIELDS[type]!).sort(), type).toEqual(Object.keys(schema).filter((k) => k !== 'id' && k !== 'ref').sort());
+    }
+  });
+
   it(`${RUNS * BATCH} control messages in batches of ${BATCH}, the invariant after each batch`, async () => {
     const message = fc.oneof({ weight: 3, arbitrary: structured() }, { weight: 4, arbitrary: nearValid() }, { weight: 1, arbitrary: hostileText });
     await fc.assert(
