@@ -64,23 +64,30 @@ export class AdaptiveWindows {
     return { send: this.#send, receive: this.#receive };
   }
 
-  /** The gateway's `window` message. */
+  /**
+   * The gateway's `window` message. A window that is not a whole number above the current one
+   * and within `max` is ignored (a gateway's bug must not hand the page unbounded credit).
+   */
   onWindow(msg: WindowGrewMsg): void {
-    if (msg.sendWindow !== undefined && msg.sendWindow > this.#send) {
+    if (this.#grows(msg.sendWindow, this.#send)) {
       this.credit.release(msg.sendWindow - this.#send);
       this.#send = msg.sendWindow;
       this.#arm();
     }
-    if (msg.receiveWindow !== undefined && msg.receiveWindow > this.#receive && this.socket.live()) {
+    if (this.#grows(msg.receiveWindow, this.#receive) && this.socket.live()) {
       // A reader that lags would only queue more here: grow for one that keeps up.
       if (this.socket.unread() * 4 > this.#receive) return;
-      const got = this.budget.take(Math.min(msg.receiveWindow, this.max) - this.#receive);
+      const got = this.budget.take(msg.receiveWindow - this.#receive);
       if (got === 0) return;
       this.#receive += got;
       this.socket.send({ t: 'window', id: this.socket.id, receiveWindow: this.#receive });
       this.socket.grant(got);
       this.#arm();
     }
+  }
+
+  #grows(window: unknown, now: number): window is number {
+    return Number.isSafeInteger(window) && (window as number) > now && (window as number) <= this.max;
   }
 
   /** The socket is gone: its growth goes back to the budget. */
