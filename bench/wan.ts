@@ -14,8 +14,9 @@ import { firstLine, freePort, start, waitForPort } from './processes.js';
 
 /** One way delay (ms). */
 export const WAN_DELAY_MS = 10;
-/** Bytes one direction of a delay line holds before it stops reading its source. */
+/** Bytes and reads one direction of a delay line holds before it stops reading its source. */
 const LINE_BYTES = 64 << 20;
+const LINE_READS = 65_536;
 
 /** Starts both gateways, each behind its own delay line; the paths that reach them. */
 export async function startWan(opts: { node: string; self: string; bundle: string; token: string; ports: PeerPorts }): Promise<BenchPath[]> {
@@ -35,13 +36,15 @@ export async function startWan(opts: { node: string; self: string; bundle: strin
 export function runDelayProxy(listen: number, target: number, delayMs: number): void {
   const line = (from: net.Socket, to: net.Socket) => {
     let held = 0;
+    let reads = 0;
     from.on('data', (chunk: Buffer) => {
       held += chunk.length;
-      if (held > LINE_BYTES) from.pause();
+      if (held > LINE_BYTES || ++reads > LINE_READS) from.pause();
       setTimeout(() => {
         held -= chunk.length;
+        reads--;
         to.write(chunk);
-        if (held <= LINE_BYTES / 2 && from.isPaused()) from.resume();
+        if (held <= LINE_BYTES / 2 && reads <= LINE_READS / 2 && from.isPaused()) from.resume();
       }, delayMs);
     });
     from.on('end', () => setTimeout(() => to.end(), delayMs));
