@@ -4,7 +4,7 @@ import { GatewayError } from './gateway-error.js';
 import type { PageLink } from './page-socket.js';
 
 /** Default `n` of a delayed read (`set` `readDelayMs` without `readSize`). */
-const DEFAULT_READ_SIZE = 65_536;
+export const DEFAULT_READ_SIZE = 65_536;
 /** Longest read delay a page may ask for. */
 const MAX_READ_DELAY_MS = 60_000;
 

@@ -86,7 +86,7 @@ export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Pro
     const onAbort = () => fail(new GatewayError(ErrorCode.Aborted, 'connect abandoned: the page closed the socket'));
     const onReady = () => {
       cleanup();
-      if (req.owner !== undefined) registerOwner(raw, req.owner);
+      if (req.owner !== undefined) registerOwner(raw, req.owner, req.port);
       resolve(socket);
     };
     const cleanup = () => {

@@ -4,7 +4,7 @@ import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import { PacedStream } from './send-rate.js';
 import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
-import { PulledReader, type RecvHow } from './pulled-reader.js';
+import { DEFAULT_READ_SIZE, PulledReader, type RecvHow } from './pulled-reader.js';
 import { ReceiveWindow } from './receive-window.js';
 import { resetConnection } from './tcp-connector.js';
 import { BoundedWriter } from './write-queue-bound.js';
@@ -39,8 +39,11 @@ export class TcpRelay implements StreamSocket {
   private corkTimer: NodeJS.Timeout | undefined;
   private error: ErrorCode | undefined;
   private closeRef: number | undefined;
-  /** The sticky-packet lab's receiver knobs (manual `recv`, read delay). */
-  private readonly reader: PulledReader;
+  /**
+   * The sticky-packet lab's receiver knobs (manual `recv`, read delay, read size), made on the first
+   * `set` or `recv` that uses them: most sockets never do, and 10,000 idle ones should not pay for it.
+   */
+  private reader: PulledReader | undefined;
 
   constructor(
     readonly id: number,
@@ -56,15 +59,10 @@ export class TcpRelay implements StreamSocket {
       this.sendWindow.written(n);
     });
     this.paced = page.sendBuckets.length > 0 ? new PacedStream(page.sendBuckets, (chunk) => this.writer.write(chunk)) : undefined;
-    this.reader = new PulledReader(id, socket, page, {
-      credit: () => this.receive.credit,
-      deliver: (chunk) => this.deliver(chunk),
-      flow: (on) => this.flow(on),
-    });
     socket.on('data', this.onData);
     socket.on('end', () => {
       page.send({ t: 'eof', id });
-      this.reader.ended();
+      this.reader?.ended();
     });
     socket.on('error', (err) => {
       const e = toGatewayError(err);
@@ -79,7 +77,7 @@ export class TcpRelay implements StreamSocket {
   private readonly onData = (chunk: Buffer): void => {
     // A `readSize` below Node's own read size makes flowing reads a `while True: recv(n)` loop:
     // what one kernel read brought is handed over n bytes at a time, as n-byte recv()s would get it.
-    const n = this.reader.readSize;
+    const n = this.reader?.readSize ?? DEFAULT_READ_SIZE;
     if (chunk.length <= n) this.deliver(chunk);
     else for (let at = 0; at < chunk.length; at += n) this.deliver(chunk.subarray(at, at + n));
     if (this.receive.credit <= 0) {
@@ -110,17 +108,17 @@ export class TcpRelay implements StreamSocket {
   resize(msg: { sendWindow?: number; receiveWindow?: number }): void {
     if (msg.sendWindow !== undefined) this.sendWindow.shrinkTo(msg.sendWindow);
     if (msg.receiveWindow !== undefined) this.receive.resize(msg.receiveWindow);
-    if (msg.receiveWindow !== undefined && this.receive.credit <= 0 && !this.reader.pulled) this.socket.pause();
+    if (msg.receiveWindow !== undefined && this.receive.credit <= 0 && !this.reader?.pulled) this.socket.pause();
   }
 
   private resumeIfCredit(): void {
-    if (this.reader.pulled) return this.reader.serveRead();
+    if (this.reader?.pulled) return this.reader.serveRead();
     if (this.receive.credit > 0 && this.socket.isPaused() && !this.page.congested) this.socket.resume();
   }
 
   /** Resumes reading after page-wide congestion cleared, if this socket has credit. */
   unblock(): void {
-    if (this.reader.pulled) return this.reader.serveRead();
+    if (this.reader?.pulled) return this.reader.serveRead();
     if (this.receive.credit > 0 && this.socket.isPaused()) this.socket.resume();
   }
 
@@ -152,8 +150,9 @@ export class TcpRelay implements StreamSocket {
     if (msg.broadcast !== undefined || msg.multicastTTL !== undefined || msg.multicastLoopback !== undefined) {
       throw new GatewayError(ErrorCode.InvalidState, `socket ${this.id} is TCP: broadcast and multicast options are for UDP sockets`);
     }
+    const reader = msg.manualRecv !== undefined || msg.readDelayMs !== undefined || msg.readSize !== undefined ? this.pulledReader() : undefined;
     // Check every field before changing anything, so a rejected `set` leaves the socket as it was.
-    this.reader.check(msg);
+    reader?.check(msg);
     if (msg.noDelay !== undefined) this.socket.setNoDelay(msg.noDelay);
     if (msg.keepAliveDelay !== undefined) this.socket.setKeepAlive(msg.keepAliveDelay > 0, msg.keepAliveDelay);
     if (msg.corkWrites !== undefined) {
@@ -164,12 +163,21 @@ export class TcpRelay implements StreamSocket {
         this.corkTimer = setTimeout(() => this.uncork(), CORK_MAX_MS);
       }
     }
-    this.reader.apply(msg);
+    reader?.apply(msg);
+  }
+
+  private pulledReader(): PulledReader {
+    this.reader ??= new PulledReader(this.id, this.socket, this.page, {
+      credit: () => this.receive.credit,
+      deliver: (chunk) => this.deliver(chunk),
+      flow: (on) => this.flow(on),
+    });
+    return this.reader;
   }
 
   /** Manual mode: Python's `recv(max)`, served by the pulled reader. */
   recv(max: number, ref?: number, how?: RecvHow): void {
-    this.reader.recv(max, ref, how);
+    this.pulledReader().recv(max, ref, how);
   }
 
   /** Flowing reads on or off; the pulled reader reads on its own while they are off. */
@@ -183,7 +191,7 @@ export class TcpRelay implements StreamSocket {
     // Dropping the last 'readable' listener makes Node resume the stream on the next tick,
     // whatever the credit; re-apply the credit rule after that.
     process.nextTick(() => {
-      if (this.reader.pulled) return;
+      if (this.reader?.pulled) return;
       if (this.receive.credit > 0 && !this.page.congested) this.socket.resume();
       else this.socket.pause();
     });
@@ -251,7 +259,7 @@ export class TcpRelay implements StreamSocket {
   private onClose(): void {
     this.uncork();
     this.paced?.stop();
-    this.reader.closed();
+    this.reader?.closed();
     this.sendWindow.retire();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }

@@ -13,8 +13,29 @@ const waiting = new Map<number, (owner: string) => void>();
 /** How long an accepted loopback connection waits for the gateway to say which page dialled it. */
 const CLAIM_WAIT_MS = 50;
 
-/** Records that `owner` (a page label) dialled `socket`; forgotten when the socket closes. */
-export function registerOwner(socket: net.Socket, owner: string): void {
+/**
+ * Ports whose listener asks who dialled (the lab services). Only connections to them are recorded:
+ * a record costs a map entry and a close listener per socket, and 10,000 idle sockets to anything
+ * else should not pay for it.
+ */
+const watched = new Map<number, number>();
+
+/** Connections to loopback port `port` get their dialling page recorded until the returned function is called. */
+export function watchPort(port: number): () => void {
+  watched.set(port, (watched.get(port) ?? 0) + 1);
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const left = (watched.get(port) ?? 1) - 1;
+    if (left > 0) watched.set(port, left);
+    else watched.delete(port);
+  };
+}
+
+/** Records that `owner` (a page label) dialled `socket` to `targetPort`, if a watched port; forgotten when the socket closes. */
+export function registerOwner(socket: net.Socket, owner: string, targetPort: number): void {
+  if (!watched.has(targetPort)) return;
   const port = socket.localPort;
   if (port === undefined || !socket.localAddress?.startsWith('127.')) return;
   owners.set(port, owner);

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { ownerOf } from './connection-owners.js';
+import { ownerOf, watchPort } from './connection-owners.js';
 import { LAB_HOST, MAX_CLIENTS, MAX_CLIENTS_PER_PAGE, type LabService, type LabServiceInfo } from './lab-service.js';
 
 /**
@@ -14,6 +14,8 @@ export abstract class TcpLabService implements LabService {
   /** Open connections per page (connections not dialled through a page are not counted here). */
   private readonly perPage = new Map<string, number>();
   private server: net.Server | undefined;
+  /** Stops recording which page dials this service's port. */
+  private unwatch: (() => void) | undefined;
 
   /** Serves one accepted connection; errors on it are already swallowed. */
   protected abstract serve(socket: net.Socket): void;
@@ -37,6 +39,7 @@ export abstract class TcpLabService implements LabService {
       });
     });
     this.server = server;
+    this.unwatch = watchPort((server.address() as net.AddressInfo).port);
   }
 
   /** Takes a connection into service unless its page already holds its share of the slots. */
@@ -68,6 +71,7 @@ export abstract class TcpLabService implements LabService {
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    this.unwatch?.();
     for (const s of this.clients) s.destroy();
     this.clients.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
