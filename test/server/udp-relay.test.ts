@@ -71,6 +71,31 @@ describe('UDP', () => {
     await page.close();
   });
 
+  it('a denied destination is refused between datagrams to an allowed one (the last allowed destination is remembered, nothing else)', async () => {
+    const allowed = await udpPeer();
+    const denied = await udpPeer();
+    const strict = await startGateway({ port: 0, audit: null, deny: [`127.0.0.1:${denied.port}`] });
+    try {
+      const page = await ProtocolClient.connect(strict.origin, strict.token);
+      await page.request({ t: 'udp.bind', id: 1, host: '127.0.0.1', port: 0 });
+      const refusals = () => page.messages.filter((m) => m.t === 'error' && m.id === 1);
+      for (let i = 0; i < 3; i++) {
+        page.sendTo(1, '127.0.0.1', allowed.port, Buffer.from(`a${i}`));
+        page.sendTo(1, '127.0.0.1', denied.port, Buffer.from(`d${i}`));
+      }
+      await waitFor(() => allowed.got.length === 3 && refusals().length === 3);
+      expect(allowed.got.map((g) => g.data.toString())).toEqual(['a0', 'a1', 'a2']);
+      expect(refusals()).toEqual(Array(3).fill(expect.objectContaining({ code: 'DENIED' })));
+      await page.until(() => page.acked.get(1) === 12);
+      expect(denied.got).toEqual([]);
+      await page.close();
+    } finally {
+      allowed.socket.close();
+      denied.socket.close();
+      await strict.close();
+    }
+  });
+
   it('a datagram over 65,507 bytes gets TOO_BIG and its credit back', async () => {
     const page = await ProtocolClient.connect(gw.origin, gw.token);
     await page.request({ t: 'udp.bind', id: 4, host: '127.0.0.1', port: 0 });
