@@ -12,6 +12,15 @@ import { SendCredit } from './credit.js';
 import { SocketCore } from './socket-core.js';
 import type { SocketStats } from './types.js';
 
+/**
+ * Writes the writable's queue holds at most: each queued write counts at least 1/MAX_QUEUED_WRITES
+ * of the high-water mark, however small it is. Node's stream queues are plain arrays, and V8 moves
+ * one of more than ~16,000 entries out of the normal heap, after which every write copies the whole
+ * queue: 64-byte writes against a 1 MiB window (16,384 of them) cost 25 µs each instead of 1–4
+ * (bench/README, optimisation log 14). It also bounds a loop of empty writes, which count 0 bytes.
+ */
+export const MAX_QUEUED_WRITES = 4096;
+
 /** A validated write: its pieces (each fits one frame and the send window) and how to frame one. */
 export interface OutgoingWrite {
   pieces: readonly Uint8Array[];
@@ -94,7 +103,7 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
           this.writeFinished();
         },
       },
-      { highWaterMark: Math.max(1, sendWindow), size: writeSize },
+      writableStrategy(sendWindow, writeSize),
     );
     return { readable: this.#source.readable, writable: this.#writable };
   }
@@ -214,4 +223,11 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
     if (this.#writable && !this.writeDone) this.#writable.abort(reason).catch(() => {});
     else this.writeFinished();
   }
+}
+
+/** The writable's queuing strategy: bytes against the send window, each write at least 1/{@link MAX_QUEUED_WRITES} of it. */
+export function writableStrategy<W>(sendWindow: number, writeSize: (chunk: W) => number): QueuingStrategy<W> {
+  const highWaterMark = Math.max(1, sendWindow);
+  const least = Math.ceil(highWaterMark / MAX_QUEUED_WRITES);
+  return { highWaterMark, size: (chunk) => Math.max(least, writeSize(chunk)) };
 }

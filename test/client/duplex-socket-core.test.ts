@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readChunk, SocketError } from '../../client/lib/index.js';
+import { MAX_QUEUED_WRITES } from '../../client/lib/duplex-socket-core.js';
 import { CHUNK_HEADER, encodeBatch, encodeCounter, encodeDatagram, Frame, writeChunkHeader } from '../../shared/protocol.js';
 import type { FakeWebSocket } from '../helpers/fake-websocket.js';
 import { fakeGateway, lastJson, sentFrames, tcpOpened } from '../helpers/fake-gateway.js';
@@ -260,6 +261,31 @@ describe('DuplexSocketCore hot path (issue 13 item 2)', () => {
     await b;
     const payloads = sentFrames(ws).slice(10).map((f) => (f.kind === Frame.Data ? [f.payload.byteLength, f.payload[0]] : []));
     expect(payloads).toEqual([[100, 2], [100, 2], [100, 2], ...Array(7).fill([100, 3])]);
+  });
+
+  it('the queue holds at most MAX_QUEUED_WRITES writes, however small (empty ones too), and drains in order', async () => {
+    const window = 4 * MAX_QUEUED_WRITES; // each queued write counts at least 4 bytes
+    const { ws, id, info } = await openTcp({}, window);
+    const writer = info.writable.getWriter();
+    await writer.write(bytesOf(window, 1)); // all the credit
+    const sent = sentFrames(ws).length;
+    let queued = 0;
+    const done: Promise<void>[] = [];
+    while (writer.desiredSize! > 0 && queued < 10 * MAX_QUEUED_WRITES) {
+      done.push(writer.write(queued % 2 ? new Uint8Array(0) : bytesOf(1, 2)));
+      queued++;
+    }
+    expect(queued).toBe(MAX_QUEUED_WRITES);
+    await tick();
+    expect(sentFrames(ws).length).toBe(sent);
+    ws.receive(encodeCounter(Frame.Ack, id, window));
+    await Promise.all(done);
+    await tick();
+    expect(writer.desiredSize).toBe(window);
+    // The one-byte writes went out, one frame each; the empty ones carried nothing.
+    const after = sentFrames(ws).slice(sent);
+    expect(after.length).toBe(MAX_QUEUED_WRITES / 2);
+    expect(after.every((f) => f.kind === Frame.Data && f.payload.byteLength === 1)).toBe(true);
   });
 
   it('UDP: a page that writes while desiredSize > 0 sends many datagrams in one turn, each its own frame', async () => {
