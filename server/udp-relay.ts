@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { ErrorCode, MAX_UDP_PAYLOAD, encodeDatagram, type Address, type SetMsg, type UdpBindMsg } from '../shared/protocol.js';
+import { Fifo } from '../shared/fifo.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import { ReceiveWindow } from './receive-window.js';
@@ -63,7 +64,7 @@ export class UdpRelay implements DatagramSocket {
   /** Receive credit and the page's receive window. */
   readonly receive: ReceiveWindow;
   private readonly sendWindow: PageSendWindow;
-  private readonly queue: Outgoing[] = [];
+  private readonly queue = new Fifo<Outgoing>();
   private sending = false;
   private tokens: number;
   private byteTokens: number;
@@ -225,7 +226,7 @@ export class UdpRelay implements DatagramSocket {
       this.refillAt = now;
       this.tokens = Math.min(rate, this.tokens + elapsed * rate);
       this.byteTokens = Math.min(byteRate, this.byteTokens + elapsed * byteRate);
-      const next = this.queue[0]!;
+      const next = this.queue.peek()!;
       const buckets = this.page.sendBuckets;
       const n = next.payload.byteLength;
       if (this.tokens < 1 || this.byteTokens < n || !datagramMayGo(buckets, n)) {
@@ -356,7 +357,7 @@ export class UdpRelay implements DatagramSocket {
     this.closed = true;
     clearTimeout(this.paceTimer);
     countQueued(this.page, -this.queue.length);
-    this.queue.length = 0;
+    this.queue.clear();
     this.sendWindow.retire();
     this.page.relayClosed(this, { ref: this.closeRef, error: this.error });
   }

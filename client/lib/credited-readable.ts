@@ -3,6 +3,7 @@
  * gateway only as the consumer takes data off it. The gateway never has more than one window (plus
  * one read) in flight to this stream, so a page that stops reading holds a bounded queue.
  */
+import { Fifo } from '../../shared/fifo.js';
 import { ReceiveCredit } from './credit.js';
 
 export interface CreditedReadableOptions<T> {
@@ -54,8 +55,7 @@ export class CreditedReadable<T> {
    */
   #counted: boolean;
   #highWaterMark: number;
-  #sizes: number[] = [];
-  #sizesHead = 0;
+  #sizes = new Fifo<number>();
   #enqueuedUnits = 0;
   #consumedUnits = 0;
 
@@ -100,7 +100,7 @@ export class CreditedReadable<T> {
   get queuedItems(): number {
     if (!this.#counted) return 0;
     this.#account();
-    return this.#sizes.length - this.#sizesHead;
+    return this.#sizes.length;
   }
 
   /**
@@ -170,14 +170,10 @@ export class CreditedReadable<T> {
   /** Bytes consumed so far, given the units consumed: whole items, oldest first, off the mirror. */
   #consumedFromUnits(units: number): number {
     let bytes = this.#accounted;
-    while (this.#consumedUnits < units && this.#sizesHead < this.#sizes.length) {
-      const size = this.#sizes[this.#sizesHead++]!;
+    while (this.#consumedUnits < units && this.#sizes.length > 0) {
+      const size = this.#sizes.shift()!;
       this.#consumedUnits += size + 1;
       bytes += size;
-    }
-    if (this.#sizesHead > 1024 && this.#sizesHead * 2 > this.#sizes.length) {
-      this.#sizes = this.#sizes.slice(this.#sizesHead);
-      this.#sizesHead = 0;
     }
     return bytes;
   }

@@ -35,9 +35,10 @@ import {
 /**
  * Datagrams a UDPSocket's readable holds unread; past it new ones are dropped in the page and
  * counted (`stats.droppedUnread`). Credit bounds the queue's bytes, not its entries: a flood of
- * empty datagrams costs none.
+ * empty datagrams costs none. 8,192 keeps the stream's queue (an array in Node) in V8's normal heap:
+ * at 16,384 entries each read copied the whole queue, 21 µs per read instead of 2.6 (log 14).
  */
-export const MAX_UNREAD_DATAGRAMS = 16_384;
+export const MAX_UNREAD_DATAGRAMS = 8192;
 
 type Mode = 'connected' | 'bound';
 
