@@ -10,6 +10,7 @@ import type { GatewayConnection } from './gateway-connection.js';
 import { boundConnection, kConnection } from './socket-core.js';
 import type { SocketError } from './socket-error.js';
 import type { TCPChunk, TCPChunkInfo, TCPSetOptions, TCPSocketExtras, TCPSocketOpenInfo, TCPSocketOptions, SocketStats } from './types.js';
+import { Fifo } from '../../shared/fifo.js';
 import {
   checkCallback,
   queuedByteLength,
@@ -81,7 +82,7 @@ function connectRequest(remoteAddress: unknown, remotePort: unknown, rawOptions:
 export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Array, ArrayBuffer | ArrayBufferView> {
   #settings: TcpSettings;
   /** seq/time of each delivered read not yet taken (extras.chunks only); bounded by the receive window. */
-  #chunkInfo: TCPChunkInfo[] = [];
+  #chunkInfo = new Fifo<TCPChunkInfo>();
   #sendWindow = 0;
   #taken = false;
   /** Set by TCPSocket so onChunk hooks of a server can name the socket. */
