@@ -30,7 +30,8 @@ describe('access-control', () => {
     expect(tokensEqual(`${t}x`, t)).toBe(false);
     expect(tokensEqual(t.slice(0, -1), t)).toBe(false);
     expect(tokensEqual('', t)).toBe(false);
-    expect(tokensEqual(`X${t.slice(1)}`, t)).toBe(false);
+    // One character changed (the token is random: it may itself start with X).
+    expect(tokensEqual(`${t.startsWith('X') ? 'Y' : 'X'}${t.slice(1)}`, t)).toBe(false);
   });
 
   it('collects the token from the query, the /websockify/TOKEN path, a Bearer header and every cookie', () => {
