@@ -24,6 +24,7 @@ export async function dialForPage(page: PageLink, owner: string, captures: PageC
       family,
       signal,
       owner,
+      sharedReads: true,
     });
   } catch (err) {
     if (bind) captures.failed(msg.id);

@@ -17,6 +17,7 @@ import {
 import { publicLimits, windowMaxOf, type Limits } from './config.js';
 import { closeReason } from './close-reason.js';
 import { parseControlMessage, salvageIds } from './control-parser.js';
+import { chunkFrames } from './frame-pool.js';
 import { GatewayError, errorMessage, toGatewayError } from './gateway-error.js';
 import type { PageGrant } from './grants/grant-admin.js';
 import type { GrantQuota } from './grants/grant-quota.js';
@@ -128,7 +129,8 @@ export class PageSession implements PageLink {
   /** One binary WebSocket message (a frame, or a Batch of them). */
   private readonly writeFrame = (message: Uint8Array): void => {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(message, { binary: true }, this.sendCallback());
+    // A pooled Chunk frame goes back to its pool once written (each such send pays one closure).
+    this.ws.send(message, { binary: true }, chunkFrames.owns(message) ? () => this.written(message) : this.sendCallback());
     if (!this.congested && this.ws.bufferedAmount > PAGE_HIGH_WATER) this.becomeCongested();
   };
 
@@ -343,6 +345,12 @@ export class PageSession implements PageLink {
     for (const relay of this.table.sockets()) if (relay.kind === 'tcp') relay.block();
     // Stop reading the page as well: everything it sends now would only queue more answers.
     this.ws.pause();
+  }
+
+  /** A pooled Chunk frame has left for the page: back to the pool, then the usual check. */
+  private written(frame: Uint8Array): void {
+    chunkFrames.give(frame);
+    this.afterSend();
   }
 
   /**

@@ -4,6 +4,7 @@ import { ErrorCode, type TlsOptions } from '../shared/protocol.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import { registerOwner } from './labs/connection-owners.js';
 import type { TargetPolicy } from './target-policy.js';
+import { connectSharingReads } from './tcp-reads.js';
 
 const tcpUnder = new WeakMap<net.Socket, net.Socket>();
 
@@ -38,6 +39,11 @@ export interface ConnectRequest {
   /** Bind the client here first (a lab capture needs the exact 4-tuple before the SYN). */
   localAddress?: string;
   localPort?: number;
+  /**
+   * Reads go through the gateway's shared read buffer to the sink `takeReads` sets (tcp-reads.ts),
+   * never as 'data' events: for a consumer that copies every read (the page relay). Not with TLS.
+   */
+  sharedReads?: boolean;
 }
 
 /**
@@ -60,7 +66,7 @@ export async function connectTcp(policy: TargetPolicy, req: ConnectRequest): Pro
   };
   // TLS runs over a TCP socket of our own, so a reset can reach the TCP handle underneath
   // (a TLSSocket's own handle is a TLSWrap, which resetAndDestroy() refuses).
-  const raw = net.connect(base);
+  const raw = req.sharedReads && !req.tls ? connectSharingReads(base) : net.connect(base);
   const socket = req.tls
     ? tls.connect({
         socket: raw,

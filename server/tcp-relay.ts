@@ -1,11 +1,13 @@
 import type net from 'node:net';
 import { CHUNK_HEADER, ErrorCode, writeChunkHeader, type Address, type SetMsg } from '../shared/protocol.js';
+import { chunkFrames } from './frame-pool.js';
 import { GatewayError, toGatewayError } from './gateway-error.js';
 import type { PageSendWindow } from './page-send-window.js';
 import { PacedStream } from './send-rate.js';
 import { toAddress, type PageLink, type StreamSocket } from './page-socket.js';
 import { DEFAULT_READ_SIZE, PulledReader, type RecvHow } from './pulled-reader.js';
 import { ReceiveWindow } from './receive-window.js';
+import { takeReads } from './tcp-reads.js';
 import { resetConnection } from './tcp-connector.js';
 import { BoundedWriter } from './write-queue-bound.js';
 
@@ -59,11 +61,9 @@ export class TcpRelay implements StreamSocket {
       this.sendWindow.written(n);
     });
     this.paced = page.sendBuckets.length > 0 ? new PacedStream(page.sendBuckets, (chunk) => this.writer.write(chunk)) : undefined;
-    socket.on('data', this.onData);
-    socket.on('end', () => {
-      page.send({ t: 'eof', id });
-      this.reader?.ended();
-    });
+    takeReads(socket, this.onData);
+    // With the lab's receiver knobs on, the reader says `eof` after the bytes it still holds.
+    socket.on('end', () => (this.reader ? this.reader.ended() : this.eof()));
     socket.on('error', (err) => {
       const e = toGatewayError(err);
       this.error ??= e.code;
@@ -74,7 +74,9 @@ export class TcpRelay implements StreamSocket {
     else socket.resume();
   }
 
+  /** One kernel read (a view of the shared read buffer for a dialled socket: copied before it returns). */
   private readonly onData = (chunk: Buffer): void => {
+    if (this.reader?.pulled) return this.reader.push(chunk);
     // A `readSize` below Node's own read size makes flowing reads a `while True: recv(n)` loop:
     // what one kernel read brought is handed over n bytes at a time, as n-byte recv()s would get it.
     const n = this.reader?.readSize ?? DEFAULT_READ_SIZE;
@@ -89,7 +91,7 @@ export class TcpRelay implements StreamSocket {
   /** One read becomes one Chunk frame. */
   private deliver(chunk: Buffer): void {
     const now = Date.now();
-    const frame = Buffer.allocUnsafe(CHUNK_HEADER + chunk.length);
+    const frame = chunkFrames.take(CHUNK_HEADER + chunk.length);
     writeChunkHeader(frame, this.id, this.seq++, now);
     chunk.copy(frame, CHUNK_HEADER);
     this.bytesIn += chunk.length;
@@ -167,10 +169,11 @@ export class TcpRelay implements StreamSocket {
   }
 
   private pulledReader(): PulledReader {
-    this.reader ??= new PulledReader(this.id, this.socket, this.page, {
+    this.reader ??= new PulledReader(this.id, this.page, {
       credit: () => this.receive.credit,
       deliver: (chunk) => this.deliver(chunk),
-      flow: (on) => this.flow(on),
+      reading: (on) => this.reading(on),
+      eof: () => this.eof(),
     });
     return this.reader;
   }
@@ -180,21 +183,14 @@ export class TcpRelay implements StreamSocket {
     this.pulledReader().recv(max, ref, how);
   }
 
-  /** Flowing reads on or off; the pulled reader reads on its own while they are off. */
-  private flow(on: boolean): void {
-    if (!on) {
-      this.socket.off('data', this.onData);
-      this.socket.pause();
-      return;
-    }
-    this.socket.on('data', this.onData);
-    // Dropping the last 'readable' listener makes Node resume the stream on the next tick,
-    // whatever the credit; re-apply the credit rule after that.
-    process.nextTick(() => {
-      if (this.reader?.pulled) return;
-      if (this.receive.credit > 0 && !this.page.congested) this.socket.resume();
-      else this.socket.pause();
-    });
+  /** Kernel reads on or off for the pulled reader; once reads flow again the credit rule decides. */
+  private reading(on: boolean): void {
+    if (on && !this.page.congested && (this.reader?.pulled || this.receive.credit > 0)) this.socket.resume();
+    else this.socket.pause();
+  }
+
+  private eof(): void {
+    this.page.send({ t: 'eof', id: this.id });
   }
 
   private uncork(): void {

@@ -4,7 +4,7 @@ import type { ErrorMsg, OkMsg, ServerMessage } from '../../shared/protocol.js';
 import { DEFAULT_LIMITS } from '../../server/config.js';
 import type { GatewayError } from '../../server/gateway-error.js';
 import type { PageLink } from '../../server/page-socket.js';
-import { PulledReader } from '../../server/pulled-reader.js';
+import { HOLD_HIGH_WATER, PulledReader } from '../../server/pulled-reader.js';
 import { waitFor } from '../helpers/peers.js';
 
 /** A loopback connection: `peer` writes, `socket` is read by the reader under test. */
@@ -19,19 +19,35 @@ async function pair() {
   return { socket, peer };
 }
 
-/** Records what the reader tells the page and delivers; the relay's own flowing reads stay off. */
+/**
+ * Plays the relay's part: every read of `socket` goes to the reader while it pulls (else to
+ * `flowed`), and the reader's `reading(on)` pauses or resumes the socket. Records what the reader
+ * tells the page and delivers.
+ */
 function harness(socket: net.Socket) {
   const sent: ServerMessage[] = [];
   const chunks: Buffer[] = [];
-  const flows: boolean[] = [];
+  const flowed: Buffer[] = [];
+  const readings: boolean[] = [];
   const page = {
     limits: DEFAULT_LIMITS,
     congested: false,
     send: (m: ServerMessage) => sent.push(m),
     sendError: (e: GatewayError, about: { id?: number; ref?: number }) => sent.push({ t: 'error', code: e.code, message: e.message, ...about }),
   } as unknown as PageLink;
-  const reader = new PulledReader(9, socket, page, { credit: () => 1 << 20, deliver: (c) => chunks.push(c), flow: (on) => flows.push(on) });
-  return { reader, sent, chunks, flows };
+  const reader = new PulledReader(9, page, {
+    credit: () => 1 << 20,
+    deliver: (c) => chunks.push(Buffer.from(c)),
+    reading: (on) => {
+      readings.push(on);
+      if (on) socket.resume();
+      else socket.pause();
+    },
+    eof: () => sent.push({ t: 'eof', id: 9 }),
+  });
+  socket.on('data', (c: Buffer) => (reader.pulled ? reader.push(c) : flowed.push(c)));
+  socket.pause();
+  return { reader, sent, chunks, flowed, readings };
 }
 
 const open: net.Socket[] = [];
@@ -50,11 +66,13 @@ describe('PulledReader', () => {
   it('manual recv(n) delivers at most n of what arrived as one chunk, then ok with bytes and what is still buffered', async () => {
     const { socket, peer } = await pair();
     open.push(socket, peer);
-    const { reader, sent, chunks, flows } = harness(socket);
+    const { reader, sent, chunks, readings } = harness(socket);
     reader.apply({ t: 'set', id: 9, manualRecv: true });
-    expect(flows).toEqual([false]);
+    // Pulled, the socket is read into the reader's queue (whatever the credit) until its high-water mark.
+    expect(readings).toEqual([true]);
     peer.write('abcdefgh');
-    await waitFor(() => socket.readableLength === 8 || chunks.length > 0, 2000, 'the bytes to reach the socket');
+    await waitFor(() => reader.buffered === 8, 2000, 'the bytes to reach the reader');
+    expect(chunks).toEqual([]);
     reader.recv(3, 77);
     await waitFor(() => sent.some((m) => m.t === 'ok'), 2000, 'the recv to complete');
     expect(Buffer.concat(chunks).toString()).toBe('abc');
@@ -73,20 +91,22 @@ describe('PulledReader', () => {
     socket.once('end', () => reader.ended());
     peer.end();
     await waitFor(() => sent.some((m) => m.t === 'ok'), 2000, 'the recv to complete at EOF');
-    expect(sent.find((m) => m.t === 'ok')).toMatchObject({ ref: 1, bytes: 0 });
+    expect(sent.filter((m) => m.t === 'eof' || m.t === 'ok')).toMatchObject([{ t: 'eof' }, { t: 'ok', ref: 1, bytes: 0 }]);
     expect(chunks).toEqual([]);
   });
 
   it('turning manual mode off cancels a waiting recv and hands reading back to the relay', async () => {
     const { socket, peer } = await pair();
     open.push(socket, peer);
-    const { reader, sent, flows } = harness(socket);
+    const { reader, sent, flowed } = harness(socket);
     reader.apply({ t: 'set', id: 9, manualRecv: true });
     reader.recv(10, 4);
     reader.apply({ t: 'set', id: 9, manualRecv: false });
     expect(sent.at(-1)).toMatchObject({ t: 'error', code: 'INVALID_STATE', ref: 4, message: expect.stringContaining('cancelled') } satisfies Partial<ErrorMsg>);
-    expect(flows).toEqual([false, true]);
     expect(reader.pulled).toBe(false);
+    peer.write('after');
+    await waitFor(() => flowed.length > 0, 2000, 'the relay to read again');
+    expect(Buffer.concat(flowed).toString()).toBe('after');
   });
 
   it('a read delay takes everything waiting (up to readSize) as one chunk', async () => {
@@ -118,5 +138,51 @@ describe('PulledReader', () => {
     reader.recv(5, 6);
     reader.closed();
     expect(sent.at(-1)).toMatchObject({ t: 'error', code: 'INVALID_STATE', ref: 6, message: expect.stringContaining('closed while recv(5)') });
+  });
+  it('holds at most its high-water mark plus one read: kernel reads stop there and start again once a recv takes bytes', async () => {
+    const { socket, peer } = await pair();
+    open.push(socket, peer);
+    const { reader, readings, chunks } = harness(socket);
+    reader.apply({ t: 'set', id: 9, manualRecv: true });
+    peer.write(Buffer.alloc(1 << 20, 7));
+    await waitFor(() => readings.at(-1) === false, 2000, 'the reader to stop reading');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(reader.buffered).toBeGreaterThanOrEqual(HOLD_HIGH_WATER);
+    expect(reader.buffered).toBeLessThanOrEqual(HOLD_HIGH_WATER + 65_536);
+    reader.recv(reader.buffered);
+    expect(readings.at(-1)).toBe(true);
+    expect(chunks).toHaveLength(1);
+  });
+
+  it('a FIN behind held bytes reaches the page after the last of them: recv, recv, then eof, then an empty recv', async () => {
+    const { socket, peer } = await pair();
+    open.push(socket, peer);
+    const { reader, sent, chunks } = harness(socket);
+    socket.once('end', () => reader.ended());
+    reader.apply({ t: 'set', id: 9, manualRecv: true });
+    peer.end('abcdef');
+    await waitFor(() => reader.buffered === 6, 2000, 'the bytes');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent.some((m) => m.t === 'eof')).toBe(false);
+    reader.recv(4, 1);
+    expect(sent.some((m) => m.t === 'eof')).toBe(false);
+    reader.recv(4, 2);
+    reader.recv(4, 3);
+    expect(chunks.map(String)).toEqual(['abcd', 'ef']);
+    expect(sent.map((m) => (m.t === 'ok' ? `ok ${m.ref}:${m.bytes}` : m.t))).toEqual(['ok 1:4', 'ok 2:2', 'eof', 'ok 3:0']);
+  });
+
+  it('turning a read delay off hands what was held to the relay one read per chunk, then the relay reads', async () => {
+    const { socket, peer } = await pair();
+    open.push(socket, peer);
+    const { reader, chunks } = harness(socket);
+    reader.apply({ t: 'set', id: 9, readDelayMs: 10_000 });
+    peer.write('one');
+    await waitFor(() => reader.buffered === 3, 2000, 'the first read');
+    peer.write('two');
+    await waitFor(() => reader.buffered === 6, 2000, 'the second read');
+    reader.apply({ t: 'set', id: 9, readDelayMs: 0 });
+    expect(chunks.map(String)).toEqual(['one', 'two']);
+    expect(reader.buffered).toBe(0);
   });
 });
