@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { GATEWAY_NODE_FLAGS } from '../server/node-flags.js';
 import { pageSide, servePage } from './page-side.js';
 import { productPage } from './product-page.js';
 import { summariseProfile, summariseTrace } from './profile-summary.js';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   const startGateway = async (bundle: string, env?: NodeJS.ProcessEnv) => {
     const child = start([
       node,
+      ...GATEWAY_NODE_FLAGS,
       ...gatewayNodeArgs,
       bundle,
       '--port', '0', '--token', token, '--quiet',

@@ -8,6 +8,7 @@
  * delay is a process, not a qdisc.)
  */
 import net from 'node:net';
+import { GATEWAY_NODE_FLAGS } from '../server/node-flags.js';
 import { sockgateLibraryPath, type BenchPath } from './paths.js';
 import type { PeerPorts } from './peers.js';
 import { firstLine, freePort, start, waitForPort } from './processes.js';
@@ -23,7 +24,7 @@ export async function startWan(opts: { node: string; self: string; bundle: strin
   const rtt = `${2 * WAN_DELAY_MS} ms RTT`;
   const one = async (name: string, extra: string[]) => {
     const front = await freePort();
-    const gateway = start([opts.node, opts.bundle, '--port', '0', '--token', opts.token, '--quiet', '--allow-origin', `http://127.0.0.1:${front}`, ...extra]);
+    const gateway = start([opts.node, ...GATEWAY_NODE_FLAGS, opts.bundle, '--port', '0', '--token', opts.token, '--quiet', '--allow-origin', `http://127.0.0.1:${front}`, ...extra]);
     const port = Number((await firstLine(gateway, /^sockgate ready: http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
     start([opts.node, opts.self, '--role', 'delay-proxy', String(front), String(port), String(WAN_DELAY_MS)], { stdio: 'ignore' });
     await waitForPort(front);

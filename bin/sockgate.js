@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-old-space-size=64
+// The flag: server/node-flags.ts.
 // Builds the bundle on first use (from a git checkout), then runs the gateway.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
