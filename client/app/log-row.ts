@@ -14,8 +14,21 @@ import type { LogStore } from './model/log-store.js';
 import { byteCount } from './plural.js';
 import './whole-message.js';
 
-/** Line `n` of `store`; `sel`: the classes for the open line and the keyboard cursor. */
-export function logRow(store: LogStore, n: number, encoding: TextEncodingName, sel: string) {
+/** How many of a line's bytes a row formats as text and as hex: what its columns can show. */
+export interface RowFit {
+  text: number;
+  hex: number;
+}
+
+/** The most a row formats whatever the width (the details pane shows the whole line). */
+export const ROW_FIT_MAX: RowFit = { text: 600, hex: 200 };
+
+/**
+ * Line `n` of `store`; `sel`: the classes for the open line and the keyboard cursor; `fit`: the
+ * bytes its text and hex columns show (a row's text is cut at the column's edge anyway, and
+ * shaping characters nobody sees was most of a fast log's layout and paint).
+ */
+export function logRow(store: LogStore, n: number, encoding: TextEncodingName, sel: string, fit: RowFit = ROW_FIT_MAX) {
   const time = clockMs(store.timeOf(n));
   const peer = store.peerOf(n);
   const ev = store.eventOf(n);
@@ -34,7 +47,7 @@ export function logRow(store: LogStore, n: number, encoding: TextEncodingName, s
   return html`<div class="line ${dir}${failed ? ' failed' : ''}${sel}" id="line-${n}" data-testid="log-line" data-dir=${dir} data-bytes=${size} data-failed=${failed ? 'true' : nothing} data-n=${n}
       title=${failed ? msg(str`Not sent: ${failed}`, { id: 'log.notSent' }) : nothing}>
     <span class="t">${time}</span><span class="d">${dir === 'in' ? 'RX' : failed ? 'TX ✕' : 'TX'}</span><span class="p" title=${peer}>${peer}</span>
-    <span class="b">${size}</span><span class="x" data-testid="log-text">${shownText(bytes, encoding, 600)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, 200)}</span>
+    <span class="b">${size}</span><span class="x" data-testid="log-text">${shownText(bytes, encoding, fit.text)}</span><span class="h" data-testid="log-hex">${shownHex(bytes, fit.hex)}</span>
   </div>`;
 }
 

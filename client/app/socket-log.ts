@@ -2,8 +2,9 @@
  * `<socket-log>`: the log of one socket, one line per event — time (ms), direction, peer, byte
  * count, then text and hex side by side. Every received chunk is its own line. The lines live in
  * the store's columns; this element draws only the rows on screen (a fixed row height, a spacer
- * for the scroll height), formats text and hex for those rows only, and redraws at most once per
- * animation frame. Decoding (UTF-8, GBK, Latin-1) applies after the fact; pause, clear, filter
+ * for the scroll height), formats text and hex for those rows only and only as much of each as
+ * its column shows (the details pane has the whole line), and redraws at most once per animation
+ * frame. Decoding (UTF-8, GBK, Latin-1) applies after the fact; pause, clear, filter
  * (scanned a slice per frame), save as text or JSON. Keyboard: arrows, Home/End, PageUp/PageDown
  * move the cursor line, Enter opens its details, Escape closes them.
  */
@@ -13,7 +14,7 @@ import type { TextEncodingName } from '../../shared/encoding/index.js';
 import { shownHex, shownText } from './format.js';
 import { localized, msg, str } from './i18n.js';
 import { downloadLog, logFileBody } from './log-save.js';
-import { logDetail, logRow } from './log-row.js';
+import { logDetail, logRow, ROW_FIT_MAX, type RowFit } from './log-row.js';
 import { LogFilter } from './model/log-filter.js';
 import type { LogStore } from './model/log-store.js';
 import type { ReceivedFraming } from './model/received-framing.js';
@@ -36,6 +37,8 @@ const DECODINGS: readonly { id: TextEncodingName; label: string }[] = [
 const ROW = 22;
 /** Rows drawn beyond the screen on each side while scrolled, so a small scroll shows drawn rows. */
 const OVERSCAN = 6;
+/** The narrowest a row's monospace glyph can be, px: half its 12.5 px font size (the CSS's). */
+const MIN_GLYPH_PX = 12.5 / 2;
 /** Time a frame may spend scanning for the filter, ms. */
 const FILTER_BUDGET_MS = 4;
 
@@ -85,13 +88,32 @@ export class SocketLog extends LitElement {
   #moved = false;
   /** The line under the pointer when it was pressed (0: none) and where, for the click that follows. */
   #pressed = { n: 0, x: 0, y: 0 };
+  /** The bytes a row formats for its text and hex columns, from their widths (see `logRow`). */
+  #fit: RowFit = ROW_FIT_MAX;
   #resize = new ResizeObserver((entries) => {
     const h = entries[0]?.contentRect.height ?? 0;
-    if (h !== this.#height) {
+    const fit = this.#measureFit();
+    if (h !== this.#height || fit.text !== this.#fit.text || fit.hex !== this.#fit.hex) {
       this.#height = h;
+      this.#fit = fit;
       this.requestUpdate();
     }
   });
+
+  /**
+   * What the text and hex columns can show, read from the column heads (laid out already when the
+   * resize observer runs): each column's width in the narrowest glyphs, plus one cut in half; text
+   * takes up to two bytes per column (a CJK character is 3 bytes in UTF-8 and two columns wide),
+   * hex three columns per byte.
+   */
+  #measureFit(): RowFit {
+    const head = this.renderRoot.querySelector('.head');
+    const text = head?.children[4]?.getBoundingClientRect().width ?? 0;
+    const hex = head?.children[5]?.getBoundingClientRect().width ?? 0;
+    if (!text || !hex) return ROW_FIT_MAX;
+    const columns = (px: number) => Math.ceil(px / MIN_GLYPH_PX) + 1;
+    return { text: Math.min(ROW_FIT_MAX.text, 2 * columns(text)), hex: Math.min(ROW_FIT_MAX.hex, Math.ceil(columns(hex) / 3)) };
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -343,7 +365,7 @@ export class SocketLog extends LitElement {
     const waiting = this.paused && store ? store.lastN - this.#pausedAt : 0;
     const [first, last] = this.#range(count);
     const rows = [];
-    if (store) for (let i = first; i < last; i++) { const n = this.#lineAt(i); rows.push(logRow(store, n, this.encoding, (this.selected === n ? ' sel' : '') + (this.cursor === n ? ' cur' : ''))); }
+    if (store) for (let i = first; i < last; i++) { const n = this.#lineAt(i); rows.push(logRow(store, n, this.encoding, (this.selected === n ? ' sel' : '') + (this.cursor === n ? ' cur' : ''), this.#fit)); }
     const active = this.cursor && store?.has(this.cursor) ? `line-${this.cursor}` : '';
     return html`
       <div class="bar" role="toolbar" aria-label=${msg('Log tools', { id: 'log.tools' })}>

@@ -128,6 +128,35 @@ describe('workspace log', () => {
     await page.context().close();
   }, 30_000);
 
+  test('a long read\'s row formats what its text and hex columns show, fills them, and shows more in a wider window; its details the whole read', async () => {
+    const page = await openPage(f.browser, f.gateway.url);
+    const port = await newUdp(page);
+    const body = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' '); // 1,389 bytes of ASCII
+    const s = dgram.createSocket('udp4');
+    s.send(body, port, '127.0.0.1');
+    await logLines(page, 'in').first().waitFor();
+    s.close();
+    // What each column formats, and whether that fills it (the cut is past the column's edge).
+    const row = () =>
+      logLines(page, 'in').first().evaluate((el) => {
+        const cell = (id: string) => el.querySelector(`[data-testid=${id}]`) as HTMLElement;
+        const [x, h] = [cell('log-text'), cell('log-hex')];
+        return { text: x.textContent!.length, hex: h.textContent!.length, textFull: x.scrollWidth > x.clientWidth, hexFull: h.scrollWidth > h.clientWidth };
+      });
+    const narrow = await row();
+    expect(narrow.textFull && narrow.hexFull).toBe(true);
+    expect(narrow.text).toBeLessThan(600);
+    expect(body.startsWith(await logLines(page, 'in').first().getByTestId('log-text').textContent() as string)).toBe(true);
+    await page.setViewportSize({ width: 2400, height: 900 });
+    await expect.poll(async () => (await row()).text).toBeGreaterThan(narrow.text);
+    const wide = await row();
+    expect(wide.hex).toBeGreaterThan(narrow.hex);
+    expect(wide.textFull && wide.hexFull).toBe(true);
+    await logLines(page, 'in').first().click();
+    await expect.poll(() => page.getByTestId('log-detail').locator('pre').first().textContent()).toBe(body);
+    await page.context().close();
+  }, 30_000);
+
   test('the composer has the focus once a socket opens; log lines open and close from the keyboard (defect 9)', async () => {
     const page = await openPage(f.browser, f.gateway.url);
     await newTcpClient(page, '127.0.0.1', f.echo.port);
