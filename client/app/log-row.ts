@@ -20,7 +20,7 @@ export interface RowFit {
   hex: number;
 }
 
-/** The most a row formats whatever the width (the details pane shows the whole line). */
+/** The most a row formats whatever the width, and what the filter searches (the details pane shows the whole line). */
 export const ROW_FIT_MAX: RowFit = { text: 600, hex: 200 };
 
 /**

@@ -185,7 +185,7 @@ export class SocketLog extends LitElement {
     if (ev) return `${eventLabel(ev.event)} ${ev.code ?? ''} ${ev.detail ?? ''}`.toLowerCase().includes(needle);
     const bytes = store.bytesOf(n);
     if (bytes.byteLength === 0) return false;
-    return shownText(bytes, this.encoding, 600).toLowerCase().includes(needle) || shownHex(bytes, 200).toLowerCase().includes(needle);
+    return shownText(bytes, this.encoding, ROW_FIT_MAX.text).toLowerCase().includes(needle) || shownHex(bytes, ROW_FIT_MAX.hex).toLowerCase().includes(needle);
   }
 
   // ---- the rows in view -----------------------------------------------------------------------
