@@ -21,9 +21,11 @@ export interface CreditedReadableOptions<T> {
    */
   bytes?: boolean;
   /**
-   * At most this many items wait unread (not with `bytes`). Credit counts payload bytes, so
-   * without it a peer's flood of empty datagrams at a page that does not read would queue
-   * without bound. Items past it are dropped (`push` returns false) and their credit returned.
+   * At most this many items wait unread. Credit counts payload bytes, so without it a peer's
+   * flood of empty datagrams (or of 1-byte reads) at a page that does not read would queue one
+   * entry each. Datagrams past it are dropped (`push` returns false) and their credit returned;
+   * with `bytes` nothing is dropped: reads past it are joined into one entry, in order, until the
+   * consumer catches up — as a kernel joins a byte stream's segments for a reader that lags.
    */
   maxItems?: number;
 }
@@ -58,10 +60,21 @@ export class CreditedReadable<T> {
   #sizes = new Fifo<number>();
   #enqueuedUnits = 0;
   #consumedUnits = 0;
+  /**
+   * With `bytes` and `maxItems`: `#sizes` mirrors the byte stream's entries (their bytes, oldest
+   * first) and `#popped` counts the bytes of those already read whole; while `maxItems` entries
+   * wait, later reads gather in `#tail` (its first `#tailLength` bytes), enqueued as one entry
+   * once the queue is shorter again.
+   */
+  #joins: boolean;
+  #popped = 0;
+  #tail: Uint8Array | undefined;
+  #tailLength = 0;
 
   constructor(options: CreditedReadableOptions<T>) {
     this.#options = options;
     this.#counted = !options.bytes && options.maxItems !== undefined;
+    this.#joins = !!options.bytes && options.maxItems !== undefined;
     this.#highWaterMark = options.window + (this.#counted ? options.maxItems! : 0);
     this.#credit = new ReceiveCredit(options.window);
     const source = {
@@ -72,8 +85,11 @@ export class CreditedReadable<T> {
       cancel: (reason: unknown) => {
         if (this.#state !== 'open' && this.#state !== 'draining') return;
         this.#state = 'cancelled';
-        // Whatever sat in the queue is gone: give it back so the gateway keeps draining the peer.
-        this.#discard(this.#enqueued - this.#accounted);
+        // Whatever sat in the queue (and a joined tail) is gone: give it back so the gateway keeps draining the peer.
+        const tail = this.#tailLength;
+        this.#tail = undefined;
+        this.#tailLength = 0;
+        this.#discard(this.#enqueued - this.#accounted + tail);
         this.#options.cancel(reason);
       },
     };
@@ -93,25 +109,36 @@ export class CreditedReadable<T> {
   get queuedBytes(): number {
     const desired = this.#state === 'open' ? this.#controller.desiredSize : null;
     if (desired === null) return 0;
-    return this.#highWaterMark - desired - (this.#counted ? this.queuedItems : 0);
+    return this.#highWaterMark - desired - (this.#counted ? this.queuedItems : 0) + this.#tailLength;
   }
 
-  /** Items waiting unread (counted only with `maxItems`; 0 otherwise). */
+  /** Items waiting unread (counted only with `maxItems`; 0 otherwise; a joined tail is one). */
   get queuedItems(): number {
-    if (!this.#counted) return 0;
+    if (!this.#counted && !this.#joins) return 0;
     this.#account();
-    return this.#sizes.length;
+    return this.#sizes.length + (this.#tail ? 1 : 0);
   }
 
   /**
    * An item from the gateway. After a cancel it is dropped and its credit returned at once.
-   * False only when it was dropped because `maxItems` already wait unread (its credit goes back).
+   * False only when it was dropped because `maxItems` already wait unread (its credit goes back);
+   * `'joined'` when it went on the end of the entry before it (byte mode past `maxItems`), so it
+   * starts no entry of its own.
    */
-  push(item: T): boolean {
+  push(item: T): boolean | 'joined' {
     const bytes = this.#options.size(item);
     if (this.#state !== 'open') {
       if (this.#state === 'cancelled') this.#discard(bytes);
       return true;
+    }
+    if (this.#joins) {
+      this.#account();
+      if (this.#tail || this.#sizes.length >= this.#options.maxItems!) {
+        const joined = this.#tail !== undefined;
+        this.#join(item as unknown as Uint8Array);
+        return joined ? 'joined' : true;
+      }
+      this.#sizes.push(bytes);
     }
     if (this.#counted) {
       if (this.queuedItems >= this.#options.maxItems!) {
@@ -130,6 +157,7 @@ export class CreditedReadable<T> {
   /** The peer will send no more: the consumer reads what is queued, then `done`. */
   close(): void {
     if (this.#state !== 'open') return;
+    this.#flushTail();
     this.#state = 'closed';
     this.#controller.close();
     // A BYOB read waiting on an empty byte stream settles (done) only once its request is answered.
@@ -143,6 +171,7 @@ export class CreditedReadable<T> {
    */
   error(reason: unknown): void {
     if (this.#state !== 'open') return;
+    this.#flushTail();
     this.#state = 'draining';
     this.#pendingError = reason;
     this.#errorWhenDrained();
@@ -160,6 +189,11 @@ export class CreditedReadable<T> {
     const desired = this.#controller.desiredSize;
     if (desired === null) return;
     const consumed = this.#counted ? this.#consumedFromUnits(this.#enqueuedUnits - (this.#highWaterMark - desired)) : this.#enqueued - (this.#options.window - desired);
+    if (this.#joins) {
+      // Entries read whole leave the mirror (a BYOB read may have taken part of the oldest).
+      while (this.#sizes.length > 0 && this.#popped + this.#sizes.peek()! <= consumed) this.#popped += this.#sizes.shift()!;
+      if (this.#tail && this.#sizes.length < this.#options.maxItems!) this.#flushTail();
+    }
     const delta = consumed - this.#accounted;
     if (delta <= 0) return;
     this.#accounted = consumed;
@@ -176,6 +210,29 @@ export class CreditedReadable<T> {
       bytes += size;
     }
     return bytes;
+  }
+
+  /** Appends a read to the tail (growing it by doubling, up to the window plus one read). */
+  #join(chunk: Uint8Array): void {
+    const need = this.#tailLength + chunk.byteLength;
+    if (!this.#tail || need > this.#tail.byteLength) {
+      const grown = new Uint8Array(Math.max(need, Math.min(2 * (this.#tail?.byteLength ?? 0), this.#options.window), 4096));
+      if (this.#tail) grown.set(this.#tail.subarray(0, this.#tailLength));
+      this.#tail = grown;
+    }
+    this.#tail.set(chunk, this.#tailLength);
+    this.#tailLength = need;
+  }
+
+  /** Hands the joined tail to the stream as one entry (on catching up, close and error). */
+  #flushTail(): void {
+    if (!this.#tail) return;
+    const joined = this.#tail.subarray(0, this.#tailLength);
+    this.#tail = undefined;
+    this.#tailLength = 0;
+    this.#sizes.push(joined.byteLength);
+    this.#enqueued += joined.byteLength;
+    this.#controller.enqueue(joined as unknown as T);
   }
 
   #discard(bytes: number): void {

@@ -145,13 +145,15 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
     this.stats.bytesOut += piece.byteLength;
   }
 
-  /** Hands a received item to the readable and counts it. */
-  protected deliver(item: R, bytes: number): void {
-    if (this.#source?.push(item) === false) {
+  /** Hands a received item to the readable and counts it; `'joined'`: it went on the end of the entry before it (CreditedReadable.push). */
+  protected deliver(item: R, bytes: number): boolean | 'joined' {
+    const took = this.#source?.push(item) ?? true;
+    if (took === false) {
       this.stats.droppedUnread++;
-      return;
+      return false;
     }
     this.countIn(bytes);
+    return took;
   }
 
   /** Counts a received item of `bytes` (deliver() does; a core that runs a hook in between calls this, then {@link enqueue}). */
@@ -161,8 +163,8 @@ export abstract class DuplexSocketCore<T, R, W> extends SocketCore<T> {
   }
 
   /** Hands an already counted item to the readable. */
-  protected enqueue(item: R): void {
-    this.#source?.push(item);
+  protected enqueue(item: R): boolean | 'joined' {
+    return this.#source?.push(item) ?? true;
   }
 
   /** Gives the gateway `bytes` more receive credit while the socket can still receive. */

@@ -27,6 +27,14 @@ import {
 
 
 /** Constructor argument marking an accepted connection (never visible to users). */
+/**
+ * Reads a TCPSocket's readable holds as separate entries; past it, further reads are joined into
+ * one (bytes and order exact) until the consumer catches up. The receive window bounds the bytes,
+ * this the entries: a peer sending 1-byte segments to a page that does not read would otherwise
+ * queue a window's worth of 1-byte entries. As `MAX_UNREAD_DATAGRAMS`, below Node's cliff at 16,384.
+ */
+export const MAX_UNREAD_READS = 8192;
+
 const kAccepted = Symbol('sockgate.accepted');
 /** Internal: TCPSocket's method handing out the next read's metadata (lab-extras' takeChunkInfo). */
 export const kTakeChunkInfo = Symbol('sockgate.takeChunkInfo');
@@ -119,7 +127,7 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
 
   #build(sendWindow: number, local: { address: string; port: number }, remote: { address: string; port: number }): TCPSocketOpenInfo {
     this.#sendWindow = sendWindow;
-    const { readable, writable } = this.openStreams(sendWindow, (item) => item.byteLength, queuedByteLength, true);
+    const { readable, writable } = this.openStreams(sendWindow, (item) => item.byteLength, queuedByteLength, true, MAX_UNREAD_READS);
     return {
       readable,
       writable,
@@ -170,10 +178,9 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
     // WebSocket message to itself goes in as it is (the reader's view then sits at its offset in
     // that message's buffer); one whose Batch still has frames to dispatch gets its own copy.
     const data = owned ? frame.payload : frame.payload.slice();
-    if (this.#settings.chunks) this.#chunkInfo.push({ seq: frame.seq, time: frame.time });
     const hook = this.#settings.onChunk;
     if (hook === undefined) {
-      this.deliver(data, data.byteLength);
+      this.#noteInfo(frame, this.deliver(data, data.byteLength));
       return;
     }
     // Counted before the hook runs, as before. The hook sees the very bytes the stream is about
@@ -183,8 +190,17 @@ export class TcpSocketCore extends DuplexSocketCore<TCPSocketOpenInfo, Uint8Arra
     try {
       hook({ data, seq: frame.seq, time: frame.time });
     } finally {
-      this.enqueue(data);
+      this.#noteInfo(frame, this.enqueue(data));
     }
+  }
+
+  /**
+   * extras.chunks: one seq/time per entry of the readable, so `readChunk()` pairs them — a read
+   * joined onto the entry before it (past MAX_UNREAD_READS unread) adds none: that entry keeps its
+   * first read's.
+   */
+  #noteInfo(frame: { seq: number; time: number }, took: boolean | 'joined'): void {
+    if (this.#settings.chunks && took !== 'joined') this.#chunkInfo.push({ seq: frame.seq, time: frame.time });
   }
 
   /** The oldest delivered read's seq and time not yet taken (extras.chunks). */

@@ -172,3 +172,107 @@ describe('CreditedReadable with maxItems (UDP: credit bounds bytes, not entries)
     expect(h.granted()).toBe(3);
   });
 });
+
+describe('CreditedReadable byte mode with maxItems (TCP: reads past the bound are joined, nothing dropped)', () => {
+  function joining(maxItems: number, window = 1 << 16) {
+    const grants: number[] = [];
+    const source = new CreditedReadable<Uint8Array>({ window, bytes: true, maxItems, size: (c) => c.byteLength, grant: (n) => grants.push(n), cancel: () => {} });
+    return { source, granted: () => grants.reduce((a, b) => a + b, 0) };
+  }
+  const byte = (i: number) => Uint8Array.of(i & 0xff);
+
+  it('10,000 one-byte reads at a page that does not read: at most maxItems + 1 entries, every byte in order', async () => {
+    const h = joining(64);
+    const took = Array.from({ length: 10_000 }, (_, i) => h.source.push(byte(i)));
+    expect(took.filter((t) => t === false)).toEqual([]); // nothing dropped
+    expect(took.filter((t) => t === 'joined').length).toBe(10_000 - 65); // 64 entries, then one tail the rest joins
+    expect(h.source.queuedItems).toBe(65); // 64 reads as they came, then one joined entry
+    expect(h.source.queuedBytes).toBe(10_000);
+    const reader = h.source.readable.getReader();
+    const got: number[] = [];
+    let entries = 0;
+    while (got.length < 10_000) {
+      const { value } = await reader.read();
+      got.push(...value!);
+      entries++;
+    }
+    expect(entries).toBe(65);
+    expect(got).toEqual(Array.from({ length: 10_000 }, (_, i) => i & 0xff));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(h.source.queuedItems).toBe(0);
+    expect(h.granted()).toBe(10_000 - (10_000 % (1 << 14))); // every byte read, granted in quarter windows
+  });
+
+  it('once the reader catches up, reads are separate entries again', async () => {
+    const h = joining(4);
+    for (let i = 0; i < 10; i++) h.source.push(byte(i));
+    const reader = h.source.readable.getReader();
+    const sizes = [];
+    for (let i = 0; i < 5; i++) sizes.push((await reader.read()).value!.byteLength);
+    expect(sizes).toEqual([1, 1, 1, 1, 6]);
+    for (let i = 10; i < 13; i++) h.source.push(byte(i));
+    for (let i = 0; i < 3; i++) expect([...(await reader.read()).value!]).toEqual([10 + i]);
+  });
+
+  it('close and error hand over the joined tail first; a cancel returns its credit', async () => {
+    const a = joining(2);
+    for (let i = 0; i < 5; i++) a.source.push(byte(i));
+    a.source.close();
+    const ra = a.source.readable.getReader();
+    const got: number[] = [];
+    for (;;) {
+      const { value, done } = await ra.read();
+      if (done) break;
+      got.push(...value);
+    }
+    expect(got).toEqual([0, 1, 2, 3, 4]);
+
+    const b = joining(2);
+    for (let i = 0; i < 5; i++) b.source.push(byte(i));
+    b.source.error(new Error('reset'));
+    const rb = b.source.readable.getReader();
+    expect([...(await rb.read()).value!, ...(await rb.read()).value!, ...(await rb.read()).value!]).toEqual([0, 1, 2, 3, 4]);
+    await expect(rb.read()).rejects.toThrow('reset');
+
+    const c = joining(2, 8);
+    for (let i = 0; i < 5; i++) c.source.push(byte(i));
+    await c.source.readable.cancel('bye');
+    expect(c.granted()).toBe(5);
+  });
+
+  it('property: any mix of reads (default and BYOB) and arrivals gets every byte in order, never more than maxItems + 1 entries queued, and credit for exactly what was read', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.oneof(fc.record({ push: fc.integer({ min: 1, max: 20 }) }), fc.record({ read: fc.integer({ min: 1, max: 30 }), byob: fc.boolean() })), { maxLength: 80 }),
+        async (maxItems, ops) => {
+          const window = 256;
+          const h = joining(maxItems, window);
+          let sent = 0;
+          const received: number[] = [];
+          for (const op of ops) {
+            if ('push' in op) {
+              // As the gateway: only within the credit it holds.
+              const n = Math.min(op.push, window + h.granted() - sent);
+              if (n <= 0) continue;
+              h.source.push(Uint8Array.from({ length: n }, (_, k) => (sent + k) & 0xff));
+              sent += n;
+              expect(h.source.queuedItems).toBeLessThanOrEqual(maxItems + 1);
+            } else if (h.source.queuedBytes > 0) {
+              const reader = op.byob ? h.source.readable.getReader({ mode: 'byob' }) : h.source.readable.getReader();
+              const { value } = op.byob ? await (reader as ReadableStreamBYOBReader).read(new Uint8Array(op.read)) : await (reader as ReadableStreamDefaultReader<Uint8Array>).read();
+              received.push(...value!);
+              reader.releaseLock();
+            }
+          }
+          expect(received).toEqual(Array.from({ length: received.length }, (_, i) => i & 0xff));
+          expect(received.length + h.source.queuedBytes).toBe(sent);
+          await new Promise((r) => setTimeout(r, 0));
+          expect(h.granted()).toBeLessThanOrEqual(received.length);
+          expect(received.length - h.granted()).toBeLessThan(window / 4);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
